@@ -1,0 +1,52 @@
+package io.argus.common.contract;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One image's result, the value on {@code argus.images.classified} (keyed by image id) and, with
+ * {@code reviewReason} set, on {@code argus.images.review}.
+ *
+ * @param topK         the best labels, most confident first; {@code label}/{@code confidence} repeat the first
+ * @param modelVersion the version of the model that produced this result
+ * @param source       where the image bytes are on the raw topic (how labelers and the trainer find them)
+ * @param reviewReason why people should look at it; null on the classified topic
+ */
+public record Classification(
+        int schemaVersion,
+        String imageId,
+        String sensorId,
+        Instant capturedAt,
+        String label,
+        double confidence,
+        List<LabelScore> topK,
+        String modelName,
+        int modelVersion,
+        Source source,
+        Timings timings,
+        String reviewReason) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public record LabelScore(String label, double confidence) {
+    }
+
+    public record Source(String topic, int partition, long offset) {
+    }
+
+    /**
+     * @param ingestedAt   when the raw record was written to Kafka (its timestamp)
+     * @param classifiedAt when this result was produced
+     * @param decodeMs     decode and preprocessing of this image
+     * @param inferenceMs  the forward pass of the batch this image was in
+     * @param batchSize    how many images that forward pass held
+     */
+    public record Timings(Instant ingestedAt, Instant classifiedAt, double decodeMs, double inferenceMs,
+                          int batchSize) {
+    }
+
+    public Classification forReview(String reason) {
+        return new Classification(schemaVersion, imageId, sensorId, capturedAt, label, confidence, topK, modelName,
+                modelVersion, source, timings, reason);
+    }
+}

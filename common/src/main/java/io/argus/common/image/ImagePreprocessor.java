@@ -1,0 +1,104 @@
+package io.argus.common.image;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * THE image preprocessing of Argus, used by training and inference alike: decode (bounded by
+ * {@link ImageLimits}), colour conversion to the model's channels, centre crop to the model's
+ * aspect ratio, resize, normalisation to the {@link InputSpec}, laid out channels-first (CHW) as
+ * DL4J and ONNX models expect. Keeping one implementation makes train/serve skew impossible by
+ * construction; do not copy any of it elsewhere.
+ *
+ * <p>Thread-safe.
+ */
+public final class ImagePreprocessor {
+
+    private final InputSpec spec;
+    private final ImageDecoder decoder;
+    private final float[] scale;
+    private final float[] shift;
+
+    public ImagePreprocessor(InputSpec spec, ImageLimits limits) {
+        this.spec = spec;
+        this.decoder = new ImageDecoder(limits);
+        int c = spec.channels();
+        this.scale = new float[c];
+        this.shift = new float[c];
+        List<Double> mean = spec.mean();
+        List<Double> std = spec.std();
+        for (int k = 0; k < c; k++) {
+            // (v / 255 - mean) / std  ==  v * scale + shift
+            scale[k] = (float) (1.0 / (255.0 * std.get(k)));
+            shift[k] = (float) (-mean.get(k) / std.get(k));
+        }
+    }
+
+    public InputSpec spec() {
+        return spec;
+    }
+
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /** Decodes image file bytes and writes the model input at {@code dst[offset ..]}. */
+    public void prepare(byte[] imageFile, float[] dst, int offset) {
+        DecodedImage decoded = decoder.decode(imageFile, spec.width(), spec.height());
+        prepare(decoded.image(), dst, offset);
+    }
+
+    /** Decodes image file bytes into a new model input of {@link InputSpec#size()} floats. */
+    public float[] prepare(byte[] imageFile) {
+        float[] out = new float[spec.size()];
+        prepare(imageFile, out, 0);
+        return out;
+    }
+
+    /** Writes the model input for already decoded pixels at {@code dst[offset ..]}. */
+    public void prepare(BufferedImage image, float[] dst, int offset) {
+        int c = spec.channels();
+        int tw = spec.width();
+        int th = spec.height();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] pixels = PixelReader.read(image, c);
+
+        // Centre crop to the target aspect ratio, then resize: nothing is stretched.
+        int cw = w;
+        int ch = h;
+        if ((long) w * th > (long) h * tw) {
+            cw = Math.max(1, (int) Math.round((double) h * tw / th));
+        } else if ((long) w * th < (long) h * tw) {
+            ch = Math.max(1, (int) Math.round((double) w * th / tw));
+        }
+        int x0 = (w - cw) / 2;
+        int y0 = (h - ch) / 2;
+
+        int plane = th * tw;
+        if (cw == tw && ch == th) {
+            for (int y = 0; y < th; y++) {
+                for (int x = 0; x < tw; x++) {
+                    int p = ((y0 + y) * w + x0 + x) * c;
+                    for (int k = 0; k < c; k++) {
+                        dst[offset + k * plane + y * tw + x] = (pixels[p + k] & 0xFF) * scale[k] + shift[k];
+                    }
+                }
+            }
+            return;
+        }
+        float[] resized = Resampler.resize(pixels, w, c, x0, y0, cw, ch, tw, th);
+        for (int i = 0; i < plane; i++) {
+            for (int k = 0; k < c; k++) {
+                dst[offset + k * plane + i] = resized[i * c + k] * scale[k] + shift[k];
+            }
+        }
+    }
+
+    /** Model input for already decoded pixels. */
+    public float[] prepare(BufferedImage image) {
+        float[] out = new float[spec.size()];
+        prepare(image, out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,112 @@
+package io.argus.common.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+
+/**
+ * Reads any decoded image into 8-bit interleaved pixels with 1 (grey) or 3 (RGB) channels.
+ *
+ * <p>Grey and sRGB images are read band by band, so 16-bit and grey images keep their exact
+ * values ({@code BufferedImage.getRGB} would push grey through a gamma conversion). Everything
+ * else (palettes, other colour spaces) goes through {@code getRGB}, which converts to sRGB.
+ * Transparent pixels are composited over black.
+ */
+final class PixelReader {
+
+    private static final double LUMA_R = 0.299;
+    private static final double LUMA_G = 0.587;
+    private static final double LUMA_B = 0.114;
+
+    private PixelReader() {
+    }
+
+    /** Pixels as {@code byte[height][width][channels]}, flattened. */
+    static byte[] read(BufferedImage image, int channels) {
+        ColorModel cm = image.getColorModel();
+        int colours = cm.getNumColorComponents();
+        int spaceType = cm.getColorSpace().getType();
+        boolean bandsAreUsable = !(cm instanceof IndexColorModel)
+                && ((colours == 1 && spaceType == ColorSpace.TYPE_GRAY) || (colours == 3 && cm.getColorSpace().isCS_sRGB()))
+                && !cm.isAlphaPremultiplied();
+        return bandsAreUsable ? fromBands(image, cm, colours, channels) : fromRgb(image, channels);
+    }
+
+    private static byte[] fromBands(BufferedImage image, ColorModel cm, int colours, int channels) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        int bands = raster.getNumBands();
+        int[] bits = new int[bands];
+        for (int b = 0; b < bands; b++) {
+            bits[b] = cm.getComponentSize(b);
+        }
+        boolean alpha = cm.hasAlpha() && bands == colours + 1;
+        byte[] out = new byte[w * h * channels];
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int p = x * bands;
+                int a = alpha ? to8(row[p + colours], bits[colours]) : 255;
+                int o = (y * w + x) * channels;
+                if (colours == 1) {
+                    int g = over(to8(row[p], bits[0]), a);
+                    out[o] = (byte) g;
+                    if (channels == 3) {
+                        out[o + 1] = (byte) g;
+                        out[o + 2] = (byte) g;
+                    }
+                } else {
+                    store(out, o, channels, over(to8(row[p], bits[0]), a), over(to8(row[p + 1], bits[1]), a),
+                            over(to8(row[p + 2], bits[2]), a));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static byte[] fromRgb(BufferedImage image, int channels) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h * channels];
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                int a = argb >>> 24;
+                store(out, (y * w + x) * channels, channels, over((argb >> 16) & 0xFF, a), over((argb >> 8) & 0xFF, a),
+                        over(argb & 0xFF, a));
+            }
+        }
+        return out;
+    }
+
+    private static void store(byte[] out, int o, int channels, int r, int g, int b) {
+        if (channels == 1) {
+            out[o] = (byte) (int) Math.round(LUMA_R * r + LUMA_G * g + LUMA_B * b);
+        } else {
+            out[o] = (byte) r;
+            out[o + 1] = (byte) g;
+            out[o + 2] = (byte) b;
+        }
+    }
+
+    /** A sample of any bit depth scaled to 0..255. */
+    private static int to8(int sample, int bits) {
+        if (bits == 8) {
+            return sample;
+        }
+        if (bits > 8) {
+            return sample >>> (bits - 8);
+        }
+        return sample * 255 / ((1 << bits) - 1);
+    }
+
+    private static int over(int value, int alpha) {
+        return alpha == 255 ? value : value * alpha / 255;
+    }
+}

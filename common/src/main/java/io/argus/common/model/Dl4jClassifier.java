@@ -1,0 +1,77 @@
+package io.argus.common.model;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.argus.common.image.InputSpec;
+
+/** An {@link ImageClassifier} running a DL4J network (MultiLayerNetwork or ComputationGraph). */
+public final class Dl4jClassifier implements ImageClassifier {
+
+    private final ModelId id;
+    private final InputSpec spec;
+    private final List<String> labels;
+    private final Model network;
+
+    public Dl4jClassifier(ModelId id, InputSpec spec, List<String> labels, Model network) {
+        if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("unsupported DL4J model type " + network.getClass().getName());
+        }
+        this.id = id;
+        this.spec = spec;
+        this.labels = List.copyOf(labels);
+        this.network = network;
+    }
+
+    public static Dl4jClassifier of(ModelBundle bundle) {
+        BundleManifest m = bundle.manifest();
+        return new Dl4jClassifier(new ModelId(m.name(), m.version()), m.inputSpec(), m.labels(), bundle.network());
+    }
+
+    @Override
+    public ModelId id() {
+        return id;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return spec;
+    }
+
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    // DL4J networks keep per-call state (inputs, workspaces): one forward pass at a time.
+    @Override
+    public synchronized float[][] classify(float[] input, int count) {
+        if (input.length < (long) count * spec.size()) {
+            throw new IllegalArgumentException("input holds " + input.length + " floats, " + count + " images need "
+                    + (long) count * spec.size());
+        }
+        long[] shape = {count, spec.channels(), spec.height(), spec.width()};
+        float[] data = input.length == count * spec.size() ? input : java.util.Arrays.copyOf(input, count * spec.size());
+        try (INDArray x = Nd4j.create(data, shape, 'c')) {
+            INDArray out = network instanceof MultiLayerNetwork mln ? mln.output(x, false)
+                    : ((ComputationGraph) network).outputSingle(false, x);
+            try (out) {
+                return out.toFloatMatrix();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (network instanceof MultiLayerNetwork mln) {
+            mln.close();
+        } else {
+            ((ComputationGraph) network).close();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.argus.common.model;
+
+import java.util.List;
+
+import io.argus.common.image.InputSpec;
+
+/**
+ * A model that turns prepared images into class probabilities. The one seam between Argus and a
+ * neural-network engine: services see this, never DL4J or ONNX Runtime.
+ */
+public interface ImageClassifier extends AutoCloseable {
+
+    /** Which model and version this is; every result names it. */
+    ModelId id();
+
+    /** What {@link #classify} expects per image, as prepared by {@code ImagePreprocessor}. */
+    InputSpec inputSpec();
+
+    /** Output labels, index-aligned with the probabilities. */
+    List<String> labels();
+
+    /**
+     * Classifies {@code count} images in one forward pass.
+     *
+     * @param input {@code count} images of {@code inputSpec().size()} floats each, channels first
+     * @return {@code count} rows of {@code labels().size()} probabilities
+     */
+    float[][] classify(float[] input, int count);
+
+    /** Releases native memory. */
+    @Override
+    void close();
+}

@@ -1,0 +1,52 @@
+package io.argus.common.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.argus.common.image.InputSpec;
+
+class JsonContractsTest {
+
+    @Test
+    void aClassificationIsPlainJsonWithIsoTimesAndNoReviewReasonOnTheClassifiedTopic() throws Exception {
+        Instant t = Instant.parse("2026-11-22T10:15:30.123Z");
+        Classification c = new Classification(1, "img-1", "cam-7", t, "Bag", 0.91,
+                List.of(new Classification.LabelScore("Bag", 0.91), new Classification.LabelScore("Sandal", 0.05)),
+                "argus", 3, new Classification.Source("argus.images.raw", 2, 77),
+                new Classification.Timings(t, t.plusMillis(40), 1.5, 12.0, 16), null);
+
+        JsonNode json = Json.mapper().readTree(Json.write(c));
+
+        assertThat(json.get("capturedAt").asText()).isEqualTo("2026-11-22T10:15:30.123Z");
+        assertThat(json.get("topK").get(1).get("label").asText()).isEqualTo("Sandal");
+        assertThat(json.get("source").get("offset").asLong()).isEqualTo(77);
+        assertThat(json.has("reviewReason")).isFalse();
+        assertThat(Json.read(Json.write(c), Classification.class)).isEqualTo(c);
+        assertThat(Json.read(Json.write(c.forReview("confidence 0.41 < 0.6")), Classification.class).reviewReason())
+                .isEqualTo("confidence 0.41 < 0.6");
+    }
+
+    @Test
+    void aModelEventRoundTrips() {
+        ModelEvent e = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, List.of("a", "b"), InputSpec.grey(28, 28), null,
+                "abc", 10, "http://127.0.0.1:8083/api/models/2/bundle", "argus-v2.bundle", "bootstrap",
+                Instant.parse("2026-11-22T10:00:00Z"));
+
+        assertThat(Json.read(Json.write(e), ModelEvent.class)).isEqualTo(e);
+    }
+
+    @Test
+    void malformedJsonIsAContractViolation() {
+        assertThatThrownBy(() -> Json.read("{not json".getBytes(StandardCharsets.UTF_8), ModelEvent.class))
+                .isInstanceOf(ContractViolation.class)
+                .extracting(e -> ((ContractViolation) e).code()).isEqualTo("MALFORMED_JSON");
+    }
+}
