@@ -1,0 +1,126 @@
+package io.argus.ingest.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import io.argus.common.contract.RawImage;
+import io.argus.common.image.ImageFormat;
+import io.argus.ingest.IngestConfig;
+import io.argus.ingest.publishing.RawImagePublisher;
+import io.argus.ingest.validation.ImageValidator;
+import io.argus.ingest.validation.Refusal;
+
+/**
+ * {@code POST /api/images}: one image as the raw request body, or many as a multipart form. Every
+ * file is checked before anything is published; the answer is 202 only once Kafka has stored
+ * every image of the request.
+ */
+@Path("/api/images")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageResource {
+
+    private final ImageValidator validator;
+    private final RawImagePublisher publisher;
+    private final IngestConfig config;
+
+    public ImageResource(ImageValidator validator, RawImagePublisher publisher, IngestConfig config) {
+        this.validator = validator;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /**
+     * One image, the file's bytes as the body. Optional headers: {@code X-Sensor-Id},
+     * {@code X-Captured-At} (ISO-8601), {@code X-Image-Id}, {@code X-Argus-Meta} (JSON object).
+     */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response upload(byte[] body,
+                           @RestHeader("Content-Type") String contentType,
+                           @RestHeader("X-Sensor-Id") String sensorId,
+                           @RestHeader("X-Captured-At") String capturedAt,
+                           @RestHeader("X-Image-Id") String imageId,
+                           @RestHeader("X-Argus-Meta") String meta) {
+        RawImage image = image(body, contentType, RequestFields.imageId(imageId),
+                RequestFields.sensorId(sensorId, config.defaultSensorId()),
+                RequestFields.capturedAt(capturedAt, Instant.now()), RequestFields.meta(meta));
+        RecordMetadata stored = publisher.publish(image);
+        return Response.accepted(accepted(image, null, stored)).build();
+    }
+
+    /**
+     * Many images as {@code multipart/form-data}: files in parts named {@code file}, optional form
+     * fields {@code sensorId} and {@code capturedAt} for all of them. All or nothing: if any file
+     * is refused, none is published and the answer lists each refused file.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response uploadBatch(@RestForm("file") List<FileUpload> files,
+                                @RestForm String sensorId,
+                                @RestForm String capturedAt) {
+        if (files == null || files.isEmpty()) {
+            throw new Refusal(400, "EMPTY", "the form has no parts named 'file'");
+        }
+        if (files.size() > config.maxBatchFiles()) {
+            throw new Refusal(413, "TOO_MANY_FILES",
+                    files.size() + " files in one request; the limit is " + config.maxBatchFiles());
+        }
+        String sensor = RequestFields.sensorId(sensorId, config.defaultSensorId());
+        Instant captured = RequestFields.capturedAt(capturedAt, Instant.now());
+
+        List<RawImage> images = new ArrayList<>(files.size());
+        List<Refusal.FileRefusal> refused = new ArrayList<>();
+        for (FileUpload file : files) {
+            try {
+                images.add(image(read(file), file.contentType(), RequestFields.imageId(null), sensor, captured, null));
+            } catch (Refusal r) {
+                refused.add(new Refusal.FileRefusal(file.fileName(), r.code(), r.getMessage()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new Refusal(422, "BATCH_REFUSED", refused.size() + " of " + files.size()
+                    + " files were refused; nothing was published", refused);
+        }
+        List<RecordMetadata> stored = publisher.publishAll(images);
+        List<Accepted> accepted = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            accepted.add(accepted(images.get(i), files.get(i).fileName(), stored.get(i)));
+        }
+        return Response.accepted(new BatchAccepted(accepted.size(), accepted)).build();
+    }
+
+    private RawImage image(byte[] bytes, String declaredType, String imageId, String sensorId, Instant capturedAt,
+                           String meta) {
+        ImageFormat format = validator.check(bytes, declaredType);
+        return new RawImage(imageId, sensorId, capturedAt, format.mimeType(), meta, bytes);
+    }
+
+    private static Accepted accepted(RawImage image, String file, RecordMetadata stored) {
+        return new Accepted(image.imageId(), image.sensorId(), image.capturedAt(), image.contentType(),
+                image.bytes().length, file, stored.partition(), stored.offset());
+    }
+
+    private static byte[] read(FileUpload file) {
+        try {
+            return Files.readAllBytes(file.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

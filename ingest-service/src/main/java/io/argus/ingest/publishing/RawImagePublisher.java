@@ -1,0 +1,97 @@
+package io.argus.ingest.publishing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.argus.common.contract.RawImage;
+import io.argus.common.topics.TopicSpec;
+import io.argus.common.topics.TopicsConfig;
+import io.argus.ingest.IngestConfig;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Publishes images to {@code argus.images.raw} and waits for Kafka's acknowledgement: acks=all
+ * and an idempotent producer, so a 202 means the image is stored and retries never duplicate it.
+ */
+@ApplicationScoped
+public class RawImagePublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final long timeoutMs;
+
+    public RawImagePublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+                             IngestConfig config) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        // Fail fast when the broker is away, so the client hears 503 instead of hanging.
+        int timeout = (int) config.publishTimeout().toMillis();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeout / 2 - 2));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "argus-ingest");
+        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.topic = topics.raw();
+        this.timeoutMs = config.publishTimeout().toMillis() + 1000;
+    }
+
+    /** Publishes one image and returns where Kafka stored it. */
+    public RecordMetadata publish(RawImage image) {
+        return publishAll(List.of(image)).get(0);
+    }
+
+    /** Publishes images (all sent before waiting for any) and returns where each was stored. */
+    public List<RecordMetadata> publishAll(List<RawImage> images) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(images.size());
+        try {
+            for (RawImage image : images) {
+                sent.add(producer.send(image.toRecord(topic)));
+            }
+            List<RecordMetadata> stored = new ArrayList<>(images.size());
+            for (Future<RecordMetadata> f : sent) {
+                stored.add(f.get(timeoutMs, TimeUnit.MILLISECONDS));
+            }
+            return stored;
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        }
+    }
+
+    private static RuntimeException unavailable(Throwable cause) {
+        if (cause instanceof RetriableException || cause instanceof TimeoutException
+                || cause instanceof InterruptedException) {
+            return new KafkaUnavailable("Kafka did not acknowledge the image in time; it was not stored", cause);
+        }
+        return new IllegalStateException("Kafka refused the image: " + cause, cause);
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close();
+    }
+}
