@@ -61,12 +61,6 @@ public class ImageValidator {
     }
 
     private static Refusal refusal(ImageRejected e) {
-        int status = switch (e.reason()) {
-            case EMPTY -> 400;
-            case TOO_LARGE -> 413;
-            case UNSUPPORTED_FORMAT -> 415;
-            case TOO_MANY_PIXELS, CORRUPT_IMAGE -> 422;
-        };
-        return new Refusal(status, e.reason().name(), e.getMessage());
+        return new Refusal(e.reason().httpStatus(), e.reason().name(), e.getMessage());
     }
 }

@@ -1,0 +1,74 @@
+package io.argus.inference;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code argus.inference.*}: batching, routing and model settings of inference-service. */
+@ConfigMapping(prefix = "argus.inference")
+public interface InferenceConfig {
+
+    Batch batch();
+
+    /** Results under this confidence also go to the review topic. */
+    @WithDefault("0.6")
+    double reviewThreshold();
+
+    /** How many labels each result lists. */
+    @WithDefault("3")
+    int topK();
+
+    /** Consumer group of all inference replicas; Kafka spreads the raw partitions over them. */
+    @WithDefault("argus-inference")
+    String groupId();
+
+    /**
+     * Exactly-once classification: results, reviews, dead letters and the consumed offsets are
+     * committed in one Kafka transaction. Off: at least once (offsets committed after the
+     * outputs are acknowledged; a crash may repeat a batch).
+     */
+    @WithDefault("true")
+    boolean exactlyOnce();
+
+    /**
+     * Transactional id of this replica. Must be stable across restarts of the same replica (a
+     * restart then aborts what the crashed one left open at once) and unique among replicas.
+     */
+    @WithDefault("argus-inference-${HOSTNAME:local}")
+    String transactionalId();
+
+    /** Threads decoding and preprocessing images; 0 means one per CPU core. */
+    @WithDefault("0")
+    int decodeThreads();
+
+    Model model();
+
+    interface Batch {
+        /** Most images in one forward pass. */
+        @WithDefault("32")
+        int maxSize();
+
+        /** Longest the first image of a batch waits for more to arrive. */
+        @WithDefault("25ms")
+        Duration maxWait();
+    }
+
+    interface Model {
+        /** Which model this service serves (the key of its events on argus.models). */
+        @WithDefault("argus")
+        String name();
+
+        /**
+         * A model store directory shared with the trainer. When the announced bundle file is
+         * there, it is read from disk instead of downloaded from the trainer's registry.
+         */
+        Optional<Path> directory();
+
+        /** How long a bundle download may take. */
+        @WithDefault("2m")
+        Duration downloadTimeout();
+    }
+}

@@ -1,0 +1,54 @@
+package io.argus.inference.batching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * At least once: offsets are committed only after every output of the batch is acknowledged, so
+ * a crash never loses an image; it may publish a batch's outputs twice (duplicates carry the same
+ * image id as key).
+ */
+final class AtLeastOnceCommitter implements BatchCommitter {
+
+    private final Producer<String, byte[]> producer;
+
+    AtLeastOnceCommitter(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    @Override
+    public void commit(List<ProducerRecord<String, byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
+                       Consumer<String, byte[]> consumer) {
+        try {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(outputs.size());
+            for (ProducerRecord<String, byte[]> r : outputs) {
+                acks.add(producer.send(r));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+            consumer.commitSync(offsets);
+        } catch (ExecutionException | KafkaException e) {
+            throw new NotCommitted("outputs or offsets not stored: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotCommitted("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

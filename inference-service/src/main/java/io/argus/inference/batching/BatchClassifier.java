@@ -1,0 +1,167 @@
+package io.argus.inference.batching;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.ContractViolation;
+import io.argus.common.contract.RawImage;
+import io.argus.common.image.ImageLimitsConfig;
+import io.argus.common.image.ImagePreprocessor;
+import io.argus.common.image.ImageRejected;
+import io.argus.common.image.InputSpec;
+import io.argus.common.model.ImageClassifier;
+import io.argus.common.model.TopK;
+import io.argus.inference.InferenceConfig;
+
+/**
+ * Classifies a batch of raw records: reads each record's contract, decodes and preprocesses the
+ * images in parallel with the shared {@link ImagePreprocessor}, runs ONE forward pass over all
+ * that decoded, and returns one {@link Outcome} per record in order. A bad record becomes a
+ * failure outcome; it never fails the batch.
+ */
+@ApplicationScoped
+public class BatchClassifier {
+
+    private final int topK;
+    private final ImageLimitsConfig limits;
+    private final ExecutorService decoders;
+    private volatile ImagePreprocessor preprocessor;
+
+    public BatchClassifier(InferenceConfig config, ImageLimitsConfig limits) {
+        this.topK = config.topK();
+        this.limits = limits;
+        int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
+        this.decoders = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "argus-decode");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A decoded image ready for the model, or why it is not. */
+    private record Prepared(RawImage image, float[] input, double decodeMs, Outcome.Failed failure) {
+    }
+
+    public List<Outcome> classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
+        ImagePreprocessor prep = preprocessorFor(model.inputSpec());
+        List<Prepared> prepared = decodeAll(records, prep);
+
+        int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
+        float[][] probabilities = new float[0][];
+        double inferenceMs = 0;
+        String modelError = null;
+        if (good.length > 0) {
+            int size = prep.spec().size();
+            float[] batch = new float[good.length * size];
+            for (int k = 0; k < good.length; k++) {
+                System.arraycopy(prepared.get(good[k]).input(), 0, batch, k * size, size);
+            }
+            long start = System.nanoTime();
+            try {
+                probabilities = model.classify(batch, good.length);
+            } catch (RuntimeException e) {
+                modelError = e.toString();
+            }
+            inferenceMs = (System.nanoTime() - start) / 1e6;
+        }
+
+        List<Outcome> outcomes = new ArrayList<>(records.size());
+        Instant now = Instant.now();
+        int k = 0;
+        for (int i = 0; i < records.size(); i++) {
+            Prepared p = prepared.get(i);
+            if (p.failure() != null) {
+                outcomes.add(p.failure());
+            } else if (modelError != null) {
+                outcomes.add(new Outcome.Failed(records.get(i), p.image().imageId(), "inference", "MODEL_ERROR",
+                        model.id() + " failed on this batch: " + modelError));
+                k++;
+            } else {
+                outcomes.add(new Outcome.Classified(records.get(i),
+                        result(records.get(i), p, probabilities[k++], model, inferenceMs, good.length, now)));
+            }
+        }
+        return outcomes;
+    }
+
+    private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep) {
+        List<Callable<Prepared>> tasks = records.stream().<Callable<Prepared>>map(r -> () -> decode(r, prep)).toList();
+        try {
+            List<Prepared> out = new ArrayList<>(records.size());
+            for (Future<Prepared> f : decoders.invokeAll(tasks)) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding a batch", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("decoding failed unexpectedly", e.getCause());
+        }
+    }
+
+    private static Prepared decode(ConsumerRecord<String, byte[]> record, ImagePreprocessor prep) {
+        long start = System.nanoTime();
+        RawImage image;
+        try {
+            image = RawImage.fromRecord(record);
+        } catch (ContractViolation e) {
+            return failed(record, position(record), "contract", e.code(), e.getMessage());
+        }
+        try {
+            float[] input = prep.prepare(image.bytes());
+            return new Prepared(image, input, (System.nanoTime() - start) / 1e6, null);
+        } catch (ImageRejected e) {
+            return failed(record, image.imageId(), "decode", e.reason().name(), e.getMessage());
+        } catch (RuntimeException e) {
+            return failed(record, image.imageId(), "decode", "CORRUPT_IMAGE", e.toString());
+        }
+    }
+
+    private static Prepared failed(ConsumerRecord<String, byte[]> r, String key, String stage, String code, String msg) {
+        return new Prepared(null, null, 0, new Outcome.Failed(r, key, stage, code, msg));
+    }
+
+    private Classification result(ConsumerRecord<String, byte[]> record, Prepared p, float[] probs,
+                                  ImageClassifier model, double inferenceMs, int batchSize, Instant now) {
+        List<Classification.LabelScore> top = TopK.of(probs, model.labels(), topK);
+        RawImage image = p.image();
+        return new Classification(Classification.SCHEMA_VERSION, image.imageId(), image.sensorId(), image.capturedAt(),
+                top.get(0).label(), top.get(0).confidence(), top, model.id().name(), model.id().version(),
+                new Classification.Source(record.topic(), record.partition(), record.offset()),
+                new Classification.Timings(Instant.ofEpochMilli(record.timestamp()), now, p.decodeMs(), inferenceMs,
+                        batchSize),
+                null);
+    }
+
+    private ImagePreprocessor preprocessorFor(InputSpec spec) {
+        ImagePreprocessor p = preprocessor;
+        if (p == null || !p.spec().equals(spec)) {
+            p = new ImagePreprocessor(spec, limits.limits());
+            preprocessor = p;
+        }
+        return p;
+    }
+
+    private static String position(ConsumerRecord<String, byte[]> r) {
+        return r.topic() + "-" + r.partition() + "-" + r.offset();
+    }
+
+    @PreDestroy
+    void close() {
+        decoders.shutdownNow();
+    }
+}

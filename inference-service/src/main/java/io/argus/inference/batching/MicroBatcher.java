@@ -1,0 +1,87 @@
+package io.argus.inference.batching;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Forms micro-batches from a consumer: a batch closes when it holds {@code maxSize} records or
+ * when its first record has waited {@code maxWait}, whichever comes first. Records a poll
+ * returns beyond the batch wait, uncommitted, for the next batch; records of partitions this
+ * consumer loses are dropped so that their new owner, not this one, classifies them.
+ *
+ * <p>Used by one thread only (like the consumer it polls).
+ */
+final class MicroBatcher {
+
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    private final int maxSize;
+    private final long maxWaitNanos;
+    private final ArrayDeque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
+    private long firstArrival;
+
+    MicroBatcher(int maxSize, Duration maxWait) {
+        if (maxSize < 1) {
+            throw new IllegalArgumentException("batch max size must be at least 1, not " + maxSize);
+        }
+        this.maxSize = maxSize;
+        this.maxWaitNanos = maxWait.toNanos();
+    }
+
+    /** The next batch; empty if {@code running} turned false before any record came. */
+    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running) {
+        while (running.getAsBoolean() && pending.size() < maxSize) {
+            Duration timeout = IDLE_POLL;
+            if (!pending.isEmpty()) {
+                long left = firstArrival + maxWaitNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                timeout = Duration.ofNanos(left);
+            }
+            boolean wasEmpty = pending.isEmpty();
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
+                pending.add(r);
+            }
+            if (wasEmpty && !pending.isEmpty()) {
+                firstArrival = System.nanoTime();
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(Math.min(maxSize, pending.size()));
+        while (batch.size() < maxSize && !pending.isEmpty()) {
+            batch.add(pending.poll());
+        }
+        // Records carried over have waited already: the next batch closes as soon as it can.
+        return new RawBatch(batch);
+    }
+
+    /** Forgets buffered records of partitions this consumer no longer owns. */
+    void drop(Collection<TopicPartition> partitions) {
+        pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+    }
+
+    /**
+     * Where each partition must be re-read from to process {@code batch} and everything buffered
+     * again; clears the buffer. Used after a failed commit.
+     */
+    Map<TopicPartition, Long> rewind(RawBatch batch) {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(batch.records());
+        all.addAll(pending);
+        for (ConsumerRecord<String, byte[]> r : all) {
+            from.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+        }
+        pending.clear();
+        return from;
+    }
+}

@@ -1,0 +1,23 @@
+package io.argus.inference.batching;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.argus.common.contract.Classification;
+
+/** What became of one raw record: a classification, or a failure bound for the dead-letter topic. */
+public sealed interface Outcome {
+
+    ConsumerRecord<String, byte[]> source();
+
+    record Classified(ConsumerRecord<String, byte[]> source, Classification result) implements Outcome {
+    }
+
+    /**
+     * @param key   the image id when it could be read, else the record's position
+     * @param stage where it failed: {@code contract}, {@code decode} or {@code inference}
+     * @param code  machine-readable reason, e.g. {@code CORRUPT_IMAGE}
+     */
+    record Failed(ConsumerRecord<String, byte[]> source, String key, String stage, String code, String message)
+            implements Outcome {
+    }
+}

@@ -1,0 +1,76 @@
+package io.argus.inference.classify;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.image.ImageLimitsConfig;
+import io.argus.common.image.ImagePreprocessor;
+import io.argus.common.image.ImageRejected;
+import io.argus.common.model.ImageClassifier;
+import io.argus.common.model.TopK;
+import io.argus.inference.InferenceConfig;
+import io.argus.inference.model.CurrentModel;
+
+/**
+ * {@code POST /api/classify}: one image as the body, its classification as the answer, from the
+ * same model and preprocessing as the stream. Nothing is published.
+ */
+@Path("/api/classify")
+public class ClassifyResource {
+
+    /** The synchronous answer. */
+    public record Answer(String label, double confidence, List<Classification.LabelScore> topK, String modelName,
+                         int modelVersion, double decodeMs, double inferenceMs, Instant classifiedAt) {
+    }
+
+    /** An error answer: code and message. */
+    public record Error(String code, String message) {
+    }
+
+    private final CurrentModel current;
+    private final ImageLimitsConfig limits;
+    private final int topK;
+
+    public ClassifyResource(CurrentModel current, ImageLimitsConfig limits, InferenceConfig config) {
+        this.current = current;
+        this.limits = limits;
+        this.topK = config.topK();
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response classify(byte[] body) {
+        var lease = current.lease();
+        if (lease.isEmpty()) {
+            return Response.status(503).header("Retry-After", "5")
+                    .entity(new Error("NO_MODEL", "no model is loaded yet; retry later")).build();
+        }
+        try (CurrentModel.Lease model = lease.get()) {
+            ImageClassifier classifier = model.classifier();
+            long start = System.nanoTime();
+            float[] input;
+            try {
+                input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body);
+            } catch (ImageRejected e) {
+                return Response.status(e.reason().httpStatus()).entity(new Error(e.reason().name(), e.getMessage()))
+                        .build();
+            }
+            double decodeMs = (System.nanoTime() - start) / 1e6;
+            start = System.nanoTime();
+            float[] probs = classifier.classify(input, 1)[0];
+            double inferenceMs = (System.nanoTime() - start) / 1e6;
+            List<Classification.LabelScore> top = TopK.of(probs, classifier.labels(), topK);
+            return Response.ok(new Answer(top.get(0).label(), top.get(0).confidence(), top, classifier.id().name(),
+                    classifier.id().version(), decodeMs, inferenceMs, Instant.now())).build();
+        }
+    }
+}

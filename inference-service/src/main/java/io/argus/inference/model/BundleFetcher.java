@@ -1,0 +1,62 @@
+package io.argus.inference.model;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.argus.common.contract.ModelEvent;
+import io.argus.inference.InferenceConfig;
+
+/**
+ * Gets the bundle a model event announces: from the shared model directory when it is configured
+ * and has the file, otherwise downloaded from the trainer's registry. Checksums are verified by
+ * whoever loads the file.
+ */
+@ApplicationScoped
+public class BundleFetcher {
+
+    /** A bundle file on local disk; {@code temporary} ones are deleted after loading. */
+    public record Fetched(Path file, boolean temporary) {
+    }
+
+    private final InferenceConfig.Model config;
+    private final HttpClient http;
+
+    public BundleFetcher(InferenceConfig config) {
+        this.config = config.model();
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    }
+
+    public Fetched fetch(ModelEvent event) throws IOException, InterruptedException {
+        if (config.directory().isPresent() && event.bundleFile() != null) {
+            Path shared = config.directory().get().resolve(event.bundleFile());
+            if (Files.isRegularFile(shared)) {
+                return new Fetched(shared, false);
+            }
+        }
+        if (event.bundleUrl() == null || event.bundleUrl().isBlank()) {
+            throw new IOException("model event " + event.modelName() + " v" + event.version()
+                    + " names no bundle URL and the bundle is not in the shared model directory");
+        }
+        Path tmp = Files.createTempFile("argus-bundle-", ".bundle");
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(event.bundleUrl()))
+                    .timeout(config.downloadTimeout()).GET().build();
+            HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(tmp));
+            if (response.statusCode() != 200) {
+                throw new IOException("downloading " + event.bundleUrl() + " answered HTTP " + response.statusCode());
+            }
+            return new Fetched(tmp, true);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+}

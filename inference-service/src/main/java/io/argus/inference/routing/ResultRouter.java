@@ -1,0 +1,49 @@
+package io.argus.inference.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.DeadLetter;
+import io.argus.common.contract.Json;
+import io.argus.common.topics.TopicsConfig;
+import io.argus.inference.batching.Outcome;
+
+/**
+ * Where each outcome goes next: every classification to {@code argus.images.classified} (keyed
+ * by image id), unsure ones also to {@code argus.images.review}, failures to
+ * {@code argus.images.dlq} with the original bytes and the reason.
+ */
+@ApplicationScoped
+public class ResultRouter {
+
+    public static final String DLQ_STAGE_PREFIX = "inference-";
+
+    private final TopicsConfig topics;
+    private final ReviewPolicy review;
+
+    public ResultRouter(TopicsConfig topics, ReviewPolicy review) {
+        this.topics = topics;
+        this.review = review;
+    }
+
+    public List<ProducerRecord<String, byte[]>> route(List<Outcome> outcomes) {
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>(outcomes.size() + 8);
+        for (Outcome o : outcomes) {
+            if (o instanceof Outcome.Classified c) {
+                Classification result = c.result();
+                out.add(new ProducerRecord<>(topics.classified(), result.imageId(), Json.write(result)));
+                review.reason(result).ifPresent(reason -> out.add(new ProducerRecord<>(topics.review(),
+                        result.imageId(), Json.write(result.forReview(reason)))));
+            } else if (o instanceof Outcome.Failed f) {
+                out.add(DeadLetter.of(topics.dlq(), f.key(), f.source(), DLQ_STAGE_PREFIX + f.stage(), f.code(),
+                        f.message()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,228 @@
+package io.argus.inference;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javax.imageio.ImageIO;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.DeadLetter;
+import io.argus.common.contract.ImageHeaders;
+import io.argus.common.contract.Json;
+import io.argus.common.contract.RawImage;
+import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
+class InferenceStreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private KafkaProducer<String, byte[]> producer;
+
+    @BeforeEach
+    void producer() {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(), "max.request.size", 16 << 20),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void closeProducer() {
+        producer.close();
+    }
+
+    @Test
+    void aRecordProducedStraightToTheRawTopicIsClassifiedWithItsSourceAndModelVersion() throws Exception {
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED)) {
+            RawImage image = new RawImage("direct-1", "cam-direct", Instant.parse("2026-11-22T07:00:00Z"), "image/png",
+                    null, png(Color.WHITE));
+            RecordMetadata sent = producer.send(image.toRecord(Topics.RAW)).get();
+
+            Classification c = results(classified.read(1, WAIT)).get(0);
+
+            assertThat(c.imageId()).isEqualTo("direct-1");
+            assertThat(c.sensorId()).isEqualTo("cam-direct");
+            assertThat(c.capturedAt()).isEqualTo(Instant.parse("2026-11-22T07:00:00Z"));
+            assertThat(c.label()).isEqualTo("bright");
+            assertThat(c.confidence()).isGreaterThan(0.99);
+            assertThat(c.topK()).extracting(Classification.LabelScore::label).containsExactly("bright", "dark");
+            assertThat(c.modelName()).isEqualTo("argus");
+            assertThat(c.modelVersion()).isEqualTo(1);
+            assertThat(c.source()).isEqualTo(new Classification.Source(Topics.RAW, sent.partition(), sent.offset()));
+            assertThat(c.timings().ingestedAt()).isEqualTo(Instant.ofEpochMilli(sent.timestamp()));
+            assertThat(c.timings().classifiedAt()).isAfterOrEqualTo(c.timings().ingestedAt());
+            assertThat(c.timings().batchSize()).isGreaterThanOrEqualTo(1);
+            assertThat(c.reviewReason()).isNull();
+        }
+    }
+
+    @Test
+    void aRecordWithNoHeadersAtAll_asKcatWouldSendIt_isClassifiedToo() throws Exception {
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED)) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.RAW, "cam-bare", png(Color.WHITE))).get();
+
+            Classification c = results(classified.read(1, WAIT)).get(0);
+
+            assertThat(c.imageId()).isEqualTo(Topics.RAW + "-" + sent.partition() + "-" + sent.offset());
+            assertThat(c.sensorId()).isEqualTo("cam-bare");
+            assertThat(c.label()).isEqualTo("bright");
+        }
+    }
+
+    @Test
+    void unsureResultsAreAlsoSentToReviewWithTheReason() throws Exception {
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED);
+             TopicReader review = TopicReader.fromNow(bootstrap(), Topics.REVIEW)) {
+            send("unsure-1", "cam-r", png(Color.BLACK));
+            send("sure-1", "cam-r", png(Color.WHITE));
+
+            assertThat(results(classified.read(2, WAIT))).extracting(Classification::imageId)
+                    .containsExactlyInAnyOrder("unsure-1", "sure-1");
+            List<Classification> reviews = results(review.readUntilQuiet(Duration.ofSeconds(3)));
+            assertThat(reviews).hasSize(1);
+            assertThat(reviews.get(0).imageId()).isEqualTo("unsure-1");
+            assertThat(reviews.get(0).confidence()).isEqualTo(0.5, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(reviews.get(0).reviewReason()).contains("under the review threshold 0.600");
+        }
+    }
+
+    @Test
+    void poisonRecordsGoToTheDlqWithTheirReasonAndTheImagesBehindThemAreStillClassified() throws Exception {
+        byte[] randomBytes = new byte[3000];
+        new Random(5).nextBytes(randomBytes);
+        randomBytes[0] = 0;
+        byte[] truncatedPng = java.util.Arrays.copyOf(png(Color.WHITE), 40);
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(bootstrap(), Topics.DLQ)) {
+            // One sensor, so all of them share one partition, in this order.
+            send("ok-1", "cam-p", png(Color.WHITE));
+            send("bad-random", "cam-p", randomBytes);
+            send("ok-2", "cam-p", png(Color.WHITE));
+            send("bad-truncated", "cam-p", truncatedPng);
+            ProducerRecord<String, byte[]> garbled = new ProducerRecord<>(Topics.RAW, "cam-p", png(Color.WHITE));
+            garbled.headers().add(new RecordHeader(ImageHeaders.IMAGE_ID, "bad-time".getBytes(StandardCharsets.UTF_8)));
+            garbled.headers().add(new RecordHeader(ImageHeaders.CAPTURED_AT, "noon".getBytes(StandardCharsets.UTF_8)));
+            producer.send(garbled).get();
+            send("bad-empty", "cam-p", new byte[0]);
+            send("ok-3", "cam-p", png(Color.WHITE));
+
+            // Results are keyed by image id, so they spread over partitions: any order.
+            assertThat(results(classified.read(3, WAIT))).extracting(Classification::imageId)
+                    .containsExactlyInAnyOrder("ok-1", "ok-2", "ok-3");
+            Map<String, ConsumerRecord<String, byte[]>> dead = dlq.read(4, WAIT).stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+            assertThat(dead).hasSize(4);
+            assertDead(dead.get("bad-random"), "inference-decode", "UNSUPPORTED_FORMAT");
+            assertDead(dead.get("bad-truncated"), "inference-decode", "CORRUPT_IMAGE");
+            assertDead(dead.get("bad-empty"), "inference-decode", "EMPTY");
+            assertDead(dead.values().stream().filter(r -> r.key().startsWith(Topics.RAW)).findFirst().orElseThrow(),
+                    "inference-contract", "INVALID_HEADER");
+            assertThat(dead.get("bad-random").value()).as("the original bytes").isEqualTo(randomBytes);
+            assertThat(header(dead.get("bad-random"), DeadLetter.SOURCE)).startsWith(Topics.RAW + "/");
+            assertThat(header(dead.get("bad-random"), ImageHeaders.IMAGE_ID)).isEqualTo("bad-random");
+        }
+    }
+
+    @Test
+    void imagesArriving_togetherAreClassifiedInBatchesOfAtMostTheMaximum() throws Exception {
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                RawImage image = new RawImage("batch-" + i, "cam-b" + (i % 4), Instant.now(), "image/png", null,
+                        png(Color.WHITE));
+                sent.add(producer.send(image.toRecord(Topics.RAW)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+
+            List<Classification> results = results(classified.read(40, WAIT));
+
+            assertThat(results).hasSize(40);
+            assertThat(results).extracting(Classification::imageId).doesNotHaveDuplicates();
+            int biggest = results.stream().mapToInt(c -> c.timings().batchSize()).max().orElse(0);
+            assertThat(biggest).as("largest batch").isGreaterThan(1).isLessThanOrEqualTo(16);
+        }
+    }
+
+    @Test
+    void theSynchronousEndpointClassifiesWithTheSameModelAndRefusesBrokenImages() throws Exception {
+        given().contentType("image/png").body(png(Color.WHITE)).post("/api/classify")
+                .then().statusCode(200)
+                .body("label", equalTo("bright"))
+                .body("modelVersion", equalTo(1));
+        given().contentType("image/png").body("garbage".getBytes(StandardCharsets.UTF_8)).post("/api/classify")
+                .then().statusCode(415).body("code", equalTo("UNSUPPORTED_FORMAT"));
+    }
+
+    @Test
+    void readinessNamesTheLoadedModel() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'model' }.data.version", equalTo(1));
+    }
+
+    private void send(String imageId, String sensor, byte[] bytes) throws Exception {
+        producer.send(new RawImage(imageId, sensor, Instant.now(), null, null, bytes).toRecord(Topics.RAW)).get();
+    }
+
+    private static void assertDead(ConsumerRecord<String, byte[]> r, String stage, String code) {
+        assertThat(r).as("dead letter").isNotNull();
+        assertThat(header(r, DeadLetter.STAGE)).isEqualTo(stage);
+        assertThat(header(r, DeadLetter.ERROR_CODE)).isEqualTo(code);
+        assertThat(header(r, DeadLetter.MESSAGE)).isNotBlank();
+    }
+
+    static List<Classification> results(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(r -> Json.read(r.value(), Classification.class)).toList();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    static String bootstrap() {
+        return KafkaBrokerResource.broker().bootstrapServers();
+    }
+
+    static byte[] png(Color colour) throws Exception {
+        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, 16, 16);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,79 @@
+package io.argus.inference;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.argus.common.contract.Json;
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelStore;
+import io.argus.common.model.StoredModel;
+import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real broker plus a promoted model: the brightness model is saved in a model store shared with
+ * the service and announced on argus.models, as the trainer would.
+ */
+public class InferenceTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private final KafkaBrokerResource kafka = new KafkaBrokerResource();
+    private static Path store;
+
+    public static Path store() {
+        return store;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(kafka.start());
+        try {
+            store = Files.createTempDirectory("argus-inference-models-");
+            promote(BrightnessModel.bundle("argus", 1, 5.0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config.put("argus.inference.model.directory", store.toString());
+        return config;
+    }
+
+    /** Saves a bundle in the shared store and announces it as PROMOTED. */
+    public static StoredModel promote(ModelBundle bundle) throws IOException {
+        StoredModel stored = new ModelStore(store).save(bundle);
+        announce(stored, ModelStatus.PROMOTED);
+        return stored;
+    }
+
+    public static void announce(StoredModel stored, ModelStatus status) {
+        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, stored.manifest().name(),
+                stored.manifest().version(), status, stored.manifest().labels(), stored.manifest().inputSpec(), null,
+                stored.sha256(), stored.sizeBytes(), null, stored.file().getFileName().toString(), "test",
+                Instant.now());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS, event.modelName(), Json.write(event)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        kafka.stop();
+    }
+}
