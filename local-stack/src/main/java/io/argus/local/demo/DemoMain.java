@@ -1,10 +1,231 @@
 package io.argus.local.demo;
 
-/** Placeholder replaced below. */
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.Json;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import io.argus.common.topics.Topics;
+
+/**
+ * The demo stream: Fashion-MNIST test images, encoded as PNG like a camera would send them,
+ * uploaded to ingest at a steady rate by a few simulated sensors, while the classified and
+ * dead-letter topics are watched. Prints live progress every second and a summary at the end:
+ * counts, throughput, latency from ingest to a visible classification, and accuracy against
+ * the known labels.
+ */
 public final class DemoMain {
+
+    private static final int MAX_IN_FLIGHT = 64;
+
     private DemoMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
+        LabeledImages images = data.test();
+        System.out.printf(Locale.ROOT, "Streaming %d Fashion-MNIST test images (%s) as PNG at %.0f/s from %d sensors to %s%n",
+                options.count(), data.source(), options.rate(), options.sensors(), options.ingestUrl());
+
+        Tally tally = new Tally();
+        Watcher.warmUp();
+        Watcher watcher = new Watcher(options.bootstrapServers(), tally);
+        Thread watching = new Thread(watcher, "demo-watcher");
+        watching.setDaemon(true);
+        watching.start();
+        watcher.awaitAssigned();
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        long start = System.nanoTime();
+        long intervalNanos = (long) (1e9 / options.rate());
+        long nextReport = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < options.count(); i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int index = i % images.count();
+            boolean bad = options.badEvery() > 0 && (i + 1) % options.badEvery() == 0;
+            byte[] png = images.png(index);
+            byte[] body = bad ? Arrays.copyOf(png, png.length / 2) : png;
+            String label = FashionMnist.LABELS.get(images.labels()[index]);
+            inFlight.acquire();
+            tally.sent.incrementAndGet();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(options.ingestUrl() + "/api/images"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "image/png")
+                    .header("X-Sensor-Id", "demo-cam-" + (i % options.sensors()))
+                    .header("X-Captured-At", Instant.now().toString())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                    .whenComplete((response, error) -> {
+                        inFlight.release();
+                        record(tally, label, response, error);
+                    });
+            if (System.nanoTime() > nextReport) {
+                nextReport += 1_000_000_000L;
+                System.out.println(tally.line(options.count()));
+            }
+        }
+        inFlight.acquire(MAX_IN_FLIGHT);
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+
+        long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.settleSeconds());
+        while (tally.unaccounted() > 0 && System.nanoTime() < settleUntil) {
+            Thread.sleep(1000);
+            System.out.println(tally.line(options.count()));
+        }
+        Thread.sleep(1500); // let late duplicates show up in the count
+        watcher.stop();
+        summary(options, tally, sendSeconds);
+        System.exit(tally.unaccounted() == 0 ? 0 : 1);
+    }
+
+    private static void record(Tally tally, String label, HttpResponse<String> response, Throwable error) {
+        if (error != null) {
+            tally.failed.incrementAndGet();
+            return;
+        }
+        if (response.statusCode() == 202) {
+            JsonNode body = parse(response.body());
+            String imageId = body == null ? null : body.path("imageId").asText(null);
+            if (imageId != null) {
+                tally.accepted(imageId, label);
+            }
+        } else if (response.statusCode() >= 400 && response.statusCode() < 500) {
+            tally.refused.incrementAndGet();
+        } else {
+            tally.failed.incrementAndGet();
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static void summary(DemoOptions options, Tally tally, double sendSeconds) {
+        int lost = tally.unaccounted();
+        System.out.println();
+        System.out.println("Demo summary");
+        System.out.println("------------");
+        System.out.printf(Locale.ROOT, "images sent              %d in %.1f s (%.1f/s offered)%n", tally.sent.get(),
+                sendSeconds, tally.sent.get() / sendSeconds);
+        System.out.printf(Locale.ROOT, "accepted by ingest       %d%n", tally.accepted());
+        System.out.printf(Locale.ROOT, "refused by ingest        %d (a broken file is sent on purpose every %d images)%n",
+                tally.refused.get(), options.badEvery());
+        System.out.printf(Locale.ROOT, "upload errors            %d%n", tally.failed.get());
+        System.out.printf(Locale.ROOT, "classified               %d (duplicate results %d)%n", tally.classified(),
+                tally.duplicates());
+        System.out.printf(Locale.ROOT, "dead-lettered            %d%n", tally.deadLettered());
+        System.out.printf(Locale.ROOT, "accepted, not accounted  %d%n", lost);
+        System.out.printf(Locale.ROOT, "throughput               %.1f images/s (classified, first to last)%n",
+                tally.throughput());
+        System.out.printf(Locale.ROOT, "latency ingest->visible  p50 %d ms, p95 %d ms, p99 %d ms, max %d ms "
+                        + "(from ingest writing the image to this client reading its committed result)%n",
+                tally.percentile(50), tally.percentile(95), tally.percentile(99), tally.percentile(100));
+        System.out.printf(Locale.ROOT, "  of which in inference  p50 %d ms, p95 %d ms, p99 %d ms, max %d ms "
+                        + "(ingest writing it to inference publishing the result)%n",
+                tally.inferencePercentile(50), tally.inferencePercentile(95), tally.inferencePercentile(99),
+                tally.inferencePercentile(100));
+        System.out.printf(Locale.ROOT, "accuracy                 %.2f%% (%d of %d against the true labels)%n",
+                100 * tally.accuracy(), tally.correct(), tally.classified());
+    }
+
+    /** Reads the classified and dead-letter topics from "now" and matches results to sent images. */
+    private static final class Watcher implements Runnable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Tally tally;
+        private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean running = true;
+
+        Watcher(String bootstrap, Tally tally) {
+            this.tally = tally;
+            this.consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+        }
+
+        /** Loads and exercises the JSON mapping once, so the first real results are not timed on a cold reader. */
+        static void warmUp() {
+            Instant t = Instant.now();
+            Classification sample = new Classification(Classification.SCHEMA_VERSION, "warm-up", "none", t, "x", 1,
+                    List.of(new Classification.LabelScore("x", 1)), "none", 0,
+                    new Classification.Source(Topics.RAW, 0, 0), new Classification.Timings(t, t, 0, 0, 1), null);
+            for (int i = 0; i < 2000; i++) {
+                Json.read(Json.write(sample), Classification.class);
+            }
+        }
+
+        void awaitAssigned() throws InterruptedException {
+            assigned.await();
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            try (consumer) {
+                List<TopicPartition> partitions = new java.util.ArrayList<>();
+                for (String topic : List.of(Topics.CLASSIFIED, Topics.DLQ)) {
+                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                assigned.countDown();
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.topic().equals(Topics.CLASSIFIED)) {
+                            tally.classified(r.key(), Json.read(r.value(), Classification.class),
+                                    System.currentTimeMillis());
+                        } else {
+                            tally.deadLettered(r.key());
+                        }
+                    }
+                }
+            }
+        }
     }
 }

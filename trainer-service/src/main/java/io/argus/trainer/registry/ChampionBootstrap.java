@@ -1,0 +1,71 @@
+package io.argus.trainer.registry;
+
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.StoredModel;
+import io.argus.trainer.TrainerConfig;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Gives a fresh installation its first champion: when {@code argus.models} has never promoted a
+ * version of this model but the store holds one (the pretrained base model), the newest stored
+ * version is promoted, so inference has something to serve.
+ */
+@ApplicationScoped
+public class ChampionBootstrap {
+
+    private static final Logger LOG = Logger.getLogger(ChampionBootstrap.class);
+
+    private final ModelHistory history;
+    private final ModelRegistry registry;
+    private final TrainerConfig config;
+    private final CommandLine commandLine;
+
+    public ChampionBootstrap(ModelHistory history, ModelRegistry registry, TrainerConfig config,
+                             CommandLine commandLine) {
+        this.history = history;
+        this.registry = registry;
+        this.config = config;
+        this.commandLine = commandLine;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!commandLine.serving()) {
+            return;
+        }
+        Thread t = new Thread(this::bootstrap, "argus-champion-bootstrap");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void bootstrap() {
+        try {
+            while (!history.awaitCaughtUp(10, TimeUnit.SECONDS)) {
+                LOG.infof("Waiting for Kafka to read the model history");
+            }
+            if (history.champion().isPresent()) {
+                LOG.infof("Champion: %s v%d", config.modelName(), history.champion().get().version());
+                return;
+            }
+            var newest = registry.store().latest(config.modelName());
+            if (newest.isEmpty()) {
+                LOG.warnf("No %s model in the store %s and none promoted yet: run the pretrain command first",
+                        config.modelName(), registry.store().root().toAbsolutePath());
+                return;
+            }
+            StoredModel first = newest.get();
+            registry.announce(first, ModelStatus.PROMOTED, "first model of this installation");
+            LOG.infof("Promoted %s as the first champion", first.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.errorf(e, "Could not promote a first champion");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.argus.trainer.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.BundleManifest;
+import io.argus.common.model.ModelId;
+import io.argus.common.model.ModelStore;
+import io.argus.common.model.StoredModel;
+import io.argus.trainer.TrainerConfig;
+
+/**
+ * The model versions of this trainer: bundles in the store, with the status {@code argus.models}
+ * gives each. Publishing a decision goes through here so the event and the registry agree.
+ */
+@ApplicationScoped
+public class ModelRegistry {
+
+    /** A version as the REST API shows it. */
+    public record Version(String name, int version, ModelStatus status, boolean champion, BundleManifest manifest,
+                          String sha256, long sizeBytes, String bundleUrl) {
+    }
+
+    private final ModelStore store;
+    private final TrainerConfig config;
+    private final ModelHistory history;
+    private final ModelEventPublisher publisher;
+
+    public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher) {
+        this.store = new ModelStore(config.storeDir());
+        this.config = config;
+        this.history = history;
+        this.publisher = publisher;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    public List<Version> versions() {
+        return store.list(config.modelName()).stream().map(this::view).toList();
+    }
+
+    public Optional<Version> version(int version) {
+        return stored(version).map(this::view);
+    }
+
+    public Optional<StoredModel> stored(int version) {
+        return store.find(new ModelId(config.modelName(), version));
+    }
+
+    /** Announces a decision about a stored version on argus.models. */
+    public ModelEvent announce(StoredModel stored, ModelStatus status, String reason) throws Exception {
+        BundleManifest m = stored.manifest();
+        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, m.name(), m.version(), status, m.labels(),
+                m.inputSpec(), m.metrics(), stored.sha256(), stored.sizeBytes(), bundleUrl(m.version()),
+                stored.file().getFileName().toString(), reason, Instant.now());
+        publisher.publish(event);
+        history.record(event);
+        return event;
+    }
+
+    private Version view(StoredModel s) {
+        int v = s.manifest().version();
+        ModelStatus status = history.latest(v).map(ModelEvent::status).orElse(null);
+        boolean champion = history.champion().map(c -> c.version() == v).orElse(false);
+        return new Version(s.manifest().name(), v, status, champion, s.manifest(), s.sha256(), s.sizeBytes(),
+                bundleUrl(v));
+    }
+
+    private String bundleUrl(int version) {
+        return config.publicUrl() + "/api/models/" + version + "/bundle";
+    }
+}
