@@ -34,11 +34,17 @@ public interface InferenceConfig {
     boolean exactlyOnce();
 
     /**
-     * Transactional id of this replica. Must be stable across restarts of the same replica (a
-     * restart then aborts what the crashed one left open at once) and unique among replicas.
+     * This replica's identity, stable across its restarts and unique among replicas (a pod name
+     * of a StatefulSet, the host name). It becomes the Kafka transactional id, so a restarted
+     * replica aborts at once what its crashed predecessor left open, and the static group member
+     * id, so it takes its partitions back without a rebalance.
      */
-    @WithDefault("argus-inference-${HOSTNAME:local}")
-    String transactionalId();
+    @WithDefault("${HOSTNAME:local}")
+    String replicaId();
+
+    /** How long the group waits for a silent replica before giving its partitions to others. */
+    @WithDefault("15s")
+    Duration sessionTimeout();
 
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")

@@ -175,7 +175,7 @@ public class ClassificationLoop {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "argus-inference");
         if (transactional) {
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "argus-inference-" + config.replicaId());
             props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
         }
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -184,6 +184,8 @@ public class ClassificationLoop {
     private Map<String, Object> consumerConfig() {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "argus-inference-" + config.replicaId());
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Images that arrived before this group existed are classified too.

@@ -1,0 +1,136 @@
+package io.argus.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.argus.common.topics.TopicNames;
+import io.argus.local.broker.ArgusBroker;
+
+/**
+ * The whole of Argus as a user runs it: a real KRaft broker (in this JVM) and the three packaged
+ * services as separate processes, with a base model made by the real {@code pretrain} command.
+ * Started once for all end-to-end tests.
+ */
+final class ArgusStack implements ExtensionContext.Store.CloseableResource {
+
+    static final int PARTITIONS = 4;
+    private static final List<String> DL4J_JVM = List.of("-Xmx768m", "-Dorg.bytedeco.javacpp.maxbytes=2g",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g");
+
+    final Path root;
+    final Path work;
+    final Path store;
+    final ArgusBroker broker;
+    final int trainerPort;
+    final int inferencePort;
+    final int ingestPort;
+    final ServiceProcess trainer;
+    final ServiceProcess ingest;
+    private ServiceProcess inference;
+    private int inferenceStarts;
+
+    private ArgusStack() throws Exception {
+        root = Path.of(System.getProperty("argus.root", "..")).toAbsolutePath().normalize();
+        work = Files.createDirectories(root.resolve("end-to-end-tests/target/e2e"));
+        store = Files.createTempDirectory(work, "models-");
+        for (String service : List.of("ingest", "inference", "trainer")) {
+            if (!Files.exists(jar(service))) {
+                throw new IllegalStateException(jar(service) + " is missing: run ./mvnw verify (it packages first)");
+            }
+        }
+        broker = ArgusBroker.startTemporary();
+        broker.createTopics(TopicNames.DEFAULTS, PARTITIONS);
+
+        ServiceProcess pretrain = ServiceProcess.start("pretrain", jar("trainer"), work.resolve("pretrain.log"),
+                List.of("-Xmx1500m", "-Dquarkus.http.port=0"), "pretrain", "--epochs", "1", "--limit", "3000",
+                "--store", store.toString());
+        int code = pretrain.awaitExit(Duration.ofMinutes(5));
+        if (code != 0) {
+            throw new IllegalStateException("pretrain failed:\n" + pretrain.logTail());
+        }
+
+        trainerPort = freePort();
+        inferencePort = freePort();
+        ingestPort = freePort();
+        trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
+                jvm(DL4J_JVM, trainerPort, "-Dargus.trainer.store-dir=" + store,
+                        "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+        ingest = ServiceProcess.start("ingest", jar("ingest"), work.resolve("ingest.log"),
+                jvm(List.of("-Xmx384m"), ingestPort));
+        startInference();
+        trainer.awaitReady(trainerPort, Duration.ofMinutes(2));
+        ingest.awaitReady(ingestPort, Duration.ofMinutes(2));
+        awaitInference();
+    }
+
+    static ArgusStack start() throws Exception {
+        return new ArgusStack();
+    }
+
+    String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    String ingestUrl() {
+        return "http://127.0.0.1:" + ingestPort;
+    }
+
+    String inferenceUrl() {
+        return "http://127.0.0.1:" + inferencePort;
+    }
+
+    /** Starts an inference replica; always the same replica id, as a restarted pod would have. */
+    ServiceProcess startInference() throws IOException {
+        inferenceStarts++;
+        inference = ServiceProcess.start("inference", jar("inference"), work.resolve("inference.log"),
+                jvm(DL4J_JVM, inferencePort, "-Dargus.inference.replica-id=e2e"));
+        return inference;
+    }
+
+    void awaitInference() throws Exception {
+        inference.awaitReady(inferencePort, Duration.ofMinutes(3));
+    }
+
+    ServiceProcess inference() {
+        return inference;
+    }
+
+    int inferenceStarts() {
+        return inferenceStarts;
+    }
+
+    private Path jar(String service) {
+        return root.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
+    }
+
+    private List<String> jvm(List<String> base, int port, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.add("-Dquarkus.http.port=" + port);
+        all.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServiceProcess p : new ServiceProcess[] {ingest, inference, trainer}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        broker.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.argus.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.argus.common.contract.RawImage;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import io.argus.common.topics.Topics;
+
+@ExtendWith(StackExtension.class)
+class InferenceRestartIT {
+
+    private static final int IMAGES = 1200;
+    private static final int PER_SECOND = 100;
+
+    /**
+     * While images stream in through ingest (plus some undecodable records straight to Kafka),
+     * inference is killed with SIGKILL mid-stream and restarted, then stopped with SIGTERM and
+     * restarted. Afterwards every image must have exactly one classified or dead-letter record.
+     */
+    @Test
+    void noImageIsLostOrDuplicatedWhenInferenceIsKilledAndRestartedMidStream(ArgusStack stack) throws Exception {
+        LabeledImages test = FashionMnist.loadSubset().test();
+        Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger refused = new AtomicInteger();
+        Random random = new Random(9);
+
+        Thread stream = new Thread(() -> {
+            try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    stack.bootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+                long start = System.nanoTime();
+                for (int i = 0; i < IMAGES; i++) {
+                    long due = start + i * 1_000_000_000L / PER_SECOND;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    if (i % 40 == 39) {
+                        // A camera sending garbage: must end up in the DLQ, not stall anything.
+                        byte[] junk = new byte[500];
+                        random.nextBytes(junk);
+                        junk[0] = 1;
+                        String id = "junk-" + i;
+                        camera.send(new RawImage(id, "junk-cam", Instant.now(), null, null, junk).toRecord(Topics.RAW)).get();
+                        sent.add(id);
+                        continue;
+                    }
+                    var answer = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", test.png(i % test.count()),
+                            "restart-cam-" + (i % 5));
+                    if (answer.statusCode() == 202) {
+                        sent.add(io.argus.common.contract.Json.mapper().readTree(answer.body()).get("imageId").asText());
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "e2e-stream");
+        stream.start();
+
+        Thread.sleep(3000);
+        stack.inference().kill();
+        Thread.sleep(1500);
+        stack.startInference();
+        stack.awaitInference();
+        Thread.sleep(2000);
+        stack.inference().stop();
+        stack.startInference();
+        stack.awaitInference();
+        stream.join();
+
+        Set<String> ids = new HashSet<>(sent);
+        Ledger ledger = Ledger.read(stack.bootstrap(), ids, Duration.ofSeconds(120));
+        int missing = ledger.missing(ids);
+        System.out.printf("RECONCILIATION inference killed once (SIGKILL) and stopped once (SIGTERM) mid-stream: "
+                        + "sent %d (refused by ingest %d), classified %d, dead-lettered %d, missing %d, duplicates %d%n",
+                ids.size(), refused.get(), ledger.classified.size(), ledger.deadLettered.size(), missing,
+                ledger.duplicates());
+
+        assertThat(refused.get()).isZero();
+        assertThat(missing).as("images with neither a result nor a dead letter").isZero();
+        assertThat(ledger.duplicates()).as("duplicates seen by a read_committed consumer").isZero();
+        assertThat(ledger.deadLettered.keySet()).allMatch(id -> id.startsWith("junk-"));
+        assertThat(ledger.deadLettered).hasSize(IMAGES / 40);
+    }
+}
