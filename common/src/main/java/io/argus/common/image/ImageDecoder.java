@@ -1,6 +1,5 @@
 package io.argus.common.image;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -49,6 +48,28 @@ public final class ImageDecoder {
      * @param targetHeight the height the pixels will be resized to, or 0 for full resolution
      */
     public DecodedImage decode(byte[] bytes, int targetWidth, int targetHeight) {
+        return withReader(bytes, (format, reader, width, height) -> {
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = subsampling(width, height, targetWidth, targetHeight);
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            return new DecodedImage(format, width, height, reader.read(0, param));
+        });
+    }
+
+    /** Format and dimensions from the header only, without decoding pixels. */
+    public DecodedImage probe(byte[] bytes) {
+        return withReader(bytes, (format, reader, width, height) -> new DecodedImage(format, width, height, null));
+    }
+
+    /** What to do with a reader positioned on an image whose header passed the checks. */
+    @FunctionalInterface
+    private interface ReaderTask {
+        DecodedImage apply(ImageFormat format, ImageReader reader, int width, int height) throws IOException;
+    }
+
+    private DecodedImage withReader(byte[] bytes, ReaderTask task) {
         ImageFormat format = checkFormatAndSize(bytes);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(format, in);
@@ -56,13 +77,7 @@ public final class ImageDecoder {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 checkPixels(width, height);
-                ImageReadParam param = reader.getDefaultReadParam();
-                int step = subsampling(width, height, targetWidth, targetHeight);
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                BufferedImage image = reader.read(0, param);
-                return new DecodedImage(format, width, height, image);
+                return task.apply(format, reader, width, height);
             } finally {
                 reader.dispose();
             }
@@ -74,26 +89,6 @@ public final class ImageDecoder {
         } catch (OutOfMemoryError e) {
             throw new ImageRejected(RejectReason.CORRUPT_IMAGE,
                     "the " + format.name() + " image needs more memory to decode than is available", e);
-        }
-    }
-
-    /** Format and dimensions from the header only, without decoding pixels. */
-    public DecodedImage probe(byte[] bytes) {
-        ImageFormat format = checkFormatAndSize(bytes);
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = readerFor(format, in);
-            try {
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                checkPixels(width, height);
-                return new DecodedImage(format, width, height, null);
-            } finally {
-                reader.dispose();
-            }
-        } catch (ImageRejected e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw corrupt(format, e);
         }
     }
 

@@ -61,7 +61,7 @@ public class ModelRegistry {
                 m.inputSpec(), m.metrics(), stored.sha256(), stored.sizeBytes(), bundleUrl(m.version()),
                 stored.file().getFileName().toString(), reason, Instant.now());
         publisher.publish(event);
-        history.record(event);
+        history.event(event);
         return event;
     }
 
