@@ -44,7 +44,7 @@ public final class BrightnessModel {
         net.getLayer(1).setParam("W", Nd4j.create(new float[][] {{(float) weight, (float) -weight}}));
         net.getLayer(1).setParam("b", Nd4j.zeros(1, 2));
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, LABELS, InputSpec.grey(8, 8),
-                new Provenance("none", "fixed weights", "none", 0, 0, 0, 0, 0), null, null, null, Instant.now());
+                new Provenance("none", "fixed weights", "none", 0, 0, 0, 0, 0, "brightness", 0, null), null, null, null, Instant.now());
         return new ModelBundle(manifest, net);
     }
 }

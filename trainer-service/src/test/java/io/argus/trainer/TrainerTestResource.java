@@ -33,7 +33,7 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
         try {
             store = Files.createTempDirectory("argus-trainer-models-");
             BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "argus", 1, FashionMnist.LABELS,
-                    FashionCnn.INPUT, new Provenance("scratch", "pretrain", "none", 0, 0, 0, 0, 0), null, null, null,
+                    FashionCnn.INPUT, new Provenance("scratch", "pretrain", "none", 0, 0, 0, 0, 0, "fashion-cnn", 0, null), null, null, null,
                     Instant.now());
             new ModelStore(store).save(new ModelBundle(manifest, FashionCnn.build(10, 1, 1e-3)));
         } catch (IOException e) {

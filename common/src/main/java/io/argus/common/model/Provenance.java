@@ -1,13 +1,19 @@
 package io.argus.common.model;
 
+import java.time.Instant;
+
 /**
  * Where a model version came from.
  *
- * @param baseModel        what training started from ({@code scratch}, a bundle, a zoo model)
- * @param strategy         how it was trained ({@code pretrain}, {@code frozen}, {@code finetune}, {@code scratch})
- * @param dataset          the data it saw
- * @param trainingSeconds  wall time of training
+ * @param baseModel       what training started from ({@code scratch}, {@code argus v3}, {@code zoo:resnet50})
+ * @param strategy        how it was trained ({@code pretrain}, {@code frozen}, {@code finetune}, {@code scratch})
+ * @param dataset         the data it saw
+ * @param trainingSeconds wall time of training
+ * @param architecture    the network family ({@code fashion-cnn}, {@code squeezenet}, ...), for later transfer
+ * @param trainableParams parameters training changed (the rest were frozen)
+ * @param labelsUpTo      the newest label of argus.labels it was trained on, or null if not trained on labels
  */
 public record Provenance(String baseModel, String strategy, String dataset, int trainSamples, int validationSamples,
-                         int testSamples, int epochs, double trainingSeconds) {
+                         int testSamples, int epochs, double trainingSeconds, String architecture,
+                         long trainableParams, Instant labelsUpTo) {
 }

@@ -36,7 +36,7 @@ public final class TinyNetworks {
 
     public static ModelBundle bundle(String name, int version, List<String> labels) {
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, labels, InputSpec.grey(8, 8),
-                new Provenance("scratch", "test", "none", 0, 0, 0, 0, 0), null, null, null,
+                new Provenance("scratch", "test", "none", 0, 0, 0, 0, 0, "tiny", 0, null), null, null, null,
                 Instant.parse("2026-11-22T00:00:00Z"));
         return new ModelBundle(manifest, cnn(8, labels.size(), version));
     }

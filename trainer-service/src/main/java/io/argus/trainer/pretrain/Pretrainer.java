@@ -18,9 +18,12 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
 import io.argus.common.nd4j.OneDnn;
+import io.argus.trainer.training.ConsoleProgress;
+import io.argus.trainer.training.Evaluator;
 import io.argus.trainer.training.Fitter;
 import io.argus.trainer.training.Progress;
 import io.argus.trainer.training.TrainingSet;
+import io.argus.trainer.transfer.Architecture;
 
 /**
  * Trains {@link FashionCnn} from scratch on Fashion-MNIST, evaluates it on the test split and
@@ -57,15 +60,19 @@ public final class Pretrainer {
         progress.report(OneDnn.describe() + "; " + net.numParams() + " parameters");
 
         long trainStart = System.nanoTime();
-        ModelMetrics metrics = new Fitter(options.batchSize(), options.seed(), progress)
-                .fit(net, trainSet, testSet, options.epochs());
+        // No early stopping: the base model trains for the epochs asked; the test split is only reported.
+        new Fitter().fit(net, trainSet, testSet,
+                new Fitter.Settings(options.epochs(), options.batchSize(), options.epochs(), options.seed(), null),
+                "pretrain", new ConsoleProgress(progress, "test"));
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
+        ModelMetrics metrics = Evaluator.evaluate(net, testSet);
 
         ModelStore store = new ModelStore(options.store());
         int version = store.nextVersion(options.name());
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, options.name(), version, labels,
                 FashionCnn.INPUT, new Provenance("scratch", "pretrain", "Fashion-MNIST (" + data.source() + ")",
-                train.count(), 0, test.count(), options.epochs(), trainingSeconds),
+                train.count(), 0, test.count(), options.epochs(), trainingSeconds,
+                Architecture.FASHION_CNN.name(), net.numParams(), null),
                 metrics, null, null, Instant.now());
         StoredModel stored = store.save(new ModelBundle(manifest, net));
         progress.report(String.format(Locale.ROOT,

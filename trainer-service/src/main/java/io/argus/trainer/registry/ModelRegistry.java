@@ -42,6 +42,10 @@ public class ModelRegistry {
         return store;
     }
 
+    public String modelName() {
+        return config.modelName();
+    }
+
     public List<Version> versions() {
         return store.list(config.modelName()).stream().map(this::view).toList();
     }

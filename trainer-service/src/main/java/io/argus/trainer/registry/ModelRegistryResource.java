@@ -2,23 +2,38 @@ package io.argus.trainer.registry;
 
 import java.util.List;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.StoredModel;
+import io.argus.trainer.ApiError;
+import io.argus.trainer.JsonBody;
+
 /**
  * The model registry: {@code GET /api/models} lists versions with status, provenance and metrics;
  * {@code GET /api/models/{version}} shows one; {@code GET /api/models/{version}/bundle} serves the
  * bundle file with its SHA-256 in {@code X-Argus-Sha256}, which inference downloads and verifies.
+ * {@code POST /api/models/{version}/promote} makes a version champion by hand (PROMOTED),
+ * {@code POST /api/models/{version}/rollback} goes back to an earlier one (ROLLED_BACK); both take
+ * an optional {@code {"reason": ...}} and are announced on argus.models like the gate's decisions.
  */
 @Path("/api/models")
 public class ModelRegistryResource {
 
     /** Error answer. */
     public record Error(String code, String message) {
+    }
+
+    /** Optional body of promote and rollback. */
+    public record Decision(String reason) {
     }
 
     private final ModelRegistry registry;
@@ -50,6 +65,33 @@ public class ModelRegistryResource {
                         .header("Content-Disposition", "attachment; filename=\"" + s.file().getFileName() + "\"")
                         .build())
                 .orElseGet(() -> notFound(version));
+    }
+
+    @POST
+    @Path("/{version}/promote")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ModelEvent promote(@PathParam("version") int version, String body) throws Exception {
+        return decide(version, ModelStatus.PROMOTED, JsonBody.read(body, Decision.class), "promoted by hand");
+    }
+
+    @POST
+    @Path("/{version}/rollback")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ModelEvent rollback(@PathParam("version") int version, String body) throws Exception {
+        return decide(version, ModelStatus.ROLLED_BACK, JsonBody.read(body, Decision.class), "rolled back by hand");
+    }
+
+    private ModelEvent decide(int version, ModelStatus status, Decision body, String defaultReason) throws Exception {
+        StoredModel stored = registry.stored(version).orElseThrow(() -> new ApiError(404, "UNKNOWN_VERSION",
+                "there is no model version " + version));
+        if (registry.version(version).map(ModelRegistry.Version::champion).orElse(false)) {
+            throw new ApiError(409, "ALREADY_CHAMPION", "version " + version + " is already the champion");
+        }
+        String reason = body != null && body.reason() != null && !body.reason().isBlank() ? body.reason().strip()
+                : defaultReason;
+        return registry.announce(stored, status, reason);
     }
 
     private static Response notFound(int version) {

@@ -1,86 +1,154 @@
 package io.argus.trainer.training;
 
-import java.util.Locale;
+import java.util.Arrays;
 import java.util.Random;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.argus.common.model.ModelMetrics;
+import io.argus.common.model.ConfusionMatrix;
 
 /**
- * Mini-batch training for a fixed number of epochs, shuffled with a seed, reporting progress
- * during each epoch (about every ten seconds) and the held-out metrics after it.
+ * Mini-batch training with a seeded shuffle, optional augmentation, and early stopping on the
+ * validation loss: after {@code patience} epochs without improvement training stops and the
+ * weights of the best epoch are restored. Reports progress during each epoch (about every ten
+ * seconds) and after it.
  */
 public final class Fitter {
 
     private static final long REPORT_EVERY_NANOS = 10_000_000_000L;
+    private static final int EVAL_BATCH = 128;
 
-    private final int batchSize;
-    private final long seed;
-    private final Progress progress;
-
-    public Fitter(int batchSize, long seed, Progress progress) {
-        this.batchSize = batchSize;
-        this.seed = seed;
-        this.progress = progress;
+    /**
+     * @param patience  epochs without a better validation loss before stopping; {@code maxEpochs} disables it
+     * @param augmenter null for none
+     */
+    public record Settings(int maxEpochs, int batchSize, int patience, long seed, Augmenter augmenter) {
     }
 
-    /** Trains {@code net} in place and returns the metrics after the last epoch. */
-    public ModelMetrics fit(MultiLayerNetwork net, TrainingSet train, TrainingSet test, int epochs) {
+    /** The state after one epoch; validation figures are NaN without a validation set. */
+    public record Epoch(String phase, int epoch, int maxEpochs, double trainLoss, double validationLoss,
+                        double validationAccuracy, double seconds, double imagesPerSecond, double etaSeconds) {
+    }
+
+    /** What a fit did. */
+    public record Result(int epochs, int bestEpoch, double bestValidationLoss, double seconds) {
+    }
+
+    /** Hears about progress; called on the training thread. */
+    public interface Listener {
+        void epoch(Epoch e);
+
+        default void during(String phase, int epoch, int maxEpochs, double fraction, double loss, double rate) {
+        }
+    }
+
+    public Result fit(Model net, TrainingSet train, TrainingSet validation, Settings s, String phase, Listener listener) {
         int n = train.count();
         int size = train.spec().size();
         int classes = train.labels().size();
         long[] shape = {0, train.spec().channels(), train.spec().height(), train.spec().width()};
-        Random random = new Random(seed);
+        Random random = new Random(s.seed());
         int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        ModelMetrics metrics = null;
-        long runStart = System.nanoTime();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        Arrays.setAll(order, i -> i);
+        boolean validate = validation != null && validation.count() > 0;
+        INDArray best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int epoch = 0;
+        long start = System.nanoTime();
+        while (epoch < s.maxEpochs()) {
+            epoch++;
             shuffle(order, random);
             long epochStart = System.nanoTime();
             long lastReport = epochStart;
             double lossSum = 0;
             int batches = 0;
-            for (int from = 0; from < n; from += batchSize) {
-                int b = Math.min(batchSize, n - from);
+            for (int from = 0; from < n; from += s.batchSize()) {
+                int b = Math.min(s.batchSize(), n - from);
                 float[] x = new float[b * size];
                 float[] y = new float[b * classes];
                 for (int k = 0; k < b; k++) {
                     int i = order[from + k];
                     System.arraycopy(train.inputs(), i * size, x, k * size, size);
+                    if (s.augmenter() != null) {
+                        s.augmenter().apply(x, k * size, random);
+                    }
                     y[k * classes + train.classes()[i]] = 1f;
                 }
                 shape[0] = b;
                 try (INDArray features = Nd4j.create(x, shape, 'c');
                      INDArray labels = Nd4j.create(y, new long[] {b, classes}, 'c')) {
-                    net.fit(new DataSet(features, labels));
+                    Networks.fit(net, new DataSet(features, labels));
                 }
                 lossSum += net.score();
                 batches++;
                 long now = System.nanoTime();
                 if (now - lastReport > REPORT_EVERY_NANOS) {
                     lastReport = now;
-                    double rate = (from + b) / ((now - epochStart) / 1e9);
-                    progress.report(String.format(Locale.ROOT, "  epoch %d/%d: %5.1f%%  loss %.4f  %.0f images/s",
-                            epoch, epochs, 100.0 * (from + b) / n, lossSum / batches, rate));
+                    listener.during(phase, epoch, s.maxEpochs(), (double) (from + b) / n, lossSum / batches,
+                            (from + b) / ((now - epochStart) / 1e9));
                 }
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
-            metrics = Evaluator.evaluate(net, test);
-            double elapsed = (System.nanoTime() - runStart) / 1e9;
-            double eta = elapsed / epoch * (epochs - epoch);
-            progress.report(String.format(Locale.ROOT,
-                    "epoch %d/%d done in %.0f s (%.0f images/s): loss %.4f, test accuracy %.4f, macro F1 %.4f%s",
-                    epoch, epochs, seconds, n / seconds, lossSum / batches, metrics.accuracy(), metrics.macroF1(),
-                    epoch < epochs ? String.format(Locale.ROOT, ", about %.0f s to go", eta) : ""));
+            double valLoss = Double.NaN;
+            double valAccuracy = Double.NaN;
+            if (validate) {
+                double[] v = validationLossAndAccuracy(net, validation);
+                valLoss = v[0];
+                valAccuracy = v[1];
+                if (valLoss < bestLoss) {
+                    bestLoss = valLoss;
+                    bestEpoch = epoch;
+                    if (best != null) {
+                        best.close();
+                    }
+                    best = net.params().dup();
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            listener.epoch(new Epoch(phase, epoch, s.maxEpochs(), lossSum / Math.max(1, batches), valLoss, valAccuracy,
+                    seconds, n / seconds, elapsed / epoch * (s.maxEpochs() - epoch)));
+            if (validate && epoch - bestEpoch >= s.patience()) {
+                break;
+            }
         }
-        return metrics;
+        if (best != null) {
+            net.setParams(best);
+            best.close();
+        }
+        return new Result(epoch, validate ? bestEpoch : epoch, bestLoss, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static double[] validationLossAndAccuracy(Model net, TrainingSet v) {
+        int size = v.spec().size();
+        int classes = v.labels().size();
+        double lossSum = 0;
+        int correct = 0;
+        for (int from = 0; from < v.count(); from += EVAL_BATCH) {
+            int b = Math.min(EVAL_BATCH, v.count() - from);
+            float[] x = Arrays.copyOfRange(v.inputs(), from * size, (from + b) * size);
+            float[] y = new float[b * classes];
+            for (int k = 0; k < b; k++) {
+                y[k * classes + v.classes()[from + k]] = 1f;
+            }
+            try (INDArray features = Nd4j.create(x, new long[] {b, v.spec().channels(), v.spec().height(),
+                    v.spec().width()}, 'c');
+                 INDArray labels = Nd4j.create(y, new long[] {b, classes}, 'c')) {
+                lossSum += Networks.loss(net, new DataSet(features, labels)) * b;
+                try (INDArray out = Networks.output(net, features)) {
+                    float[][] p = out.toFloatMatrix();
+                    for (int k = 0; k < b; k++) {
+                        if (ConfusionMatrix.argMax(p[k]) == v.classes()[from + k]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+        }
+        return new double[] {lossSum / v.count(), (double) correct / v.count()};
     }
 
     private static void shuffle(int[] a, Random random) {

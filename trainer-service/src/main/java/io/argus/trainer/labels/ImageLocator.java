@@ -1,0 +1,91 @@
+package io.argus.trainer.labels;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.ContractViolation;
+import io.argus.common.contract.Json;
+import io.argus.common.kafka.TopicFollower;
+import io.argus.common.topics.TopicsConfig;
+import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.registry.CommandLine;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Where the bytes of a classified image are: image id to its raw-topic partition and offset, read
+ * from {@code argus.images.classified}. Remembers the most recent {@code imageIndexSize} images,
+ * which bounds memory; older images cannot be labeled by id (upload them instead).
+ */
+@ApplicationScoped
+public class ImageLocator implements TopicFollower.Handler {
+
+    private final Map<String, Classification.Source> sources;
+    private final TopicFollower follower;
+    private final CommandLine commandLine;
+
+    public ImageLocator(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+                        TrainerConfig config, CommandLine commandLine) {
+        int max = config.imageIndexSize();
+        this.sources = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Classification.Source> eldest) {
+                return size() > max;
+            }
+        };
+        this.commandLine = commandLine;
+        this.follower = new TopicFollower(kafka, topics.classified(), "argus-trainer-image-locator", this);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (commandLine.serving()) {
+            follower.start();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        follower.stop();
+    }
+
+    @Override
+    public void record(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null || r.value() == null) {
+            return;
+        }
+        try {
+            Classification c = Json.read(r.value(), Classification.class);
+            if (c.source() != null) {
+                synchronized (sources) {
+                    sources.put(r.key(), c.source());
+                }
+            }
+        } catch (ContractViolation ignored) {
+            // not a classification this trainer can use
+        }
+    }
+
+    /** The image's position on the raw topic; waits up to {@code waitMs} for a result still on its way. */
+    public Optional<Classification.Source> find(String imageId, long waitMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (true) {
+            synchronized (sources) {
+                Classification.Source s = sources.get(imageId);
+                if (s != null) {
+                    return Optional.of(s);
+                }
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                return Optional.empty();
+            }
+            Thread.sleep(100);
+        }
+    }
+}

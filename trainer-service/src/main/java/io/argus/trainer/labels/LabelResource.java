@@ -1,0 +1,100 @@
+package io.argus.trainer.labels;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import io.argus.trainer.ApiError;
+
+/**
+ * Labels in: {@code POST /api/labels} with {@code {"imageId", "label"}} for an image Argus
+ * classified, or multipart ({@code file}, {@code label}, optional {@code sampleId}) to upload one;
+ * {@code POST /api/labels/batch} with {@code {"labels": [...]}} for many (all or nothing);
+ * {@code DELETE /api/labels/{sampleId}}; {@code GET /api/labels/stats}. The labeler is the
+ * {@code X-Labeler} header (or form field {@code labeler}).
+ */
+@Path("/api/labels")
+@Produces(MediaType.APPLICATION_JSON)
+public class LabelResource {
+
+    /** Body of a batch request. */
+    public record Batch(List<LabelService.ByImage> labels) {
+    }
+
+    private final LabelService labels;
+    private final LabelIndex index;
+
+    public LabelResource(LabelService labels, LabelIndex index) {
+        this.labels = labels;
+        this.index = index;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response labelImage(LabelService.ByImage request, @RestHeader("X-Labeler") String labeler) {
+        if (request == null) {
+            throw new ApiError(400, "INVALID_REQUEST", "send {\"imageId\": ..., \"label\": ...}");
+        }
+        return Response.status(201).entity(labels.labelImages(List.of(request), labeler).get(0)).build();
+    }
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response labelImages(Batch batch, @RestHeader("X-Labeler") String labeler) {
+        List<LabelService.Labeled> done = labels.labelImages(batch == null ? null : batch.labels(), labeler);
+        return Response.status(201).entity(done).build();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response upload(@RestForm("file") FileUpload file, @RestForm String label, @RestForm String sampleId,
+                           @RestForm("labeler") String formLabeler, @RestHeader("X-Labeler") String labeler) {
+        if (file == null) {
+            throw new ApiError(400, "EMPTY", "the form has no part named 'file'");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Response.status(201).entity(labels.upload(bytes, label, labeler != null ? labeler : formLabeler,
+                sampleId)).build();
+    }
+
+    @DELETE
+    @Path("/{sampleId}")
+    public Response delete(@PathParam("sampleId") String sampleId) {
+        labels.delete(sampleId);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/stats")
+    public LabelService.Stats stats() {
+        return labels.stats();
+    }
+
+    @GET
+    @Path("/{sampleId}")
+    public LabelIndex.Entry get(@PathParam("sampleId") String sampleId) {
+        return index.get(sampleId).orElseThrow(() -> new ApiError(404, "UNKNOWN_SAMPLE",
+                "there is no labeled sample " + sampleId));
+    }
+}

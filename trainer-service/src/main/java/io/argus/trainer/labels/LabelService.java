@@ -1,0 +1,153 @@
+package io.argus.trainer.labels;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.ContractViolation;
+import io.argus.common.contract.Identifiers;
+import io.argus.common.contract.LabeledSample;
+import io.argus.common.contract.RawImage;
+import io.argus.common.image.ImageDecoder;
+import io.argus.common.image.ImageLimitsConfig;
+import io.argus.common.image.ImageRejected;
+import io.argus.common.model.StoredModel;
+import io.argus.trainer.ApiError;
+import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.registry.ModelRegistry;
+
+/**
+ * Turns labeling requests into samples of the training set: finds the image (by the id Argus
+ * gave it, or uploaded), checks the label and the image, writes the sample to argus.labels. A
+ * batch is all or nothing.
+ */
+@ApplicationScoped
+public class LabelService {
+
+    /** A sample as the API reports it. */
+    public record Labeled(String sampleId, String label, String labeler, Instant labeledAt, String sourceImageId,
+                          int sizeBytes) {
+    }
+
+    /** One item of a label-by-id request. */
+    public record ByImage(String imageId, String label) {
+    }
+
+    /** What the training set holds, and how much is new since the newest model. */
+    public record Stats(int samples, Map<String, Integer> perClass, Integer lastModelVersion, Instant lastModelLabelsUpTo,
+                        int newSinceLastModel, Map<String, Integer> newPerClass) {
+    }
+
+    private static final long LOCATE_WAIT_MS = 3000;
+
+    private final ImageLocator locator;
+    private final RawImageFetcher fetcher;
+    private final LabelWriter writer;
+    private final LabelIndex index;
+    private final ImageDecoder decoder;
+    private final ModelRegistry registry;
+    private final String modelName;
+
+    public LabelService(ImageLocator locator, RawImageFetcher fetcher, LabelWriter writer, LabelIndex index,
+                        ImageLimitsConfig limits, ModelRegistry registry, TrainerConfig config) {
+        this.locator = locator;
+        this.fetcher = fetcher;
+        this.writer = writer;
+        this.index = index;
+        this.decoder = new ImageDecoder(limits.limits());
+        this.registry = registry;
+        this.modelName = config.modelName();
+    }
+
+    /** Labels images Argus has seen, by their image ids. All are checked before any is written. */
+    public List<Labeled> labelImages(List<ByImage> items, String labeler) {
+        if (items == null || items.isEmpty()) {
+            throw new ApiError(400, "EMPTY", "no labels in the request");
+        }
+        List<LabeledSample> samples = new ArrayList<>(items.size());
+        for (ByImage item : items) {
+            if (item == null || item.imageId() == null || item.imageId().isBlank()) {
+                throw new ApiError(400, "INVALID_REQUEST", "every label needs an imageId");
+            }
+            String label = label(item.label());
+            Classification.Source source = locate(item.imageId());
+            RawImage image = fetcher.fetch(source);
+            samples.add(new LabeledSample(item.imageId(), label, labeler(labeler), Instant.now(), item.imageId(),
+                    image.bytes()));
+        }
+        return write(samples);
+    }
+
+    /** Adds an uploaded image with its label; {@code sampleId} may be null for a new one. */
+    public Labeled upload(byte[] bytes, String label, String labeler, String sampleId) {
+        String l = label(label);
+        try {
+            decoder.decode(bytes);
+        } catch (ImageRejected e) {
+            throw new ApiError(e.reason().httpStatus(), e.reason().name(), e.getMessage());
+        }
+        String id = sampleId == null || sampleId.isBlank() ? "upload-" + Identifiers.newImageId()
+                : check(() -> Identifiers.require("sample id", sampleId.trim()));
+        return write(List.of(new LabeledSample(id, l, labeler(labeler), Instant.now(), null, bytes))).get(0);
+    }
+
+    /** Removes a sample from the training set (a tombstone on argus.labels). */
+    public void delete(String sampleId) {
+        if (index.get(sampleId).isEmpty()) {
+            throw new ApiError(404, "UNKNOWN_SAMPLE", "there is no labeled sample " + sampleId);
+        }
+        writer.delete(sampleId);
+        index.remove(sampleId);
+    }
+
+    public Stats stats() {
+        Optional<StoredModel> last = registry.store().latest(modelName);
+        Instant upTo = last.map(s -> s.manifest().provenance() == null ? null : s.manifest().provenance().labelsUpTo())
+                .orElse(null);
+        return new Stats(index.size(), index.perClass(null), last.map(s -> s.manifest().version()).orElse(null), upTo,
+                index.countSince(upTo), index.perClass(upTo));
+    }
+
+    private List<Labeled> write(List<LabeledSample> samples) {
+        writer.write(samples);
+        List<Labeled> out = new ArrayList<>(samples.size());
+        for (LabeledSample s : samples) {
+            index.put(s.sampleId(), new LabelIndex.Entry(s.label(), s.labeler(), s.labeledAt(), s.sourceImageId()));
+            out.add(new Labeled(s.sampleId(), s.label(), s.labeler(), s.labeledAt(), s.sourceImageId(), s.bytes().length));
+        }
+        return out;
+    }
+
+    private Classification.Source locate(String imageId) {
+        try {
+            return locator.find(imageId, LOCATE_WAIT_MS).orElseThrow(() -> new ApiError(404, "UNKNOWN_IMAGE",
+                    "no classified image " + imageId + " is known (only recently classified images can be labeled by"
+                            + " id; upload older ones)"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "INTERRUPTED", "interrupted");
+        }
+    }
+
+    private static String label(String label) {
+        return check(() -> LabeledSample.normalizeLabel(label));
+    }
+
+    private static String labeler(String labeler) {
+        return labeler == null || labeler.isBlank() ? "anonymous"
+                : check(() -> Identifiers.require("labeler", labeler.trim()));
+    }
+
+    private static <T> T check(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (ContractViolation e) {
+            throw new ApiError(400, e.code(), e.getMessage());
+        }
+    }
+}

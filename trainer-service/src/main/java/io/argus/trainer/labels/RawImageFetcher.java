@@ -1,0 +1,81 @@
+package io.argus.trainer.labels;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.RawImage;
+import io.argus.common.topics.TopicSpec;
+import io.argus.trainer.ApiError;
+import io.smallrye.common.annotation.Identifier;
+
+/** Reads one image back from {@code argus.images.raw} by partition and offset. */
+@ApplicationScoped
+public class RawImageFetcher {
+
+    private final Map<String, Object> kafka;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    public RawImageFetcher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.kafka = kafka;
+    }
+
+    /**
+     * @throws ApiError 410 when the record is past the topic's retention
+     */
+    public synchronized RawImage fetch(Classification.Source source) {
+        KafkaConsumer<String, byte[]> c = consumer();
+        TopicPartition tp = new TopicPartition(source.topic(), source.partition());
+        c.assign(List.of(tp));
+        long first = c.beginningOffsets(List.of(tp)).get(tp);
+        if (source.offset() < first) {
+            throw new ApiError(410, "PAST_RETENTION", "the image at " + source.topic() + "/" + source.partition() + "/"
+                    + source.offset() + " is past the topic's retention (oldest offset " + first + "); upload it instead");
+        }
+        c.seek(tp, source.offset());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                if (r.offset() == source.offset()) {
+                    return RawImage.fromRecord(r);
+                }
+                if (r.offset() > source.offset()) {
+                    throw new ApiError(410, "PAST_RETENTION", "the image's record is gone from " + source.topic());
+                }
+            }
+        }
+        throw new ApiError(503, "KAFKA_UNAVAILABLE", "could not read the image from Kafka in time; retry later");
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        if (consumer == null) {
+            Map<String, Object> props = new HashMap<>(kafka);
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+            props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "argus-trainer-raw-fetch");
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        }
+        return consumer;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (consumer != null) {
+            consumer.close();
+        }
+    }
+}

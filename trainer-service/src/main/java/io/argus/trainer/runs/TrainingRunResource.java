@@ -1,0 +1,55 @@
+package io.argus.trainer.runs;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.argus.trainer.ApiError;
+import io.argus.trainer.JsonBody;
+
+/**
+ * {@code POST /api/training-runs} starts a run now (body optional: base, strategy, maxEpochs,
+ * learning rates; 409 while one runs); {@code GET /api/training-runs} lists recent runs, newest
+ * first; {@code GET /api/training-runs/{id}} shows phase, epoch, loss, validation accuracy, ETA
+ * and, when done, the candidate version and the gate's decision.
+ */
+@Path("/api/training-runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainingRunResource {
+
+    private final TrainingRunner runner;
+
+    public TrainingRunResource(TrainingRunner runner) {
+        this.runner = runner;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response start(String body) {
+        try {
+            TrainingRun run = runner.start(JsonBody.read(body, RunRequest.class), "requested");
+            return Response.accepted(run.view()).header("Location", "/api/training-runs/" + run.id()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "INVALID_REQUEST", e.getMessage());
+        }
+    }
+
+    @GET
+    public List<TrainingRun.View> list() {
+        return runner.all();
+    }
+
+    @GET
+    @Path("/{id}")
+    public TrainingRun.View get(@PathParam("id") String id) {
+        return runner.get(id).map(TrainingRun::view)
+                .orElseThrow(() -> new ApiError(404, "UNKNOWN_RUN", "there is no training run " + id));
+    }
+}

@@ -1,0 +1,243 @@
+package io.argus.trainer.runs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.argus.common.contract.LabeledSample;
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.image.ImageLimitsConfig;
+import io.argus.common.model.BundleManifest;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelMetrics;
+import io.argus.common.model.Provenance;
+import io.argus.common.model.StoredModel;
+import io.argus.common.topics.TopicsConfig;
+import io.argus.trainer.ApiError;
+import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.gate.Gate;
+import io.argus.trainer.labels.LabelSnapshot;
+import io.argus.trainer.registry.ModelHistory;
+import io.argus.trainer.registry.ModelRegistry;
+import io.argus.trainer.training.Evaluator;
+import io.argus.trainer.training.Fitter;
+import io.argus.trainer.training.StratifiedSplit;
+import io.argus.trainer.training.TrainingSet;
+import io.argus.trainer.transfer.BaseModels;
+import io.argus.trainer.transfer.BaseNetwork;
+import io.argus.trainer.transfer.Strategy;
+import io.argus.trainer.transfer.TransferTrainer;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Runs training runs, one at a time, on a thread of its own: snapshot argus.labels, load the
+ * base, prepare and split the samples, train by strategy, evaluate the candidate and the champion
+ * on the same held-out samples, store the candidate, let the gate decide, announce both on
+ * argus.models.
+ */
+@ApplicationScoped
+public class TrainingRunner {
+
+    private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+    private static final int KEEP_RUNS = 100;
+
+    private final Map<String, Object> kafka;
+    private final String labelsTopic;
+    private final TrainerConfig config;
+    private final ImageLimitsConfig limits;
+    private final BaseModels bases;
+    private final ModelRegistry registry;
+    private final ModelHistory history;
+    private final Gate gate;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "argus-training");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, TrainingRun> runs = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TrainingRun> eldest) {
+            return size() > KEEP_RUNS;
+        }
+    });
+    private TrainingRun active;
+    private volatile Instant lastRunLabelsUpTo;
+
+    public TrainingRunner(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+                          TrainerConfig config, ImageLimitsConfig limits, BaseModels bases, ModelRegistry registry,
+                          ModelHistory history, Gate gate) {
+        this.kafka = kafka;
+        this.labelsTopic = topics.labels();
+        this.config = config;
+        this.limits = limits;
+        this.bases = bases;
+        this.registry = registry;
+        this.history = history;
+        this.gate = gate;
+    }
+
+    /** Starts a run, or refuses with 409 while another one is going. */
+    public synchronized TrainingRun start(RunRequest request, String trigger) {
+        if (active != null && !active.phase().finished()) {
+            throw new ApiError(409, "RUN_IN_PROGRESS", "training run " + active.id() + " is in progress; one at a time");
+        }
+        RunRequest r = request == null ? RunRequest.DEFAULTS : request;
+        String strategy = Strategy.parse(r.strategy() != null ? r.strategy() : config.training().strategy()).id();
+        String base = r.base() != null ? r.base() : config.training().base();
+        TrainingRun run = new TrainingRun("run-" + Long.toString(System.currentTimeMillis(), 36), trigger, r, base,
+                strategy);
+        runs.put(run.id(), run);
+        active = run;
+        LOG.infof("Training run %s starts (%s): base %s, strategy %s", run.id(), trigger, base, strategy);
+        executor.submit(() -> execute(run));
+        return run;
+    }
+
+    public synchronized boolean busy() {
+        return active != null && !active.phase().finished();
+    }
+
+    public Optional<TrainingRun> get(String id) {
+        return Optional.ofNullable(runs.get(id));
+    }
+
+    public List<TrainingRun.View> all() {
+        synchronized (runs) {
+            List<TrainingRun.View> views = new ArrayList<>();
+            runs.values().forEach(r -> views.add(r.view()));
+            Collections.reverse(views);
+            return views;
+        }
+    }
+
+    /** The newest label the last run saw, or null before any run of this process. */
+    public Instant lastRunLabelsUpTo() {
+        return lastRunLabelsUpTo;
+    }
+
+    private void execute(TrainingRun run) {
+        try {
+            train(run);
+        } catch (ApiError e) {
+            LOG.warnf("Training run %s failed: %s", run.id(), e.getMessage());
+            run.failed(e.getMessage());
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.errorf(e, "Training run %s failed", run.id());
+            run.failed(e.toString());
+        }
+    }
+
+    private void train(TrainingRun run) throws Exception {
+        TrainerConfig.Training t = config.training();
+        RunRequest req = run.request();
+
+        run.phase(Phase.SNAPSHOT);
+        List<LabeledSample> samples = LabelSnapshot.read(kafka, labelsTopic);
+        Instant labelsUpTo = samples.stream().map(LabeledSample::labeledAt).max(Instant::compareTo).orElse(null);
+        lastRunLabelsUpTo = labelsUpTo == null ? Instant.now() : labelsUpTo;
+        if (samples.isEmpty()) {
+            throw new ApiError(409, "NO_LABELS", "argus.labels holds no labeled samples yet");
+        }
+
+        run.phase(Phase.PREPARING);
+        BaseNetwork base = bases.resolve(run.view().base());
+        Optional<ModelEvent> champion = history.champion();
+        List<String> known = !base.labels().isEmpty() ? base.labels()
+                : champion.map(ModelEvent::labels).orElse(List.of());
+        List<String> classes = TransferTrainer.classes(known, samples.stream().map(LabeledSample::label).toList());
+        int keepKnown = base.labels().isEmpty() ? 0 : base.labels().size();
+
+        TrainingSet.Prepared prepared = TrainingSet.ofFiles(samples.stream().map(LabeledSample::bytes).toList(),
+                samples.stream().map(LabeledSample::label).toList(), classes, base.architecture().input(),
+                limits.limits());
+        List<LabeledSample> usable = prepared.kept().stream().map(samples::get).toList();
+        StratifiedSplit.Parts parts = StratifiedSplit.of(usable, LabeledSample::label, LabeledSample::sampleId,
+                t.validationFraction(), t.testFraction());
+        TrainingSet train = prepared.set().subset(parts.train());
+        TrainingSet validation = prepared.set().subset(parts.validation());
+        TrainingSet test = prepared.set().subset(parts.test());
+        run.data(train.count(), validation.count(), test.count(), samples.size() - usable.size(), classes);
+        LOG.infof("Run %s: %d samples (%d train, %d validation, %d test, %d undecodable) in %d classes, base %s",
+                run.id(), samples.size(), train.count(), validation.count(), test.count(),
+                samples.size() - usable.size(), classes.size(), base.description());
+
+        Strategy strategy = Strategy.parse(run.view().strategy());
+        TransferTrainer.Settings settings = new TransferTrainer.Settings(
+                req.maxEpochs() != null ? req.maxEpochs() : t.maxEpochs(), t.patience(), t.batchSize(),
+                req.headLearningRate() != null ? req.headLearningRate() : t.headLearningRate(),
+                req.fineTuneLearningRate() != null ? req.fineTuneLearningRate() : t.fineTuneLearningRate(),
+                t.augment(), t.seed(), t.freezeUpTo().orElse(null));
+        run.phase(strategy == Strategy.SCRATCH ? Phase.TRAINING : Phase.TRAINING_HEAD);
+        TransferTrainer.Result trained = new TransferTrainer().train(base, keepKnown, strategy, train, validation,
+                settings, new Fitter.Listener() {
+                    @Override
+                    public void epoch(Fitter.Epoch e) {
+                        if (e.phase().equals("finetune")) {
+                            run.phase(Phase.FINE_TUNING);
+                        }
+                        run.epoch(e);
+                    }
+                });
+
+        run.phase(Phase.EVALUATING);
+        ModelMetrics metrics = Evaluator.evaluate(trained.network(), test);
+        Comparison comparison = compare(trained, classes, test, usable, parts, champion);
+
+        run.phase(Phase.GATING);
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, config.modelName(),
+                registry.store().nextVersion(config.modelName()), classes, base.architecture().input(),
+                new Provenance(base.description(), strategy.id(), "argus.labels (" + usable.size() + " samples)",
+                        train.count(), validation.count(), test.count(), trained.epochs(), trained.seconds(),
+                        base.architecture().name(), trained.trainableParams(), labelsUpTo),
+                metrics, null, null, Instant.now());
+        StoredModel stored = registry.store().save(new ModelBundle(manifest, trained.network()));
+        registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id());
+        Gate.Decision decision = gate.decide(comparison.candidate(), comparison.champion(), comparison.classesDiffer());
+        registry.announce(stored, decision.status(), decision.reason());
+        LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), decision.status(), decision.reason());
+        run.done(new TrainingRun.Result(stored.manifest().version(), decision, metrics, trained.trainableParams()));
+    }
+
+    /** Candidate and champion on the same held-out samples, over the classes both know. */
+    private record Comparison(ModelMetrics candidate, ModelMetrics champion, boolean classesDiffer) {
+    }
+
+    private Comparison compare(TransferTrainer.Result trained, List<String> classes, TrainingSet test,
+                               List<LabeledSample> usable, StratifiedSplit.Parts parts,
+                               Optional<ModelEvent> champion) throws Exception {
+        float[][] candidateProbs = Evaluator.predict(trained.network(), test);
+        Optional<StoredModel> championBundle = champion.flatMap(c -> registry.stored(c.version()));
+        if (championBundle.isEmpty()) {
+            return new Comparison(Evaluator.onShared(test, candidateProbs, classes, classes), null, false);
+        }
+        ModelBundle champ = registry.store().load(championBundle.get());
+        List<String> championLabels = champ.manifest().labels();
+        List<String> shared = classes.stream().filter(championLabels::contains).collect(Collectors.toList());
+        boolean differ = !championLabels.equals(classes);
+        List<LabeledSample> testSamples = parts.test().stream().map(usable::get).toList();
+        TrainingSet championTest = TrainingSet.ofFiles(testSamples.stream().map(LabeledSample::bytes).toList(),
+                testSamples.stream().map(LabeledSample::label).toList(), classes, champ.manifest().inputSpec(),
+                limits.limits()).set();
+        float[][] championProbs = Evaluator.predict(champ.network(), championTest);
+        return new Comparison(Evaluator.onShared(test, candidateProbs, classes, shared),
+                Evaluator.onShared(championTest, championProbs, championLabels, shared), differ);
+    }
+
+    @PreDestroy
+    void close() {
+        executor.shutdownNow();
+    }
+}

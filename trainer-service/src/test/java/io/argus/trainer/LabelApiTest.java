@@ -1,0 +1,126 @@
+package io.argus.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.LabeledSample;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = TrainingTestResource.class, restrictToAnnotatedClass = true)
+class LabelApiTest {
+
+    @Test
+    void labelingAnImageArgusClassifiedStoresItsOwnBytesWithTheLabel() throws Exception {
+        byte[] png = FashionMnist.loadSubset().test().png(3);
+        TrainerKafka.classified("seen-1", png);
+        try (TopicReader labels = TopicReader.fromNow(bootstrap(), Topics.LABELS)) {
+            given().contentType("application/json").header("X-Labeler", "ana")
+                    .body("{\"imageId\":\"seen-1\",\"label\":\"  Trouser \"}")
+                    .post("/api/labels")
+                    .then().statusCode(201)
+                    .body("sampleId", equalTo("seen-1"))
+                    .body("label", equalTo("Trouser"))
+                    .body("labeler", equalTo("ana"));
+
+            ConsumerRecord<String, byte[]> r = labels.read(1, Duration.ofSeconds(30)).get(0);
+            assertThat(r.key()).isEqualTo("seen-1");
+            assertThat(r.value()).isEqualTo(png);
+            LabeledSample s = LabeledSample.fromRecord(r);
+            assertThat(s.label()).isEqualTo("Trouser");
+            assertThat(s.labeler()).isEqualTo("ana");
+            assertThat(s.sourceImageId()).isEqualTo("seen-1");
+        }
+        given().get("/api/labels/stats").then().statusCode(200)
+                .body("perClass.Trouser", greaterThanOrEqualTo(1))
+                .body("newSinceLastModel", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void unknownImagesBadLabelsAndImagesPastRetentionAreRefusedClearly() throws Exception {
+        label("never-seen", "Bag").then().statusCode(404).body("code", equalTo("UNKNOWN_IMAGE"));
+
+        TrainerKafka.classified("seen-2", FashionMnist.loadSubset().test().png(4));
+        label("seen-2", "   ").then().statusCode(400).body("code", equalTo("INVALID_LABEL"));
+        label("seen-2", "x".repeat(65)).then().statusCode(400).body("code", equalTo("INVALID_LABEL"));
+        given().contentType("application/json").body("{\"label\":\"Bag\"}").post("/api/labels")
+                .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+
+        RecordMetadata raw = TrainerKafka.classified("expired-1", FashionMnist.loadSubset().test().png(5));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            // What retention does to old images: the log start moves past them.
+            admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, raw.partition()),
+                    RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        label("expired-1", "Bag").then().statusCode(410).body("code", equalTo("PAST_RETENTION"));
+    }
+
+    @Test
+    void uploadsJoinTheTrainingSetAndDeletingLeavesATombstone() throws Exception {
+        byte[] png = FashionMnist.loadSubset().test().png(6);
+        String sampleId = given().multiPart("file", "shirt.png", png, "image/png").multiPart("label", "Shirt")
+                .multiPart("labeler", "bo")
+                .post("/api/labels").then().statusCode(201).body("label", equalTo("Shirt")).extract().path("sampleId");
+
+        given().multiPart("file", "broken.png", "no image".getBytes(StandardCharsets.UTF_8), "image/png")
+                .multiPart("label", "Shirt").post("/api/labels")
+                .then().statusCode(415).body("code", equalTo("UNSUPPORTED_FORMAT"));
+        given().get("/api/labels/" + sampleId).then().statusCode(200).body("label", equalTo("Shirt"));
+
+        try (TopicReader labels = TopicReader.fromNow(bootstrap(), Topics.LABELS)) {
+            given().delete("/api/labels/" + sampleId).then().statusCode(204);
+            List<ConsumerRecord<String, byte[]>> tombstones = labels.read(1, Duration.ofSeconds(30));
+            assertThat(tombstones.get(0).key()).isEqualTo(sampleId);
+            assertThat(tombstones.get(0).value()).isNull();
+        }
+        given().delete("/api/labels/" + sampleId).then().statusCode(404).body("code", equalTo("UNKNOWN_SAMPLE"));
+        given().get("/api/labels/" + sampleId).then().statusCode(404);
+    }
+
+    @Test
+    void aBatchIsAllOrNothing() throws Exception {
+        TrainerKafka.classified("batch-1", FashionMnist.loadSubset().test().png(7));
+        TrainerKafka.classified("batch-2", FashionMnist.loadSubset().test().png(8));
+        try (TopicReader labels = TopicReader.fromNow(bootstrap(), Topics.LABELS)) {
+            given().contentType("application/json")
+                    .body("{\"labels\":[{\"imageId\":\"batch-1\",\"label\":\"Bag\"},{\"imageId\":\"nope\",\"label\":\"Bag\"}]}")
+                    .post("/api/labels/batch").then().statusCode(404).body("code", equalTo("UNKNOWN_IMAGE"));
+            assertThat(labels.readUntilQuiet(Duration.ofSeconds(1))).isEmpty();
+
+            given().contentType("application/json")
+                    .body("{\"labels\":[{\"imageId\":\"batch-1\",\"label\":\"Bag\"},{\"imageId\":\"batch-2\",\"label\":\"Coat\"}]}")
+                    .post("/api/labels/batch").then().statusCode(201).body("size()", equalTo(2));
+            assertThat(labels.read(2, Duration.ofSeconds(30))).extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder("batch-1", "batch-2");
+        }
+    }
+
+    private static io.restassured.response.Response label(String imageId, String label) {
+        return given().contentType("application/json")
+                .body("{\"imageId\":\"" + imageId + "\",\"label\":\"" + label + "\"}").post("/api/labels");
+    }
+
+    private static String bootstrap() {
+        return KafkaBrokerResource.broker().bootstrapServers();
+    }
+}

@@ -1,0 +1,40 @@
+package io.argus.trainer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.Json;
+import io.argus.common.contract.RawImage;
+import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
+
+/** What ingest and inference would have written, for trainer tests. */
+final class TrainerKafka {
+
+    private TrainerKafka() {
+    }
+
+    /** Puts an image on the raw topic and its classification on the classified topic; returns the raw position. */
+    static RecordMetadata classified(String imageId, byte[] png) throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            RecordMetadata raw = p.send(new RawImage(imageId, "cam-t", Instant.now(), "image/png", null, png)
+                    .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
+            Classification c = new Classification(1, imageId, "cam-t", Instant.now(), "Bag", 0.4,
+                    List.of(new Classification.LabelScore("Bag", 0.4)), "argus", 1,
+                    new Classification.Source(Topics.RAW, raw.partition(), raw.offset()),
+                    new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1), null);
+            p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.argus.trainer.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import io.argus.trainer.pretrain.FashionCnn;
+import io.argus.trainer.training.Networks;
+
+class TransferTest {
+
+    @Test
+    void frozenAdaptationFreezesTheFeatureExtractorAndLeavesTheHeadTrainable() {
+        MultiLayerNetwork base = FashionCnn.build(5, 1, 1e-3);
+
+        Model frozen = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 5, "pool2", 1e-3, 1);
+
+        Layer[] layers = Networks.layers(frozen);
+        for (int i = 0; i <= 5; i++) {
+            assertThat(layers[i]).as("layer " + i).isInstanceOf(FrozenLayer.class);
+        }
+        assertThat(layers[6]).isNotInstanceOf(FrozenLayer.class);
+        assertThat(Networks.trainableParams(frozen)).isLessThan(base.numParams()).isGreaterThan(0);
+    }
+
+    @Test
+    void aNewClassResizesTheHeadAndKeepsTheWeightsOfTheKnownClasses() {
+        MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
+
+        Model grown = Transfer.adapt(base, Architecture.FASHION_CNN, 3, 4, 3, "pool2", 1e-3, 2);
+
+        INDArray oldW = base.getLayer(7).getParam("W");
+        INDArray newW = Networks.layers(grown)[7].getParam("W");
+        assertThat(newW.shape()).containsExactly(64, 4);
+        assertThat(newW.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3))).isEqualTo(oldW);
+        assertThat(Networks.layers(grown)[7].getParam("b").length()).isEqualTo(4);
+    }
+
+    @Test
+    void adaptingNeverChangesTheBase() {
+        MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
+        INDArray before = base.params().dup();
+
+        Model adapted = Transfer.adapt(base, Architecture.FASHION_CNN, 3, 3, 3, null, 1e-3, 2);
+        adapted.params().addi(1);
+
+        assertThat(base.params()).isEqualTo(before);
+    }
+
+    @Test
+    void theStoredResultHasNothingFrozen() {
+        MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
+        Model frozen = Transfer.adapt(base, Architecture.FASHION_CNN, 3, 3, 3, "pool2", 1e-3, 2);
+
+        Model clean = Transfer.unfrozen(base, Architecture.FASHION_CNN, 3, 3, frozen, 2);
+
+        assertThat(List.of(Networks.layers(clean))).noneMatch(l -> l instanceof FrozenLayer);
+        assertThat(clean.params()).isEqualTo(frozen.params());
+    }
+
+    @Test
+    void anUnknownLayerNameIsAClearError() {
+        MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
+
+        assertThatThrownBy(() -> Transfer.adapt(base, Architecture.FASHION_CNN, 3, 3, 3, "conv9", 1e-3, 2))
+                .hasMessageContaining("no layer named 'conv9'");
+    }
+}
