@@ -98,6 +98,35 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         inference.awaitReady(inferencePort, Duration.ofMinutes(3));
     }
 
+    String trainerUrl() {
+        return "http://127.0.0.1:" + trainerPort;
+    }
+
+    /** The model version inference serves now, from its readiness check. */
+    int servedVersion() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(inferenceUrl() + "/q/health/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (var check : io.argus.common.contract.Json.mapper().readTree(response.body()).get("checks")) {
+            if (check.get("name").asText().equals("model")) {
+                return check.get("data").get("version").asInt();
+            }
+        }
+        throw new IllegalStateException("no model check in " + response.body());
+    }
+
+    /** Runs the trainer's pretrain command into the stack's model store; returns its log. */
+    String pretrain(String... options) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(List.of("pretrain", "--store", store.toString()));
+        args.addAll(List.of(options));
+        ServiceProcess p = ServiceProcess.start("pretrain", jar("trainer"), work.resolve("pretrain-extra.log"),
+                List.of("-Xmx1500m", "-Dquarkus.http.port=0"), args.toArray(String[]::new));
+        if (p.awaitExit(Duration.ofMinutes(5)) != 0) {
+            throw new IllegalStateException("pretrain failed:\n" + p.logTail());
+        }
+        return p.logTail();
+    }
+
     ServiceProcess inference() {
         return inference;
     }

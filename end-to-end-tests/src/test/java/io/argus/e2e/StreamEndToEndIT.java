@@ -48,6 +48,7 @@ class StreamEndToEndIT {
         assertThat(Json.mapper().readTree(refused.body()).get("code").asText()).isEqualTo("CORRUPT_IMAGE");
 
         Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
+        int served = stack.servedVersion();
 
         assertThat(ledger.missing(truth.keySet())).as("images without a result").isZero();
         assertThat(ledger.duplicates()).isZero();
@@ -55,7 +56,7 @@ class StreamEndToEndIT {
         for (Map.Entry<String, String> e : truth.entrySet()) {
             Classification c = ledger.results.get(e.getKey());
             assertThat(c.modelName()).isEqualTo("argus");
-            assertThat(c.modelVersion()).isEqualTo(1);
+            assertThat(c.modelVersion()).isEqualTo(served);
             assertThat(c.sensorId()).startsWith("e2e-cam-");
             assertThat(c.source().topic()).isEqualTo(Topics.RAW);
             if (c.label().equals(e.getValue())) {
@@ -88,7 +89,7 @@ class StreamEndToEndIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode body = Json.mapper().readTree(answer.body());
         assertThat(FashionMnist.LABELS).contains(body.get("label").asText());
-        assertThat(body.get("modelVersion").asInt()).isEqualTo(1);
+        assertThat(body.get("modelVersion").asInt()).isEqualTo(stack.servedVersion());
         assertThat(body.get("topK")).hasSize(3);
     }
 

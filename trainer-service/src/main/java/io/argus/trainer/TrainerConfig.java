@@ -59,6 +59,10 @@ public interface TrainerConfig {
         @WithDefault("5")
         int patience();
 
+        /** Optimizer steps a phase takes at least, however few labels there are (an epoch of 40 labels is 2 steps). */
+        @WithDefault("300")
+        int minSteps();
+
         @WithDefault("32")
         int batchSize();
 

@@ -2,6 +2,7 @@ package io.argus.trainer;
 
 import io.argus.trainer.pretrain.PretrainOptions;
 import io.argus.trainer.pretrain.Pretrainer;
+import io.argus.trainer.report.TransferReport;
 import io.argus.trainer.training.Progress;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -43,9 +44,23 @@ public class TrainerMain implements QuarkusApplication {
             }
             return 0;
         }
+        if (args.length > 0 && args[0].equals("transfer-report")) {
+            if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+                System.out.println(TransferReport.USAGE);
+                return 0;
+            }
+            try {
+                new TransferReport(Progress.CONSOLE).run(
+                        TransferReport.parse(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            return 0;
+        }
         if (args.length > 0) {
-            System.err.println("unknown command " + args[0] + "; commands: (none: serve), pretrain\n"
-                    + PretrainOptions.USAGE);
+            System.err.println("unknown command " + args[0] + "; commands: (none: serve), pretrain, transfer-report\n"
+                    + PretrainOptions.USAGE + "\n" + TransferReport.USAGE);
             return 2;
         }
         Quarkus.waitForExit();

@@ -16,6 +16,7 @@ public class TrainingTestResource extends TrainerTestResource {
         config.put("argus.trainer.trigger.every", "0s");
         config.put("argus.trainer.training.max-epochs", "4");
         config.put("argus.trainer.training.patience", "2");
+        config.put("argus.trainer.training.min-steps", "20");
         config.put("argus.trainer.training.min-test-samples", "3");
         return config;
     }

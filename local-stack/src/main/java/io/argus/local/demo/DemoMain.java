@@ -54,29 +54,50 @@ public final class DemoMain {
         }
         FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
         LabeledImages images = data.test();
-        System.out.printf(Locale.ROOT, "Streaming %d Fashion-MNIST test images (%s) as PNG at %.0f/s from %d sensors to %s%n",
-                options.count(), data.source(), options.rate(), options.sensors(), options.ingestUrl());
-
-        Tally tally = new Tally();
         Watcher.warmUp();
-        Watcher watcher = new Watcher(options.bootstrapServers(), tally);
+        Watcher watcher = new Watcher(options.bootstrapServers());
         Thread watching = new Thread(watcher, "demo-watcher");
         watching.setDaemon(true);
         watching.start();
         watcher.awaitAssigned();
 
+        System.out.printf(Locale.ROOT, "Streaming %d Fashion-MNIST test images (%s) as PNG at %.0f/s from %d sensors to %s%n",
+                options.count(), data.source(), options.rate(), options.sensors(), options.ingestUrl());
+        Tally first = stream(options, images, 0, options.count(), watcher);
+        summary("Demo summary", options, first);
+        boolean complete = first.unaccounted() == 0;
+
+        if (options.label() > 0) {
+            int served = new LearningRound(options).run(first);
+            if (served > 0 && options.after() > 0) {
+                System.out.printf(Locale.ROOT, "%nStreaming %d more images (not seen before) at %.0f/s on v%d ...%n",
+                        options.after(), options.rate(), served);
+                Tally second = stream(options, images, options.count(), options.after(), watcher);
+                summary("After learning", options, second);
+                complete &= second.unaccounted() == 0;
+            }
+        }
+        watcher.stop();
+        System.exit(complete ? 0 : 1);
+    }
+
+    /** Uploads {@code count} images starting at index {@code from}, at the configured rate; waits for their results. */
+    private static Tally stream(DemoOptions options, LabeledImages images, int from, int count, Watcher watcher)
+            throws Exception {
+        Tally tally = new Tally();
+        watcher.tally(tally);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         long start = System.nanoTime();
         long intervalNanos = (long) (1e9 / options.rate());
         long nextReport = System.nanoTime() + 1_000_000_000L;
-        for (int i = 0; i < options.count(); i++) {
+        for (int i = 0; i < count; i++) {
             long due = start + i * intervalNanos;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            int index = i % images.count();
+            int index = (from + i) % images.count();
             boolean bad = options.badEvery() > 0 && (i + 1) % options.badEvery() == 0;
             byte[] png = images.png(index);
             byte[] body = bad ? Arrays.copyOf(png, png.length / 2) : png;
@@ -97,21 +118,18 @@ public final class DemoMain {
                     });
             if (System.nanoTime() > nextReport) {
                 nextReport += 1_000_000_000L;
-                System.out.println(tally.line(options.count()));
+                System.out.println(tally.line(count));
             }
         }
         inFlight.acquire(MAX_IN_FLIGHT);
-        double sendSeconds = (System.nanoTime() - start) / 1e9;
-
+        tally.sendSeconds = (System.nanoTime() - start) / 1e9;
         long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.settleSeconds());
         while (tally.unaccounted() > 0 && System.nanoTime() < settleUntil) {
             Thread.sleep(1000);
-            System.out.println(tally.line(options.count()));
+            System.out.println(tally.line(count));
         }
         Thread.sleep(1500); // let late duplicates show up in the count
-        watcher.stop();
-        summary(options, tally, sendSeconds);
-        System.exit(tally.unaccounted() == 0 ? 0 : 1);
+        return tally;
     }
 
     private static void record(Tally tally, String label, HttpResponse<String> response, Throwable error) {
@@ -140,13 +158,13 @@ public final class DemoMain {
         }
     }
 
-    private static void summary(DemoOptions options, Tally tally, double sendSeconds) {
+    private static void summary(String title, DemoOptions options, Tally tally) {
         int lost = tally.unaccounted();
         System.out.println();
-        System.out.println("Demo summary");
-        System.out.println("------------");
+        System.out.println(title);
+        System.out.println("-".repeat(title.length()));
         System.out.printf(Locale.ROOT, "images sent              %d in %.1f s (%.1f/s offered)%n", tally.sent.get(),
-                sendSeconds, tally.sent.get() / sendSeconds);
+                tally.sendSeconds, tally.sent.get() / tally.sendSeconds);
         System.out.printf(Locale.ROOT, "accepted by ingest       %d%n", tally.accepted());
         System.out.printf(Locale.ROOT, "refused by ingest        %d (a broken file is sent on purpose every %d images)%n",
                 tally.refused.get(), options.badEvery());
@@ -166,17 +184,20 @@ public final class DemoMain {
                 tally.inferencePercentile(100));
         System.out.printf(Locale.ROOT, "accuracy                 %.2f%% (%d of %d against the true labels)%n",
                 100 * tally.accuracy(), tally.correct(), tally.classified());
+        StringBuilder versions = new StringBuilder();
+        tally.perVersion().forEach((v, n) -> versions.append(versions.length() == 0 ? "" : ", ").append("v").append(v)
+                .append(": ").append(n));
+        System.out.println("results by model version  " + versions);
     }
 
     /** Reads the classified and dead-letter topics from "now" and matches results to sent images. */
     private static final class Watcher implements Runnable {
         private final KafkaConsumer<String, byte[]> consumer;
-        private final Tally tally;
+        private volatile Tally tally = new Tally();
         private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean running = true;
 
-        Watcher(String bootstrap, Tally tally) {
-            this.tally = tally;
+        Watcher(String bootstrap) {
             this.consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -202,6 +223,11 @@ public final class DemoMain {
 
         void stop() {
             running = false;
+        }
+
+        /** Where results go from now on. */
+        void tally(Tally t) {
+            tally = t;
         }
 
         @Override

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** Options of the demo stream; see {@link #USAGE}. */
 record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int count, int sensors, int badEvery,
-                   Optional<Path> data, int settleSeconds) {
+                   Optional<Path> data, int settleSeconds, int label, int after, String trainerUrl,
+                   String inferenceUrl, int learnTimeoutSeconds) {
 
     static final String USAGE = """
             demo [options]          stream Fashion-MNIST test images through ingest and watch them come out classified
@@ -16,7 +17,14 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
               --sensors N           simulated cameras (default 4)
               --bad-every N         every Nth upload is a broken file, to show refusals; 0 = never (default 250)
               --data DIR            Fashion-MNIST directory (default: Debian's if installed, else the bundled subset)
-              --settle N            seconds to wait for the last results (default 60)""";
+              --settle N            seconds to wait for the last results (default 60)
+              --label N             then label the N images the model was least sure about (with their true
+                                    labels, through the trainer's REST API), follow the training run this starts,
+                                    and stream again on the new model; 0 = stop after the stream (default 50)
+              --after N             images to stream after learning (default 500)
+              --trainer URL         trainer-service base URL (default http://127.0.0.1:8083)
+              --inference URL       inference-service base URL (default http://127.0.0.1:8082)
+              --learn-timeout N     seconds to wait for the training run and the swap (default 600)""";
 
     static DemoOptions parse(String[] args) {
         String ingest = "http://127.0.0.1:8081";
@@ -27,6 +35,11 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
         int badEvery = 250;
         Optional<Path> data = Optional.empty();
         int settle = 60;
+        int label = 50;
+        int after = 500;
+        String trainer = "http://127.0.0.1:8083";
+        String inference = "http://127.0.0.1:8082";
+        int learnTimeout = 600;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
@@ -41,12 +54,18 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
                 case "--bad-every" -> badEvery = Integer.parseInt(v);
                 case "--data" -> data = Optional.of(Path.of(v));
                 case "--settle" -> settle = Integer.parseInt(v);
+                case "--label" -> label = Integer.parseInt(v);
+                case "--after" -> after = Integer.parseInt(v);
+                case "--trainer" -> trainer = v;
+                case "--inference" -> inference = v;
+                case "--learn-timeout" -> learnTimeout = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
         }
         if (rate <= 0 || count <= 0 || sensors <= 0) {
             throw new IllegalArgumentException("--rate, --count and --sensors must be positive\n" + USAGE);
         }
-        return new DemoOptions(ingest, bootstrap, rate, count, sensors, badEvery, data, settle);
+        return new DemoOptions(ingest, bootstrap, rate, count, sensors, badEvery, data, settle, label, after, trainer,
+                inference, learnTimeout);
     }
 }

@@ -21,6 +21,7 @@ final class Tally {
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
+    volatile double sendSeconds;
 
     private int accepted;
     private int classified;
@@ -36,6 +37,12 @@ final class Tally {
     /** Results whose 202 has not been seen yet: id -> result (result null for a dead letter). */
     private final Map<String, Early> early = new HashMap<>();
     private final Set<String> done = new HashSet<>();
+    /** An image's result next to its truth, for choosing what to label. */
+    record Scored(String imageId, String trueLabel, String predicted, double confidence, int modelVersion) {
+    }
+
+    private final List<Scored> scored = new ArrayList<>();
+    private final Map<Integer, Integer> perVersion = new java.util.TreeMap<>();
     private final List<Long> latencies = new ArrayList<>();
     /** The part of each latency spent before inference published the result. */
     private final List<Long> inInference = new ArrayList<>();
@@ -84,6 +91,8 @@ final class Tally {
     }
 
     private void count(Classification c, String trueLabel, long receivedAt) {
+        scored.add(new Scored(c.imageId(), trueLabel, c.label(), c.confidence(), c.modelVersion()));
+        perVersion.merge(c.modelVersion(), 1, Integer::sum);
         latencies.add(receivedAt - c.timings().ingestedAt().toEpochMilli());
         inInference.add(c.timings().classifiedAt().toEpochMilli() - c.timings().ingestedAt().toEpochMilli());
         if (classified++ == 0) {
@@ -93,6 +102,16 @@ final class Tally {
         if (c.label().equals(trueLabel)) {
             correct++;
         }
+    }
+
+    /** Results so far, least confident first. */
+    synchronized List<Scored> leastConfident(int n) {
+        return scored.stream().sorted(java.util.Comparator.comparingDouble(Scored::confidence)).limit(n).toList();
+    }
+
+    /** How many results each model version produced. */
+    synchronized Map<Integer, Integer> perVersion() {
+        return new java.util.TreeMap<>(perVersion);
     }
 
     synchronized int accepted() {

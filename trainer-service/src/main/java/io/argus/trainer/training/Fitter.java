@@ -13,8 +13,10 @@ import io.argus.common.model.ConfusionMatrix;
 /**
  * Mini-batch training with a seeded shuffle, optional augmentation, and early stopping on the
  * validation loss: after {@code patience} epochs without improvement training stops and the
- * weights of the best epoch are restored. Reports progress during each epoch (about every ten
- * seconds) and after it.
+ * weights of the best epoch are restored. Neither early stopping nor the epoch limit ends
+ * training before {@code minSteps} optimizer steps: with a few dozen labels an epoch is three
+ * steps, and counting in epochs alone would stop a fresh head long before it has learned
+ * anything. Reports progress during each epoch (about every ten seconds) and after it.
  */
 public final class Fitter {
 
@@ -23,9 +25,14 @@ public final class Fitter {
 
     /**
      * @param patience  epochs without a better validation loss before stopping; {@code maxEpochs} disables it
+     * @param minSteps  optimizer steps before any stop
      * @param augmenter null for none
      */
-    public record Settings(int maxEpochs, int batchSize, int patience, long seed, Augmenter augmenter) {
+    public record Settings(int maxEpochs, int batchSize, int patience, int minSteps, long seed, Augmenter augmenter) {
+
+        public Settings(int maxEpochs, int batchSize, int patience, long seed, Augmenter augmenter) {
+            this(maxEpochs, batchSize, patience, 0, seed, augmenter);
+        }
     }
 
     /** The state after one epoch; validation figures are NaN without a validation set. */
@@ -58,8 +65,11 @@ public final class Fitter {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         int epoch = 0;
+        long steps = 0;
+        int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
+        int maxEpochs = Math.max(s.maxEpochs(), (int) Math.ceil((double) s.minSteps() / Math.max(1, stepsPerEpoch)));
         long start = System.nanoTime();
-        while (epoch < s.maxEpochs()) {
+        while (epoch < maxEpochs) {
             epoch++;
             shuffle(order, random);
             long epochStart = System.nanoTime();
@@ -85,10 +95,11 @@ public final class Fitter {
                 }
                 lossSum += net.score();
                 batches++;
+                steps++;
                 long now = System.nanoTime();
                 if (now - lastReport > REPORT_EVERY_NANOS) {
                     lastReport = now;
-                    listener.during(phase, epoch, s.maxEpochs(), (double) (from + b) / n, lossSum / batches,
+                    listener.during(phase, epoch, maxEpochs, (double) (from + b) / n, lossSum / batches,
                             (from + b) / ((now - epochStart) / 1e9));
                 }
             }
@@ -109,9 +120,9 @@ public final class Fitter {
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            listener.epoch(new Epoch(phase, epoch, s.maxEpochs(), lossSum / Math.max(1, batches), valLoss, valAccuracy,
-                    seconds, n / seconds, elapsed / epoch * (s.maxEpochs() - epoch)));
-            if (validate && epoch - bestEpoch >= s.patience()) {
+            listener.epoch(new Epoch(phase, epoch, maxEpochs, lossSum / Math.max(1, batches), valLoss, valAccuracy,
+                    seconds, n / seconds, elapsed / epoch * (maxEpochs - epoch)));
+            if (validate && epoch - bestEpoch >= s.patience() && steps >= s.minSteps()) {
                 break;
             }
         }

@@ -45,13 +45,16 @@ public final class Transfer {
         base = base instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) base).clone();
         FineTuneConfiguration tune = new FineTuneConfiguration.Builder().updater(new Adam(learningRate)).seed(seed)
                 .build();
+        // A new head unless every class is one the base already predicts, in the same place: equal
+        // counts alone (five old classes, five new ones) must not keep the old classes' weights.
+        boolean newHead = classes != baseClasses || keepKnown < classes;
         Model adapted;
         if (base instanceof MultiLayerNetwork mln) {
             TransferLearning.Builder b = new TransferLearning.Builder(mln).fineTuneConfiguration(tune);
             if (frozenEnd != null) {
                 b.setFeatureExtractor(index(mln, frozenEnd));
             }
-            if (classes != baseClasses) {
+            if (newHead) {
                 b.nOutReplace(index(mln, arch.head()), classes, WeightInit.XAVIER);
             }
             adapted = b.build();
@@ -61,12 +64,12 @@ public final class Transfer {
             if (frozenEnd != null) {
                 b.setFeatureExtractor(frozenEnd);
             }
-            if (classes != baseClasses) {
+            if (newHead) {
                 b.nOutReplace(arch.head(), classes, WeightInit.XAVIER);
             }
             adapted = b.build();
         }
-        if (classes != baseClasses && keepKnown > 0) {
+        if (newHead && keepKnown > 0) {
             keepKnownClasses(layer(base, arch.head()), layer(adapted, arch.head()),
                     Math.min(keepKnown, Math.min(baseClasses, classes)));
         }
@@ -79,7 +82,7 @@ public final class Transfer {
      */
     public static Model unfrozen(Model base, Architecture arch, int baseClasses, int classes, Model trained,
                                  long seed) {
-        Model clean = adapt(base, arch, baseClasses, classes, 0, null, 1e-4, seed);
+        Model clean = adapt(base, arch, baseClasses, classes, classes, null, 1e-4, seed);
         clean.setParams(trained.params());
         return clean;
     }

@@ -23,8 +23,12 @@ import io.argus.trainer.training.TrainingSet;
  */
 public final class TransferTrainer {
 
-    /** How to train; {@code freezeUpTo} null means the architecture's feature-extractor end. */
-    public record Settings(int maxEpochs, int patience, int batchSize, double headLearningRate,
+    /**
+     * How to train; {@code freezeUpTo} null means the architecture's feature-extractor end.
+     *
+     * @param minSteps optimizer steps each phase takes at least, however few the samples
+     */
+    public record Settings(int maxEpochs, int patience, int minSteps, int batchSize, double headLearningRate,
                            double fineTuneLearningRate, boolean augment, long seed, String freezeUpTo) {
     }
 
@@ -82,7 +86,7 @@ public final class TransferTrainer {
     }
 
     private static Fitter.Settings settings(Settings s, long seed, Augmenter augmenter) {
-        return new Fitter.Settings(s.maxEpochs(), s.batchSize(), s.patience(), seed, augmenter);
+        return new Fitter.Settings(s.maxEpochs(), s.batchSize(), s.patience(), s.minSteps(), seed, augmenter);
     }
 
     /** The label list of a new model: the base's (or champion's) labels in order, then new ones, sorted. */

@@ -26,7 +26,7 @@ class StrategiesTest {
     private static TrainingSet test;
     private static final Fitter.Listener QUIET = e -> { };
     private static final TransferTrainer.Settings SETTINGS =
-            new TransferTrainer.Settings(4, 4, 16, 1e-3, 1e-4, true, 7, null);
+            new TransferTrainer.Settings(4, 4, 0, 16, 1e-3, 1e-4, true, 7, null);
 
     @BeforeAll
     static void baseOnFiveClassesAndTaskOnTheOtherFive() throws Exception {

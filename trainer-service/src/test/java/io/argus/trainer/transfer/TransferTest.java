@@ -46,6 +46,18 @@ class TransferTest {
     }
 
     @Test
+    void aNewTaskWithAsManyClassesAsTheBaseStillGetsANewHead() {
+        MultiLayerNetwork base = FashionCnn.build(5, 2, 1e-3);
+
+        Model sameTask = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 5, "pool2", 1e-3, 2);
+        Model newTask = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 0, "pool2", 1e-3, 2);
+
+        INDArray baseHead = base.getLayer(7).getParam("W");
+        assertThat(Networks.layers(sameTask)[7].getParam("W")).isEqualTo(baseHead);
+        assertThat(Networks.layers(newTask)[7].getParam("W")).isNotEqualTo(baseHead);
+    }
+
+    @Test
     void adaptingNeverChangesTheBase() {
         MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
         INDArray before = base.params().dup();

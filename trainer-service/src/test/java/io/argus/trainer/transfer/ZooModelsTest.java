@@ -38,7 +38,7 @@ class ZooModelsTest {
         assertThat(base.outputs()).isEqualTo(1000);
         TrainingSet tiny = randomSet(6, List.of("cat", "dog", "fox"));
         TransferTrainer.Result r = new TransferTrainer().train(base, 0, Strategy.FROZEN, tiny, null,
-                new TransferTrainer.Settings(1, 1, 6, 1e-3, 1e-4, false, 1, null), e -> { });
+                new TransferTrainer.Settings(1, 1, 0, 6, 1e-3, 1e-4, false, 1, null), e -> { });
 
         ComputationGraph adapted = (ComputationGraph) r.network();
         assertThat(adapted.getLayer("conv10").getParam("b").length()).isEqualTo(3);
