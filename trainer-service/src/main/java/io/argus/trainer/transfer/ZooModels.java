@@ -69,6 +69,20 @@ public final class ZooModels {
         return (ComputationGraph) zoo.init();
     }
 
+    /** The architecture's network configuration, without allocating weights. */
+    public static org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration(Architecture arch, int classes) {
+        ZooModel zoo = zoo(arch, classes);
+        return switch (arch.name()) {
+            // SqueezeNet's builder leaves the input to init(); add it as init() does.
+            case "squeezenet" -> ((SqueezeNet) zoo).graphBuilder().addInputs("input")
+                    .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(arch.input().height(),
+                            arch.input().width(), arch.input().channels())).build();
+            case "resnet50" -> ((ResNet50) zoo).graphBuilder().build();
+            case "vgg16" -> ((VGG16) zoo).conf();
+            default -> throw new IllegalArgumentException(arch.name() + " is not a DL4J zoo model");
+        };
+    }
+
     /** The file name the zoo gives the architecture's ImageNet weights. */
     public static String weightFileName(Architecture arch) {
         String url = zoo(arch, 1000).pretrainedUrl(PretrainedType.IMAGENET);

@@ -47,6 +47,15 @@ class ZooModelsTest {
     }
 
     @Test
+    void everyZooArchitectureNamesLayersItsNetworkReallyHas() {
+        for (Architecture arch : List.of(Architecture.SQUEEZENET, Architecture.RESNET50, Architecture.VGG16)) {
+            var conf = ZooModels.configuration(arch, 7);
+            assertThat(conf.getVertices()).as(arch.name())
+                    .containsKeys(arch.head(), arch.featureExtractorEnd(), arch.fineTuneFrozenEnd());
+        }
+    }
+
+    @Test
     void withoutAWeightsFileAndWithoutDownloadsTheErrorSaysWhatToDo() {
         ZooModels zoo = new ZooModels(Optional.of(weights), false);
 
