@@ -48,6 +48,10 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         broker = ArgusBroker.startTemporary();
         broker.createTopics(TopicNames.DEFAULTS, PARTITIONS);
 
+        java.nio.file.Files.deleteIfExists(work.resolve("pretrain.log"));
+        for (String service : List.of("trainer", "ingest", "inference")) {
+            java.nio.file.Files.deleteIfExists(work.resolve(service + ".log"));
+        }
         ServiceProcess pretrain = ServiceProcess.start("pretrain", jar("trainer"), work.resolve("pretrain.log"),
                 List.of("-Xmx1500m", "-Dquarkus.http.port=0"), "pretrain", "--epochs", "1", "--limit", "3000",
                 "--store", store.toString());
@@ -119,12 +123,13 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     String pretrain(String... options) throws Exception {
         java.util.List<String> args = new java.util.ArrayList<>(List.of("pretrain", "--store", store.toString()));
         args.addAll(List.of(options));
-        ServiceProcess p = ServiceProcess.start("pretrain", jar("trainer"), work.resolve("pretrain-extra.log"),
+        java.nio.file.Path log = work.resolve("pretrain-" + System.currentTimeMillis() + ".log");
+        ServiceProcess p = ServiceProcess.start("pretrain", jar("trainer"), log,
                 List.of("-Xmx1500m", "-Dquarkus.http.port=0"), args.toArray(String[]::new));
         if (p.awaitExit(Duration.ofMinutes(5)) != 0) {
             throw new IllegalStateException("pretrain failed:\n" + p.logTail());
         }
-        return p.logTail();
+        return java.nio.file.Files.readString(log);
     }
 
     ServiceProcess inference() {
