@@ -67,23 +67,43 @@ public final class DemoMain {
         summary("Demo summary", options, first);
         boolean complete = first.unaccounted() == 0;
 
-        if (options.label() > 0) {
-            int served = new LearningRound(options).run(first);
-            if (served > 0 && options.after() > 0) {
-                System.out.printf(Locale.ROOT, "%nStreaming %d more images (not seen before) at %.0f/s on v%d ...%n",
-                        options.after(), options.rate(), served);
-                Tally second = stream(options, images, options.count(), options.after(), watcher);
-                summary("After learning", options, second);
-                complete &= second.unaccounted() == 0;
+        if (options.label() > 0 && options.after() > 0) {
+            // Labels teach a model most where the world has changed: a new camera whose images
+            // look different (here: contrast inverted, objects dark on a light background).
+            System.out.printf(Locale.ROOT, "%nA new camera comes online; its images have inverted contrast (dark objects on a"
+                    + " light background). Streaming %d of them at %.0f/s ...%n", options.after(), options.rate());
+            Tally newCamera = stream(options, images, options.count(), options.after(), watcher, NEW_CAMERA);
+            summary("New camera, before learning", options, newCamera);
+            complete &= newCamera.unaccounted() == 0;
+            int served = new LearningRound(options).run(newCamera);
+            if (served > 0) {
+                System.out.printf(Locale.ROOT, "%nStreaming %d more images of the new camera (not seen before) at %.0f/s on"
+                        + " v%d ...%n", options.after(), options.rate(), served);
+                Tally after = stream(options, images, options.count() + options.after(), options.after(), watcher,
+                        NEW_CAMERA);
+                summary("New camera, after learning", options, after);
+                complete &= after.unaccounted() == 0;
             }
         }
         watcher.stop();
         System.exit(complete ? 0 : 1);
     }
 
-    /** Uploads {@code count} images starting at index {@code from}, at the configured rate; waits for their results. */
+    /** The sensor id of the new camera and how its images differ. */
+    private static final String NEW_CAMERA = "new-camera";
+
     private static Tally stream(DemoOptions options, LabeledImages images, int from, int count, Watcher watcher)
             throws Exception {
+        return stream(options, images, from, count, watcher, null);
+    }
+
+    /**
+     * Uploads {@code count} images starting at index {@code from}, at the configured rate, and
+     * waits for their results. {@code camera} null: the usual cameras; else one camera whose images
+     * have inverted contrast.
+     */
+    private static Tally stream(DemoOptions options, LabeledImages images, int from, int count, Watcher watcher,
+                                String camera) throws Exception {
         Tally tally = new Tally();
         watcher.tally(tally);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -99,7 +119,7 @@ public final class DemoMain {
             }
             int index = (from + i) % images.count();
             boolean bad = options.badEvery() > 0 && (i + 1) % options.badEvery() == 0;
-            byte[] png = images.png(index);
+            byte[] png = camera == null ? images.png(index) : inverted(images, index);
             byte[] body = bad ? Arrays.copyOf(png, png.length / 2) : png;
             String label = FashionMnist.LABELS.get(images.labels()[index]);
             inFlight.acquire();
@@ -107,7 +127,7 @@ public final class DemoMain {
             HttpRequest request = HttpRequest.newBuilder(URI.create(options.ingestUrl() + "/api/images"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "image/png")
-                    .header("X-Sensor-Id", "demo-cam-" + (i % options.sensors()))
+                    .header("X-Sensor-Id", camera != null ? camera : "demo-cam-" + (i % options.sensors()))
                     .header("X-Captured-At", Instant.now().toString())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
@@ -130,6 +150,19 @@ public final class DemoMain {
         }
         Thread.sleep(1500); // let late duplicates show up in the count
         return tally;
+    }
+
+    private static byte[] inverted(LabeledImages images, int index) throws java.io.IOException {
+        java.awt.image.BufferedImage img = images.image(index);
+        java.awt.image.WritableRaster r = img.getRaster();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                r.setSample(x, y, 0, 255 - r.getSample(x, y, 0));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
     }
 
     private static void record(Tally tally, String label, HttpResponse<String> response, Throwable error) {

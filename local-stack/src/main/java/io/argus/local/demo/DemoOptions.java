@@ -18,10 +18,12 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
               --bad-every N         every Nth upload is a broken file, to show refusals; 0 = never (default 250)
               --data DIR            Fashion-MNIST directory (default: Debian's if installed, else the bundled subset)
               --settle N            seconds to wait for the last results (default 60)
-              --label N             then label the N images the model was least sure about (with their true
-                                    labels, through the trainer's REST API), follow the training run this starts,
-                                    and stream again on the new model; 0 = stop after the stream (default 50)
-              --after N             images to stream after learning (default 500)
+              --label N             then a new camera (inverted contrast) streams --after images; N of them are
+                                    labeled with their true labels through the trainer's REST API (half those the
+                                    model was least sure about, half at random), the training run this starts is
+                                    followed, and the camera streams again; 0 = stop after the first stream
+                                    (default 50)
+              --after N             images the new camera streams before and after learning (default 500)
               --trainer URL         trainer-service base URL (default http://127.0.0.1:8083)
               --inference URL       inference-service base URL (default http://127.0.0.1:8082)
               --learn-timeout N     seconds to wait for the training run and the swap (default 600)""";

@@ -30,16 +30,23 @@ final class LearningRound {
 
     /** Labels, follows the run, waits for the swap; returns the version served afterwards, or -1. */
     int run(Tally tally) throws Exception {
-        List<Tally.Scored> pick = tally.leastConfident(options.label());
+        // Half the labels go where the model is least sure (they teach it most), half to images
+        // picked at random: a held-out split made only of near coin flips would make the gate's
+        // comparison of candidate and champion a coin flip too.
+        int unsureCount = (options.label() + 1) / 2;
+        List<Tally.Scored> unsure = tally.leastConfident(unsureCount);
+        List<Tally.Scored> pick = new java.util.ArrayList<>(unsure);
+        pick.addAll(tally.randomOthers(options.label() - unsure.size(), unsure, 42));
         if (pick.isEmpty()) {
             System.out.println("Nothing was classified, so there is nothing to label.");
             return -1;
         }
         long wrong = pick.stream().filter(s -> !s.predicted().equals(s.trueLabel())).count();
         System.out.println();
-        System.out.printf(Locale.ROOT, "Labeling the %d images the model was least sure about (confidence %.2f to %.2f; "
-                        + "it had %d of them wrong) with their true labels: POST %s/api/labels/batch%n", pick.size(),
-                pick.get(0).confidence(), pick.get(pick.size() - 1).confidence(), wrong, options.trainerUrl());
+        System.out.printf(Locale.ROOT, "Labeling %d images with their true labels: the %d the model was least sure about "
+                        + "(confidence %.2f to %.2f) and %d picked at random; the model had %d of them wrong. "
+                        + "POST %s/api/labels/batch%n", pick.size(), unsure.size(), unsure.get(0).confidence(),
+                unsure.get(unsure.size() - 1).confidence(), pick.size() - unsure.size(), wrong, options.trainerUrl());
         int runsBefore = get("/api/training-runs").size();
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode labels = body.putArray("labels");

@@ -109,6 +109,14 @@ final class Tally {
         return scored.stream().sorted(java.util.Comparator.comparingDouble(Scored::confidence)).limit(n).toList();
     }
 
+    /** {@code n} results chosen at random (seeded), none of {@code exclude}. */
+    synchronized List<Scored> randomOthers(int n, List<Scored> exclude, long seed) {
+        List<Scored> rest = new ArrayList<>(scored);
+        rest.removeAll(exclude);
+        java.util.Collections.shuffle(rest, new java.util.Random(seed));
+        return rest.subList(0, Math.min(n, rest.size()));
+    }
+
     /** How many results each model version produced. */
     synchronized Map<Integer, Integer> perVersion() {
         return new java.util.TreeMap<>(perVersion);

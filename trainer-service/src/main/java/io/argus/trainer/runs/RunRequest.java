@@ -6,8 +6,8 @@ package io.argus.trainer.runs;
  * @param base     {@code champion}, a version, or {@code zoo:squeezenet|resnet50|vgg16}
  * @param strategy {@code frozen}, {@code finetune} or {@code scratch}
  */
-public record RunRequest(String base, String strategy, Integer maxEpochs, Double headLearningRate,
+public record RunRequest(String base, String strategy, Integer maxEpochs, Integer minSteps, Double headLearningRate,
                          Double fineTuneLearningRate) {
 
-    public static final RunRequest DEFAULTS = new RunRequest(null, null, null, null, null);
+    public static final RunRequest DEFAULTS = new RunRequest(null, null, null, null, null, null);
 }

@@ -176,7 +176,8 @@ public class TrainingRunner {
 
         Strategy strategy = Strategy.parse(run.view().strategy());
         TransferTrainer.Settings settings = new TransferTrainer.Settings(
-                req.maxEpochs() != null ? req.maxEpochs() : t.maxEpochs(), t.patience(), t.minSteps(), t.batchSize(),
+                req.maxEpochs() != null ? req.maxEpochs() : t.maxEpochs(), t.patience(),
+                req.minSteps() != null ? req.minSteps() : t.minSteps(), t.batchSize(),
                 req.headLearningRate() != null ? req.headLearningRate() : t.headLearningRate(),
                 req.fineTuneLearningRate() != null ? req.fineTuneLearningRate() : t.fineTuneLearningRate(),
                 t.augment(), t.seed(), t.freezeUpTo().orElse(null));

@@ -18,8 +18,11 @@ import io.argus.trainer.training.TrainingSet;
  *       architecture's fine-tune point trained on at the lower fine-tune rate;</li>
  *   <li>{@code scratch}: the same architecture with random weights, all trained at the head rate.</li>
  * </ul>
- * Each phase stops early on the validation loss and keeps its best epoch. The result has nothing
- * frozen, ready to be stored and to serve as a later base.
+ * Each phase stops early on the validation loss and keeps its best epoch, but not before
+ * {@code minSteps} optimizer steps. The result has nothing frozen, ready to be stored and to serve
+ * as a later base. Whether it is better than the champion is for the gate to say: labels that
+ * carry news (a new camera, a new class) make better candidates; more of what the champion
+ * already knew usually does not.
  */
 public final class TransferTrainer {
 

@@ -58,6 +58,30 @@ class TransferTest {
     }
 
     @Test
+    void adaptingATrainedChampionWithoutTrainingChangesNoPrediction() throws Exception {
+        MultiLayerNetwork champion = FashionCnn.build(10, 3, 1e-3);
+        var data = io.argus.common.dataset.FashionMnist.loadSubset();
+        var train = io.argus.trainer.training.TrainingSet.of(data.train().first(600),
+                io.argus.common.dataset.FashionMnist.LABELS, FashionCnn.INPUT);
+        new io.argus.trainer.training.Fitter().fit(champion, train, null,
+                new io.argus.trainer.training.Fitter.Settings(1, 32, 1, 1, null), "x", e -> { });
+        var test = io.argus.trainer.training.TrainingSet.of(data.test().first(200),
+                io.argus.common.dataset.FashionMnist.LABELS, FashionCnn.INPUT);
+
+        Model frozen = Transfer.adapt(champion, Architecture.FASHION_CNN, 10, 10, 10, "pool2", 5e-5, 3);
+        Model fineTune = Transfer.adapt(champion, Architecture.FASHION_CNN, 10, 10, 10, "pool1", 1e-5, 3);
+        Model stored = Transfer.unfrozen(champion, Architecture.FASHION_CNN, 10, 10, fineTune, 3);
+
+        float[][] expected = io.argus.trainer.training.Evaluator.predict(champion, test);
+        for (Model m : List.of(frozen, fineTune, stored)) {
+            float[][] actual = io.argus.trainer.training.Evaluator.predict(m, test);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).containsExactly(expected[i], org.assertj.core.api.Assertions.within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void adaptingNeverChangesTheBase() {
         MultiLayerNetwork base = FashionCnn.build(3, 2, 1e-3);
         INDArray before = base.params().dup();
