@@ -12,6 +12,9 @@ import io.argus.common.contract.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
@@ -31,15 +34,23 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     private final String modelName;
     private final ModelLoader loader;
     private final CurrentModel current;
+    private final Counter swapped;
+    private final Counter refused;
     private boolean caughtUp;
     private ModelEvent wanted;
     private ModelEvent failed;
 
     public ModelEventFollower(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                              InferenceConfig config, ModelLoader loader, CurrentModel current) {
+                              InferenceConfig config, ModelLoader loader, CurrentModel current, MeterRegistry meters) {
         this.modelName = config.model().name();
         this.loader = loader;
         this.current = current;
+        this.swapped = Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
+                .tag("outcome", "success").register(meters);
+        this.refused = Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
+                .tag("outcome", "failed").register(meters);
+        Gauge.builder("argus.model.version", current, c -> c.id().map(id -> (double) id.version()).orElse(0.0))
+                .description("The model version being served (0: none yet)").strongReference(true).register(meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), modelName, "argus-inference-model-events", this);
     }
 
@@ -83,9 +94,11 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         LOG.infof("Model event: %s v%d is %s; loading it", e.modelName(), e.version(), e.status());
         try {
             current.swap(loader.load(e));
+            swapped.increment();
             LOG.infof("Now serving %s v%d", e.modelName(), e.version());
         } catch (Exception ex) {
             failed = e;
+            refused.increment();
             LOG.errorf("Refusing %s v%d: %s. Still serving %s", e.modelName(), e.version(), ex.getMessage(),
                     current.id().map(Object::toString).orElse("nothing"));
         }

@@ -1,0 +1,73 @@
+package io.argus.inference;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.Json;
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.StoredModel;
+import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
+class ModelSwapTest {
+
+    @Test
+    void aBundleThatFailsItsChecksumIsRefusedCountedAndTheChampionKeepsServingUntilAGoodOneComes() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> servedVersion() == 1);
+
+        StoredModel v2 = new io.argus.common.model.ModelStore(InferenceTestResource.store())
+                .save(BrightnessModel.bundle("argus", 2, -5.0));
+        ModelEvent tampered = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, BrightnessModel.LABELS,
+                v2.manifest().inputSpec(), null, "0".repeat(64), v2.sizeBytes(), null, v2.file().getFileName().toString(),
+                "tampered", Instant.now());
+        send(tampered);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("argus_model_swaps_total{outcome=\"failed\"") >= 1);
+        assertThat(servedVersion()).isEqualTo(1);
+
+        InferenceTestResource.announce(v2, ModelStatus.PROMOTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> servedVersion() == 2);
+        assertThat(metric("argus_model_swaps_total{outcome=\"success\"")).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("argus_model_version") == 2);
+        // v2 was trained the other way round: white is now "dark".
+        given().contentType("image/png").body(InferenceStreamTest.png(java.awt.Color.WHITE)).post("/api/classify")
+                .then().statusCode(200).body("label", org.hamcrest.Matchers.equalTo("dark"))
+                .body("modelVersion", org.hamcrest.Matchers.equalTo(2));
+
+        InferenceTestResource.announce(new io.argus.common.model.ModelStore(InferenceTestResource.store())
+                .find(new io.argus.common.model.ModelId("argus", 1)).orElseThrow(), ModelStatus.ROLLED_BACK);
+        await().atMost(Duration.ofSeconds(30)).until(() -> servedVersion() == 1);
+    }
+
+    private static void send(ModelEvent e) throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                java.util.Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, e.modelName(),
+                    Json.write(e))).get();
+        }
+    }
+
+    private static int servedVersion() {
+        Object v = given().get("/q/health/ready").path("checks.find { it.name == 'model' }.data.version");
+        return v == null ? -1 : ((Number) v).intValue();
+    }
+
+    private static double metric(String prefix) {
+        String body = given().get("/q/metrics").asString();
+        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
+                l.lastIndexOf(' ') + 1))).sum();
+    }
+}
