@@ -36,6 +36,8 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     private final CurrentModel current;
     private final Counter swapped;
     private final Counter refused;
+    private final MeterRegistry meters;
+    private final Gauge version;
     private boolean caughtUp;
     private ModelEvent wanted;
     private ModelEvent failed;
@@ -49,7 +51,9 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
                 .tag("outcome", "success").register(meters);
         this.refused = Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
                 .tag("outcome", "failed").register(meters);
-        Gauge.builder("argus.model.version", current, c -> c.id().map(id -> (double) id.version()).orElse(0.0))
+        this.meters = meters;
+        this.version = Gauge.builder("argus.model.version", current,
+                        c -> c.id().map(id -> (double) id.version()).orElse(0.0))
                 .description("The model version being served (0: none yet)").strongReference(true).register(meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), modelName, "argus-inference-model-events", this);
     }
@@ -61,6 +65,8 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     void stop(@Observes ShutdownEvent event) {
         feed.stop();
         current.clear();
+        // A registry can outlive this service (several app starts in one JVM): leave no gauge on a dead model.
+        meters.remove(version);
     }
 
     @Override
