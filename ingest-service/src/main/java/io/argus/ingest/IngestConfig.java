@@ -24,4 +24,8 @@ public interface IngestConfig {
     /** The Retry-After a 503 suggests, in seconds. */
     @WithDefault("5")
     int retryAfterSeconds();
+
+    /** Distinct sensor ids that get a metrics tag of their own; later ones count as "other". */
+    @WithDefault("100")
+    int sensorTagLimit();
 }

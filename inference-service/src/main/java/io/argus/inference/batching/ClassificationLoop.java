@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,8 +24,11 @@ import org.jboss.logging.Logger;
 import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
+import io.argus.inference.metrics.InferenceMetrics;
 import io.argus.inference.model.CurrentModel;
 import io.argus.inference.routing.ResultRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -48,18 +50,22 @@ public class ClassificationLoop {
     private final CurrentModel current;
     private final BatchClassifier classifier;
     private final ResultRouter router;
+    private final InferenceMetrics metrics;
+    private final MeterRegistry meters;
     private volatile boolean running = true;
     private Thread thread;
 
     public ClassificationLoop(@Identifier("default-kafka-broker") Map<String, Object> kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
-                              ResultRouter router) {
+                              ResultRouter router, InferenceMetrics metrics, MeterRegistry meters) {
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
         this.current = current;
         this.classifier = classifier;
         this.router = router;
+        this.metrics = metrics;
+        this.meters = meters;
     }
 
     void start(@Observes StartupEvent event) {
@@ -100,7 +106,10 @@ public class ClassificationLoop {
         MicroBatcher batcher = new MicroBatcher(config.batch().maxSize(), config.batch().maxWait());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer());
+             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
              BatchCommitter committer = committer()) {
+            // Consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest.
+            consumerMetrics.bindTo(meters);
             consumer.subscribe(List.of(rawTopic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -140,9 +149,11 @@ public class ClassificationLoop {
         try (CurrentModel.Lease model = lease.get()) {
             outcomes = classifier.classify(batch.records(), model.classifier());
         }
-        List<ProducerRecord<String, byte[]>> outputs = router.route(outcomes);
+        ResultRouter.Routed routed = router.route(outcomes);
         try {
-            committer.commit(outputs, batch.nextOffsets(), consumer);
+            committer.commit(routed.records(), batch.nextOffsets(), consumer);
+            metrics.committed(batch, outcomes);
+            routed.reviewReasons().forEach(metrics::reviewed);
         } catch (BatchCommitter.NotCommitted e) {
             LOG.warnf("Batch of %d not committed (%s); it will be processed again", batch.size(), e.getMessage());
             rewind(batch, batcher, consumer);

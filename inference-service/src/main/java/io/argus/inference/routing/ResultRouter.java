@@ -31,19 +31,27 @@ public class ResultRouter {
         this.review = review;
     }
 
-    public List<ProducerRecord<String, byte[]>> route(List<Outcome> outcomes) {
+    /** The outputs of a batch and the review reasons among them (for metrics once committed). */
+    public record Routed(List<ProducerRecord<String, byte[]>> records, List<String> reviewReasons) {
+    }
+
+    public Routed route(List<Outcome> outcomes) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(outcomes.size() + 8);
+        List<String> reviews = new ArrayList<>();
         for (Outcome o : outcomes) {
             if (o instanceof Outcome.Classified c) {
                 Classification result = c.result();
                 out.add(new ProducerRecord<>(topics.classified(), result.imageId(), Json.write(result)));
-                review.reason(result).ifPresent(reason -> out.add(new ProducerRecord<>(topics.review(),
-                        result.imageId(), Json.write(result.forReview(reason)))));
+                review.reason(result).ifPresent(r -> {
+                    reviews.add(r.code());
+                    out.add(new ProducerRecord<>(topics.review(), result.imageId(),
+                            Json.write(result.forReview(r.message()))));
+                });
             } else if (o instanceof Outcome.Failed f) {
                 out.add(DeadLetter.of(topics.dlq(), f.key(), f.source(), DLQ_STAGE_PREFIX + f.stage(), f.code(),
                         f.message()));
             }
         }
-        return out;
+        return new Routed(out, reviews);
     }
 }

@@ -18,11 +18,15 @@ public class ReviewPolicy {
         this.threshold = config.reviewThreshold();
     }
 
+    /** Why a result needs review: a code for metrics and a message for people. */
+    public record Review(String code, String message) {
+    }
+
     /** Why {@code c} needs review, or empty if it does not. */
-    public Optional<String> reason(Classification c) {
+    public Optional<Review> reason(Classification c) {
         if (c.confidence() < threshold) {
-            return Optional.of(String.format(Locale.ROOT, "confidence %.3f is under the review threshold %.3f",
-                    c.confidence(), threshold));
+            return Optional.of(new Review("low_confidence", String.format(Locale.ROOT,
+                    "confidence %.3f is under the review threshold %.3f", c.confidence(), threshold)));
         }
         return Optional.empty();
     }

@@ -22,6 +22,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.ImageFormat;
 import io.argus.ingest.IngestConfig;
+import io.argus.ingest.metrics.IngestMetrics;
+import io.argus.ingest.publishing.KafkaUnavailable;
 import io.argus.ingest.publishing.RawImagePublisher;
 import io.argus.ingest.validation.ImageValidator;
 import io.argus.ingest.validation.Refusal;
@@ -38,11 +40,14 @@ public class ImageResource {
     private final ImageValidator validator;
     private final RawImagePublisher publisher;
     private final IngestConfig config;
+    private final IngestMetrics metrics;
 
-    public ImageResource(ImageValidator validator, RawImagePublisher publisher, IngestConfig config) {
+    public ImageResource(ImageValidator validator, RawImagePublisher publisher, IngestConfig config,
+                         IngestMetrics metrics) {
         this.validator = validator;
         this.publisher = publisher;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -57,10 +62,17 @@ public class ImageResource {
                            @RestHeader("X-Captured-At") String capturedAt,
                            @RestHeader("X-Image-Id") String imageId,
                            @RestHeader("X-Argus-Meta") String meta) {
-        RawImage image = image(body, contentType, RequestFields.imageId(imageId),
-                RequestFields.sensorId(sensorId, config.defaultSensorId()),
-                RequestFields.capturedAt(capturedAt, Instant.now()), RequestFields.meta(meta));
-        RecordMetadata stored = publisher.publish(image);
+        String sensor = sensorId == null ? config.defaultSensorId() : sensorId;
+        RawImage image;
+        try {
+            image = image(body, contentType, RequestFields.imageId(imageId),
+                    RequestFields.sensorId(sensorId, config.defaultSensorId()),
+                    RequestFields.capturedAt(capturedAt, Instant.now()), RequestFields.meta(meta));
+        } catch (Refusal r) {
+            metrics.refused(r.code(), sensor, body == null ? 0 : body.length);
+            throw r;
+        }
+        RecordMetadata stored = publish(image);
         return Response.accepted(accepted(image, null, stored)).build();
     }
 
@@ -74,6 +86,17 @@ public class ImageResource {
     public Response uploadBatch(@RestForm("file") List<FileUpload> files,
                                 @RestForm String sensorId,
                                 @RestForm String capturedAt) {
+        try {
+            return batch(files, sensorId, capturedAt);
+        } catch (Refusal r) {
+            if (r.files().isEmpty()) {
+                metrics.refused(r.code(), sensorId == null ? config.defaultSensorId() : sensorId, 0);
+            }
+            throw r;
+        }
+    }
+
+    private Response batch(List<FileUpload> files, String sensorId, String capturedAt) {
         if (files == null || files.isEmpty()) {
             throw new Refusal(400, "EMPTY", "the form has no parts named 'file'");
         }
@@ -94,15 +117,34 @@ public class ImageResource {
             }
         }
         if (!refused.isEmpty()) {
+            refused.forEach(r -> metrics.refused(r.code(), sensor, 0));
             throw new Refusal(422, "BATCH_REFUSED", refused.size() + " of " + files.size()
                     + " files were refused; nothing was published", refused);
         }
-        List<RecordMetadata> stored = publisher.publishAll(images);
+        List<RecordMetadata> stored;
+        try {
+            stored = publisher.publishAll(images);
+        } catch (KafkaUnavailable e) {
+            images.forEach(i -> metrics.unavailable(i.sensorId(), i.bytes().length));
+            throw e;
+        }
+        images.forEach(i -> metrics.accepted(i.sensorId(), i.bytes().length));
         List<Accepted> accepted = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             accepted.add(accepted(images.get(i), files.get(i).fileName(), stored.get(i)));
         }
         return Response.accepted(new BatchAccepted(accepted.size(), accepted)).build();
+    }
+
+    private RecordMetadata publish(RawImage image) {
+        try {
+            RecordMetadata stored = publisher.publish(image);
+            metrics.accepted(image.sensorId(), image.bytes().length);
+            return stored;
+        } catch (KafkaUnavailable e) {
+            metrics.unavailable(image.sensorId(), image.bytes().length);
+            throw e;
+        }
     }
 
     private RawImage image(byte[] bytes, String declaredType, String imageId, String sensorId, Instant capturedAt,

@@ -23,6 +23,8 @@ import io.argus.common.contract.RawImage;
 import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.ingest.IngestConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -33,11 +35,12 @@ import io.smallrye.common.annotation.Identifier;
 public class RawImagePublisher {
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final String topic;
     private final long timeoutMs;
 
     public RawImagePublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                             IngestConfig config) {
+                             IngestConfig config, MeterRegistry meters) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -51,6 +54,8 @@ public class RawImagePublisher {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "argus-ingest");
         props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(meters);
         this.topic = topics.raw();
         this.timeoutMs = config.publishTimeout().toMillis() + 1000;
     }
@@ -92,6 +97,7 @@ public class RawImagePublisher {
 
     @PreDestroy
     void close() {
+        producerMetrics.close();
         producer.close();
     }
 }

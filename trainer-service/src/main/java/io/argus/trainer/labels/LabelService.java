@@ -19,6 +19,7 @@ import io.argus.common.image.ImageRejected;
 import io.argus.common.model.StoredModel;
 import io.argus.trainer.ApiError;
 import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelRegistry;
 
 /**
@@ -52,9 +53,11 @@ public class LabelService {
     private final ImageDecoder decoder;
     private final ModelRegistry registry;
     private final String modelName;
+    private final TrainerMetrics metrics;
 
     public LabelService(ImageLocator locator, RawImageFetcher fetcher, LabelWriter writer, LabelIndex index,
-                        ImageLimitsConfig limits, ModelRegistry registry, TrainerConfig config) {
+                        ImageLimitsConfig limits, ModelRegistry registry, TrainerConfig config, TrainerMetrics metrics) {
+        this.metrics = metrics;
         this.locator = locator;
         this.fetcher = fetcher;
         this.writer = writer;
@@ -118,6 +121,7 @@ public class LabelService {
         List<Labeled> out = new ArrayList<>(samples.size());
         for (LabeledSample s : samples) {
             index.put(s.sampleId(), new LabelIndex.Entry(s.label(), s.labeler(), s.labeledAt(), s.sourceImageId()));
+            metrics.labelReceived(s.label());
             out.add(new Labeled(s.sampleId(), s.label(), s.labeler(), s.labeledAt(), s.sourceImageId(), s.bytes().length));
         }
         return out;

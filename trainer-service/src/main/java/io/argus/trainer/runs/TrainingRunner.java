@@ -30,6 +30,7 @@ import io.argus.trainer.ApiError;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.gate.Gate;
 import io.argus.trainer.labels.LabelSnapshot;
+import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
 import io.argus.trainer.training.Evaluator;
@@ -62,6 +63,7 @@ public class TrainingRunner {
     private final ModelRegistry registry;
     private final ModelHistory history;
     private final Gate gate;
+    private final TrainerMetrics metrics;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "argus-training");
         t.setDaemon(true);
@@ -78,7 +80,8 @@ public class TrainingRunner {
 
     public TrainingRunner(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
                           TrainerConfig config, ImageLimitsConfig limits, BaseModels bases, ModelRegistry registry,
-                          ModelHistory history, Gate gate) {
+                          ModelHistory history, Gate gate, TrainerMetrics metrics) {
+        this.metrics = metrics;
         this.kafka = kafka;
         this.labelsTopic = topics.labels();
         this.config = config;
@@ -129,6 +132,7 @@ public class TrainingRunner {
     }
 
     private void execute(TrainingRun run) {
+        long start = System.nanoTime();
         try {
             train(run);
         } catch (ApiError e) {
@@ -138,6 +142,11 @@ public class TrainingRunner {
             LOG.errorf(e, "Training run %s failed", run.id());
             run.failed(e.toString());
         }
+        TrainingRun.View v = run.view();
+        String outcome = v.result() == null ? "failed" : v.result().decision().status().name().toLowerCase();
+        metrics.run(outcome, java.time.Duration.ofNanos(System.nanoTime() - start),
+                v.result() == null ? null : v.result().metrics());
+        metrics.refresh(registry);
     }
 
     private void train(TrainingRun run) throws Exception {
