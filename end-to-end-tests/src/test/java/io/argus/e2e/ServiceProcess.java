@@ -41,6 +41,14 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, p, log);
     }
 
+    /** Any program, for outside tools such as Prometheus. */
+    static ServiceProcess exec(String name, Path log, String... command) throws IOException {
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ServiceProcess(name, p, log);
+    }
+
     /** Waits for {@code /q/health/ready} on {@code port} to answer 200. */
     void awaitReady(int port, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,10 +1,12 @@
 package io.argus.inference.batching;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +30,7 @@ import io.argus.inference.metrics.InferenceMetrics;
 import io.argus.inference.model.CurrentModel;
 import io.argus.inference.routing.ResultRouter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -106,7 +109,13 @@ public class ClassificationLoop {
         MicroBatcher batcher = new MicroBatcher(config.batch().maxSize(), config.batch().maxWait());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer());
-             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+             // Per-partition lag metrics appear once partitions are fetched: look for them every 10 s, not 60.
+             KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, Tags.empty(),
+                     Executors.newSingleThreadScheduledExecutor(r -> {
+                         Thread t = new Thread(r, "argus-kafka-metrics");
+                         t.setDaemon(true);
+                         return t;
+                     }), Duration.ofSeconds(10));
              BatchCommitter committer = committer()) {
             // Consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest.
             consumerMetrics.bindTo(meters);
