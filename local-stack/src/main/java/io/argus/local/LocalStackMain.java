@@ -5,7 +5,7 @@ import java.util.Arrays;
 import io.argus.local.broker.BrokerMain;
 import io.argus.local.demo.DemoMain;
 
-/** Entry point of the local-stack jar: {@code broker ...} or {@code demo ...}. */
+/** Entry point of the local-stack jar: {@code broker ...}, {@code topics ...} or {@code demo ...}. */
 public final class LocalStackMain {
 
     private LocalStackMain() {
@@ -17,8 +17,9 @@ public final class LocalStackMain {
         switch (command) {
             case "broker" -> BrokerMain.main(rest);
             case "demo" -> DemoMain.main(rest);
+            case "topics" -> io.argus.local.broker.TopicsMain.main(rest);
             default -> {
-                System.err.println("usage: java -jar argus-local-stack.jar broker|demo [options]");
+                System.err.println("usage: java -jar argus-local-stack.jar broker|topics|demo [options]");
                 System.exit(2);
             }
         }

@@ -7,18 +7,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
@@ -123,28 +114,14 @@ public final class ArgusBroker implements AutoCloseable {
 
     /** Creates topics; the names of those newly created are returned. */
     public List<String> createTopics(List<TopicSpec> specs) {
-        List<String> created = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> topics = specs.stream()
-                    .filter(s -> !existing.contains(s.name()))
-                    .map(s -> new NewTopic(s.name(), s.partitions(), (short) 1).configs(s.configs()))
-                    .toList();
-            try {
-                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-            topics.forEach(t -> created.add(t.name()));
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create the Argus topics on " + bootstrapServers() + ": " + e, e);
+        try {
+            return TopicsMain.create(bootstrapServers(), specs, 30);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the Argus topics on " + bootstrapServers() + ": " + e, e);
         }
-        return created;
     }
 
     @Override

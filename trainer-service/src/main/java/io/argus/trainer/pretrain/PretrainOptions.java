@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** Options of the {@code pretrain} command; see {@link #USAGE}. */
 public record PretrainOptions(int epochs, int limit, Optional<Path> data, Path store, String name, int[] classes,
-                              int batchSize, long seed, double learningRate) {
+                              int batchSize, long seed, double learningRate, boolean ifMissing) {
 
     public static final String USAGE = """
             pretrain [options]   train the base CNN on Fashion-MNIST and add it to the model store
@@ -19,7 +19,8 @@ public record PretrainOptions(int epochs, int limit, Optional<Path> data, Path s
               --classes LIST     train on these class indices only, e.g. 0,1,2,3,4 (default: all ten)
               --batch N          mini-batch size (default 64)
               --seed N           random seed (default 42)
-              --lr X             Adam learning rate (default 0.001)""";
+              --lr X             Adam learning rate (default 0.001)
+              --if-missing       do nothing if the store already holds a version of the model""";
 
     public static PretrainOptions parse(String[] args, Path defaultStore, String defaultName) {
         int epochs = 3;
@@ -31,8 +32,13 @@ public record PretrainOptions(int epochs, int limit, Optional<Path> data, Path s
         int batch = 64;
         long seed = 42;
         double lr = 1e-3;
+        boolean ifMissing = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
+            if (option.equals("--if-missing")) {
+                ifMissing = true;
+                continue;
+            }
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
                 throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
@@ -52,7 +58,7 @@ public record PretrainOptions(int epochs, int limit, Optional<Path> data, Path s
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
             }
         }
-        return new PretrainOptions(epochs, limit, data, store, name, classes, batch, seed, lr);
+        return new PretrainOptions(epochs, limit, data, store, name, classes, batch, seed, lr, ifMissing);
     }
 
     private static int positive(String option, String value) {

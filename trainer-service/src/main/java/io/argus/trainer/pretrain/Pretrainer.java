@@ -39,6 +39,13 @@ public final class Pretrainer {
     }
 
     public StoredModel run(PretrainOptions options) throws IOException {
+        if (options.ifMissing()) {
+            java.util.Optional<StoredModel> existing = new ModelStore(options.store()).latest(options.name());
+            if (existing.isPresent()) {
+                progress.report("The store already holds " + existing.get().id() + "; nothing to do (--if-missing).");
+                return existing.get();
+            }
+        }
         long start = System.nanoTime();
         FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
         List<String> labels = FashionMnist.LABELS;

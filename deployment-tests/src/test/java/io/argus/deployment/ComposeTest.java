@@ -1,0 +1,85 @@
+package io.argus.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class ComposeTest {
+
+    private static final Path DEPLOY = Manifests.ROOT.resolve("deploy");
+
+    @Test
+    void dockerComposeAcceptsTheComposeFile() throws Exception {
+        Path binary = Path.of("/usr/bin/docker-compose");
+        if (!Files.isExecutable(binary)) {
+            assertThat(System.getenv("ARGUS_REQUIRE_DOCKER_COMPOSE")).as("docker-compose is missing").isNotEqualTo("1");
+            assumeTrue(false, "docker-compose is not installed; .ci/run installs it");
+        }
+        Process p = new ProcessBuilder(binary.toString(), "-f", DEPLOY.resolve("compose.yaml").toString(), "config", "-q")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void everyBuiltImageHasItsDockerfileAndEveryServicePortIsTheOneItListensOn() throws IOException {
+        JsonNode services = Manifests.YAML.readTree(DEPLOY.resolve("compose.yaml").toFile()).path("services");
+        Set<String> built = new HashSet<>();
+        services.fields().forEachRemaining(e -> {
+            JsonNode build = e.getValue().path("build");
+            if (!build.isMissingNode()) {
+                Path context = DEPLOY.resolve(build.path("context").asText()).normalize();
+                assertThat(context.resolve(build.path("dockerfile").asText())).as(e.getKey()).exists();
+                built.add(e.getKey());
+            }
+        });
+        // pretrain builds the trainer image that the trainer service runs.
+        assertThat(built).contains("ingest", "inference", "pretrain", "topics");
+        assertThat(services.path("trainer").path("image").asText()).isEqualTo(services.path("pretrain").path("image").asText());
+        for (String service : new String[] {"ingest", "inference", "trainer"}) {
+            String port = httpPort(service);
+            assertThat(services.path(service).path("ports").get(0).asText()).isEqualTo("127.0.0.1:" + port + ":" + port);
+        }
+    }
+
+    @Test
+    void prometheusScrapesEveryServiceAndGrafanaKnowsTheDashboardsDatasource() throws IOException {
+        JsonNode prometheus = Manifests.YAML.readTree(DEPLOY.resolve("prometheus/prometheus.yml").toFile());
+        Set<String> targets = new HashSet<>();
+        for (JsonNode job : prometheus.path("scrape_configs")) {
+            assertThat(job.path("metrics_path").asText()).isEqualTo("/q/metrics");
+            job.path("static_configs").forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText())));
+        }
+        assertThat(targets).containsExactlyInAnyOrder("ingest:" + httpPort("ingest"), "inference:" + httpPort("inference"),
+                "trainer:" + httpPort("trainer"));
+
+        JsonNode datasource = Manifests.YAML.readTree(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yaml")
+                .toFile()).path("datasources").get(0);
+        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/dashboards/argus.json").toFile());
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.path("datasource").path("uid").asText()).isEqualTo(datasource.path("uid").asText());
+        }
+    }
+
+    private static String httpPort(String service) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(Manifests.ROOT.resolve(service + "-service/src/main/resources/application.properties"))) {
+            p.load(in);
+        }
+        return p.getProperty("quarkus.http.port");
+    }
+}

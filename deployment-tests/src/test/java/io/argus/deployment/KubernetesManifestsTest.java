@@ -1,0 +1,148 @@
+package io.argus.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.topics.TopicNames;
+import io.argus.common.topics.TopicSpec;
+import io.argus.common.topics.Topics;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+
+class KubernetesManifestsTest {
+
+    @Test
+    void everyManifestParsesIntoATypedObjectWithNoUnknownField() {
+        List<Manifests.Manifest> all = Manifests.all();
+
+        assertThat(all).extracting(Manifests.Manifest::kind).contains("Deployment", "StatefulSet", "Service",
+                "ConfigMap", "PersistentVolumeClaim", "Kafka", "KafkaNodePool", "KafkaTopic", "ScaledObject",
+                "PodDisruptionBudget", "ServiceMonitor", "Kustomization", "Namespace");
+        for (Manifests.Manifest m : all) {
+            assertThat(Manifests.unknownFields(m.object())).as(m.file() + " " + m.kind()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTypoInAFieldNameIsCaught() throws IOException {
+        String typo = Files.readString(Manifests.ROOT.resolve("k8s/base/ingest.yaml")).replace("readinessProbe",
+                "readynessProbe");
+        Deployment d = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(typo.split("(?m)^---\\s*$")[0], Deployment.class);
+
+        assertThat(Manifests.unknownFields(d)).anyMatch(p -> p.endsWith("readynessProbe"));
+    }
+
+    @Test
+    void theKafkaTopicsAreCommonsTopicSpecs() {
+        Map<String, KafkaTopic> topics = Manifests.of(KafkaTopic.class).stream()
+                .collect(Collectors.toMap(t -> t.getSpec().getTopicName(), Function.identity()));
+        int imagePartitions = topics.get(Topics.RAW).getSpec().getPartitions();
+
+        for (TopicSpec spec : TopicSpec.argusTopics(TopicNames.DEFAULTS, imagePartitions)) {
+            KafkaTopic t = topics.get(spec.name());
+            assertThat(t).as(spec.name()).isNotNull();
+            assertThat(t.getSpec().getPartitions()).as(spec.name()).isEqualTo(spec.partitions());
+            Map<String, String> config = t.getSpec().getConfig().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+            assertThat(config).as(spec.name()).isEqualTo(spec.configs());
+            assertThat(t.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "argus");
+        }
+        assertThat(topics).hasSize(6);
+    }
+
+    @Test
+    void inferenceScalesOnItsConsumerLagUpToThePartitionCount() {
+        Crds.ScaledObject scaler = Manifests.of(Crds.ScaledObject.class).get(0);
+        int partitions = Manifests.of(KafkaTopic.class).stream()
+                .filter(t -> t.getSpec().getTopicName().equals(Topics.RAW)).findFirst().orElseThrow()
+                .getSpec().getPartitions();
+
+        assertThat(scaler.spec().scaleTargetRef().kind()).isEqualTo("StatefulSet");
+        assertThat(scaler.spec().scaleTargetRef().name()).isEqualTo("argus-inference");
+        assertThat(scaler.spec().maxReplicaCount()).isLessThanOrEqualTo(partitions);
+        Crds.Trigger trigger = scaler.spec().triggers().get(0);
+        assertThat(trigger.type()).isEqualTo("kafka");
+        assertThat(trigger.metadata()).containsEntry("topic", Topics.RAW).containsEntry("consumerGroup", "argus-inference");
+    }
+
+    @Test
+    void aRestartedInferencePodKeepsItsReplicaIdentity() {
+        StatefulSet inference = Manifests.of(StatefulSet.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("argus-inference") && s.getSpec().getSelector() != null)
+                .findFirst().orElseThrow();
+
+        assertThat(inference.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("ARGUS_INFERENCE_REPLICA_ID");
+                    assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+                });
+    }
+
+    @Test
+    void everyWorkloadHasProbesResourcesAndARestrictedSecurityContext() {
+        List<PodSpec> pods = Stream.concat(
+                Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+                Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
+                        .map(s -> s.getSpec().getTemplate().getSpec())).toList();
+
+        assertThat(pods).hasSize(3);
+        for (PodSpec pod : pods) {
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            for (Container c : pod.getContainers()) {
+                assertThat(c.getReadinessProbe()).as(c.getName()).isNotNull();
+                assertThat(c.getLivenessProbe()).as(c.getName()).isNotNull();
+                assertThat(c.getResources().getRequests()).as(c.getName()).containsKeys("cpu", "memory");
+                assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
+                assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+                assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                assertThat(c.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
+            }
+        }
+    }
+
+    @Test
+    void theGpuOverlayGivesInferenceAGpuOnGpuNodesAndItsGpuImage() {
+        StatefulSet patch = Manifests.all().stream()
+                .filter(m -> m.file().endsWith(Path.of("overlays/gpu/inference-gpu.yaml")))
+                .map(m -> (StatefulSet) m.object()).findFirst().orElseThrow();
+        PodSpec pod = patch.getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(pod.getTolerations()).anyMatch(t -> t.getKey().equals("nvidia.com/gpu"));
+        Crds.Kustomization gpu = kustomization("k8s/overlays/gpu/kustomization.yaml");
+        assertThat(gpu.images()).anyMatch(i -> i.name().equals("argus/inference-service") && i.newTag().endsWith("-gpu"));
+        assertThat(gpu.patches()).anyMatch(p -> p.path().equals("inference-gpu.yaml"));
+    }
+
+    @Test
+    void theBaseKustomizationListsEveryManifestOfTheBase() throws IOException {
+        Crds.Kustomization base = kustomization("k8s/base/kustomization.yaml");
+        try (Stream<Path> files = Files.list(Manifests.ROOT.resolve("k8s/base"))) {
+            List<String> yaml = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).sorted().toList();
+            assertThat(base.resources()).containsExactlyInAnyOrderElementsOf(yaml);
+        }
+        assertThat(base.labels().get(0).pairs()).containsEntry("app.kubernetes.io/part-of", "argus");
+    }
+
+    private static Crds.Kustomization kustomization(String file) {
+        return Manifests.all().stream().filter(m -> m.file().endsWith(Path.of(file)))
+                .map(m -> (Crds.Kustomization) m.object()).findFirst().orElseThrow();
+    }
+}
