@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.argus.common.model.Engine;
+import io.argus.common.onnx.OnnxSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -51,6 +53,36 @@ public interface InferenceConfig {
     int decodeThreads();
 
     Model model();
+
+    /**
+     * Which engine serves the model: {@code onnx} (ONNX Runtime on the bundle's ONNX graph) or
+     * {@code dl4j} (DL4J on oneDNN). Bundles without an ONNX graph are served by DL4J either way.
+     */
+    @WithDefault("onnx")
+    Engine engine();
+
+    Onnx onnx();
+
+    interface Onnx {
+        /** Threads inside one operator (a convolution); 0 lets ONNX Runtime use one per physical core. */
+        @WithDefault("0")
+        int threads();
+
+        /**
+         * Run on the GPU through ONNX Runtime's CUDA execution provider (the {@code gpu} build).
+         * Without a usable GPU the model runs on the CPU, and the log says why.
+         */
+        @WithDefault("false")
+        boolean cuda();
+
+        /** Which GPU. */
+        @WithDefault("0")
+        int cudaDevice();
+
+        default OnnxSettings settings() {
+            return new OnnxSettings(threads(), cuda(), cudaDevice());
+        }
+    }
 
     interface Batch {
         /** Most images in one forward pass. */

@@ -45,6 +45,6 @@ public final class BrightnessModel {
         net.getLayer(1).setParam("b", Nd4j.zeros(1, 2));
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, LABELS, InputSpec.grey(8, 8),
                 new Provenance("none", "fixed weights", "none", 0, 0, 0, 0, 0, "brightness", 0, null), null, null, null, Instant.now());
-        return new ModelBundle(manifest, net);
+        return ModelBundle.exported(manifest, net);
     }
 }

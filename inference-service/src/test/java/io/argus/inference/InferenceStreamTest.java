@@ -187,9 +187,10 @@ class InferenceStreamTest {
     }
 
     @Test
-    void readinessNamesTheLoadedModel() {
+    void readinessNamesTheLoadedModelAndItsEngineOnnxRuntimeByDefault() {
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'model' }.data.version", equalTo(1));
+                .body("checks.find { it.name == 'model' }.data.version", equalTo(1))
+                .body("checks.find { it.name == 'model' }.data.engine", equalTo("onnxruntime (CPU)"));
     }
 
     private void send(String imageId, String sensor, byte[] bytes) throws Exception {

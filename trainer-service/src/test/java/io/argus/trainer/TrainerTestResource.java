@@ -35,7 +35,7 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
             BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "argus", 1, FashionMnist.LABELS,
                     FashionCnn.INPUT, new Provenance("scratch", "pretrain", "none", 0, 0, 0, 0, 0, "fashion-cnn", 0, null), null, null, null,
                     Instant.now());
-            new ModelStore(store).save(new ModelBundle(manifest, FashionCnn.build(10, 1, 1e-3)));
+            new ModelStore(store).save(ModelBundle.exported(manifest, FashionCnn.build(10, 1, 1e-3)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

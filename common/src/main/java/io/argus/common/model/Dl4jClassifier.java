@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.nd4j.OneDnn;
 
 /** An {@link ImageClassifier} running a DL4J network (MultiLayerNetwork or ComputationGraph). */
 public final class Dl4jClassifier implements ImageClassifier {
@@ -41,6 +42,11 @@ public final class Dl4jClassifier implements ImageClassifier {
     @Override
     public InputSpec inputSpec() {
         return spec;
+    }
+
+    @Override
+    public String engine() {
+        return OneDnn.active() ? "dl4j (oneDNN)" : "dl4j";
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface ImageClassifier extends AutoCloseable {
     /** What {@link #classify} expects per image, as prepared by {@code ImagePreprocessor}. */
     InputSpec inputSpec();
 
+    /** Where it runs, for logs and health: {@code dl4j (oneDNN)}, {@code onnxruntime (CPU)}... */
+    String engine();
+
     /** Output labels, index-aligned with the probabilities. */
     List<String> labels();
 

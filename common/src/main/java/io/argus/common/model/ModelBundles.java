@@ -22,13 +22,26 @@ import io.argus.common.nd4j.OneDnn;
 
 /**
  * Reads and writes model bundles: one zip file per version holding {@code manifest.json}
- * ({@link BundleManifest}) and the DL4J network. The manifest carries the network's SHA-256 and
- * reading verifies it, so a truncated or tampered bundle is refused, never served.
+ * ({@link BundleManifest}), the DL4J network and the ONNX graph of the same network. The manifest
+ * carries the SHA-256 of both and reading verifies them, so a truncated or tampered bundle is
+ * refused, never served.
  */
 public final class ModelBundles {
 
     static final String MANIFEST = "manifest.json";
     static final String NETWORK = "network.dl4j";
+    static final String ONNX = "network.onnx";
+
+    /** What {@link #read(InputStream, Parts)} restores. */
+    public enum Parts {
+        /** Manifest, DL4J network and ONNX graph: for training and for the DL4J engine. */
+        ALL,
+        /**
+         * Manifest and ONNX graph; the DL4J network only if there is no ONNX graph. Serving on
+         * ONNX Runtime needs no DL4J network, and restoring one costs seconds and memory.
+         */
+        SERVING
+    }
 
     static {
         OneDnn.enable();
@@ -47,7 +60,7 @@ public final class ModelBundles {
         BundleManifest m = bundle.manifest();
         BundleManifest written = new BundleManifest(BundleManifest.FORMAT, m.name(), m.version(), m.labels(),
                 m.inputSpec(), m.provenance(), m.metrics(), networkType(bundle.network()), Sha256.of(network),
-                m.createdAt());
+                m.createdAt(), bundle.hasOnnx() ? Sha256.of(bundle.onnx()) : null);
         ZipOutputStream zip = new ZipOutputStream(out);
         zip.putNextEntry(new ZipEntry(MANIFEST));
         zip.write(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(written));
@@ -57,37 +70,68 @@ public final class ModelBundles {
         zip.putNextEntry(new ZipEntry(NETWORK));
         zip.write(network);
         zip.closeEntry();
+        if (bundle.hasOnnx()) {
+            // Float weights barely deflate: stored, so reading them back costs nothing.
+            zip.putNextEntry(new ZipEntry(ONNX));
+            zip.write(bundle.onnx());
+            zip.closeEntry();
+        }
         zip.finish();
         return written;
     }
 
-    /** Reads a bundle and restores its network, verifying the network checksum. */
+    /** Reads a whole bundle, verifying its checksums. */
     public static ModelBundle read(InputStream in) throws IOException {
+        return read(in, Parts.ALL);
+    }
+
+    /** Reads a bundle, verifying the checksums of what it reads. */
+    public static ModelBundle read(InputStream in, Parts parts) throws IOException {
         Entries e = entries(in, true);
-        String actual = Sha256.of(e.network);
-        if (!actual.equals(e.manifest.networkSha256())) {
-            throw new BundleCorrupted("bundle " + e.manifest.id() + ": network checksum " + actual
-                    + " does not match the manifest's " + e.manifest.networkSha256());
+        BundleManifest m = e.manifest;
+        if (m.onnxSha256() != null) {
+            if (e.onnx == null) {
+                throw new BundleCorrupted("bundle " + m.id() + ": the manifest names an ONNX graph, " + ONNX
+                        + " is missing");
+            }
+            verify(m, ONNX, e.onnx, m.onnxSha256());
         }
+        boolean restore = parts == Parts.ALL || m.onnxSha256() == null;
+        if (!restore) {
+            return new ModelBundle(m, null, e.onnx);
+        }
+        verify(m, NETWORK, e.network, m.networkSha256());
         Model network;
         try (InputStream net = new ByteArrayInputStream(e.network)) {
-            network = switch (e.manifest.networkType()) {
+            network = switch (m.networkType()) {
                 case "MultiLayerNetwork" -> ModelSerializer.restoreMultiLayerNetwork(net, false);
                 case "ComputationGraph" -> ModelSerializer.restoreComputationGraph(net, false);
-                default -> throw new BundleCorrupted("unknown network type " + e.manifest.networkType());
+                default -> throw new BundleCorrupted("unknown network type " + m.networkType());
             };
         } catch (RuntimeException ex) {
             if (ex instanceof BundleCorrupted) {
                 throw ex;
             }
-            throw new BundleCorrupted("bundle " + e.manifest.id() + ": the network cannot be restored", ex);
+            throw new BundleCorrupted("bundle " + m.id() + ": the network cannot be restored", ex);
         }
-        return new ModelBundle(e.manifest, network);
+        return new ModelBundle(m, network, m.onnxSha256() == null ? null : e.onnx);
+    }
+
+    private static void verify(BundleManifest m, String entry, byte[] bytes, String expected) {
+        String actual = Sha256.of(bytes);
+        if (!actual.equals(expected)) {
+            throw new BundleCorrupted("bundle " + m.id() + ": " + entry + " has checksum " + actual
+                    + ", the manifest says " + expected);
+        }
     }
 
     public static ModelBundle read(Path file) throws IOException {
+        return read(file, Parts.ALL);
+    }
+
+    public static ModelBundle read(Path file, Parts parts) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in);
+            return read(in, parts);
         }
     }
 
@@ -98,12 +142,13 @@ public final class ModelBundles {
         }
     }
 
-    private record Entries(BundleManifest manifest, byte[] network) {
+    private record Entries(BundleManifest manifest, byte[] network, byte[] onnx) {
     }
 
     private static Entries entries(InputStream in, boolean withNetwork) throws IOException {
         BundleManifest manifest = null;
         byte[] network = null;
+        byte[] onnx = null;
         try (ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 if (entry.getName().equals(MANIFEST)) {
@@ -113,6 +158,8 @@ public final class ModelBundles {
                     }
                 } else if (entry.getName().equals(NETWORK) && withNetwork) {
                     network = zip.readAllBytes();
+                } else if (entry.getName().equals(ONNX) && withNetwork) {
+                    onnx = zip.readAllBytes();
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -125,7 +172,7 @@ public final class ModelBundles {
             throw new BundleCorrupted("bundle format " + manifest.format() + " is not supported (this reader knows "
                     + BundleManifest.FORMAT + ")");
         }
-        return new Entries(manifest, network);
+        return new Entries(manifest, network, onnx);
     }
 
     private static byte[] networkBytes(Model network) {

@@ -101,12 +101,17 @@ public final class ModelStore {
      * service makes before serving a model, whether the file came from the store or a download.
      */
     public static ModelBundle load(Path file, String expectedSha256) throws IOException {
+        return load(file, expectedSha256, ModelBundles.Parts.ALL);
+    }
+
+    /** As {@link #load(Path, String)}, restoring only the given parts. */
+    public static ModelBundle load(Path file, String expectedSha256, ModelBundles.Parts parts) throws IOException {
         String actual = Sha256.of(file);
         if (!actual.equals(expectedSha256)) {
             throw new BundleCorrupted("bundle " + file.getFileName() + " has checksum " + actual + ", expected "
                     + expectedSha256);
         }
-        return ModelBundles.read(file);
+        return ModelBundles.read(file, parts);
     }
 
     public static String fileName(ModelId id) {

@@ -39,6 +39,58 @@ class ModelStoreTest {
     }
 
     @Test
+    void bundlesCarryTheOnnxGraphAndServingReadsSkipTheDl4jNetwork() throws IOException {
+        ModelBundle bundle = TinyNetworks.bundle("argus", 1, List.of("cat", "dog"));
+        StoredModel stored = new ModelStore(dir).save(bundle);
+
+        ModelBundle all = ModelStore.load(stored.file(), stored.sha256());
+        ModelBundle serving = ModelStore.load(stored.file(), stored.sha256(), ModelBundles.Parts.SERVING);
+
+        assertThat(all.manifest().onnxSha256()).isEqualTo(Sha256.of(bundle.onnx()));
+        assertThat(all.onnx()).isEqualTo(bundle.onnx());
+        assertThat(all.network()).isNotNull();
+        assertThat(serving.onnx()).isEqualTo(bundle.onnx());
+        assertThat(serving.network()).as("not restored for ONNX serving").isNull();
+    }
+
+    @Test
+    void aBundleWrittenBeforeBundlesCarriedOnnxStillReadsAndServesOnDl4j() throws IOException {
+        ModelBundle old = new ModelBundle(TinyNetworks.bundle("argus", 1, List.of("cat", "dog")).manifest(),
+                TinyNetworks.cnn(8, 2, 1));
+        StoredModel stored = new ModelStore(dir).save(old);
+        try (var zip = new java.util.zip.ZipFile(stored.file().toFile())) {
+            String manifest = new String(zip.getInputStream(zip.getEntry(ModelBundles.MANIFEST)).readAllBytes());
+            assertThat(manifest).as("the manifest of a bundle from before ONNX").doesNotContain("onnx");
+            assertThat(zip.getEntry(ModelBundles.ONNX)).isNull();
+        }
+
+        ModelBundle read = ModelBundles.read(stored.file(), ModelBundles.Parts.SERVING);
+
+        assertThat(read.hasOnnx()).isFalse();
+        assertThat(read.network()).as("restored: DL4J is the only way to serve it").isNotNull();
+    }
+
+    @Test
+    void aBundleWhoseOnnxGraphWasSwappedIsRefused() throws IOException {
+        StoredModel first = new ModelStore(dir.resolve("a")).save(TinyNetworks.bundle("argus", 1, List.of("x", "y")));
+        StoredModel second = new ModelStore(dir.resolve("b")).save(TinyNetworks.bundle("argus", 2, List.of("x", "y")));
+        Path forged = dir.resolve("forged.bundle");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(forged));
+             var in1 = new java.util.zip.ZipFile(first.file().toFile());
+             var in2 = new java.util.zip.ZipFile(second.file().toFile())) {
+            for (String entry : List.of(ModelBundles.MANIFEST, ModelBundles.NETWORK)) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry));
+                out.write(in1.getInputStream(in1.getEntry(entry)).readAllBytes());
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry(ModelBundles.ONNX));
+            out.write(in2.getInputStream(in2.getEntry(ModelBundles.ONNX)).readAllBytes());
+        }
+
+        assertThatThrownBy(() -> ModelBundles.read(forged, ModelBundles.Parts.SERVING))
+                .isInstanceOf(BundleCorrupted.class).hasMessageContaining("network.onnx has checksum");
+    }
+
+    @Test
     void versionsAreListedInOrderAndNumberedOnwards() throws IOException {
         ModelStore store = new ModelStore(dir);
         assertThat(store.nextVersion("argus")).isEqualTo(1);
@@ -83,10 +135,12 @@ class ModelStoreTest {
             out.write(in1.getInputStream(in1.getEntry(ModelBundles.MANIFEST)).readAllBytes());
             out.putNextEntry(new java.util.zip.ZipEntry(ModelBundles.NETWORK));
             out.write(in2.getInputStream(in2.getEntry(ModelBundles.NETWORK)).readAllBytes());
+            out.putNextEntry(new java.util.zip.ZipEntry(ModelBundles.ONNX));
+            out.write(in1.getInputStream(in1.getEntry(ModelBundles.ONNX)).readAllBytes());
         }
 
         assertThatThrownBy(() -> ModelBundles.read(forged)).isInstanceOf(BundleCorrupted.class)
-                .hasMessageContaining("network checksum");
+                .hasMessageContaining("network.dl4j has checksum");
     }
 
     @Test

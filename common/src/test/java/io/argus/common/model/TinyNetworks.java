@@ -38,6 +38,6 @@ public final class TinyNetworks {
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, labels, InputSpec.grey(8, 8),
                 new Provenance("scratch", "test", "none", 0, 0, 0, 0, 0, "tiny", 0, null), null, null, null,
                 Instant.parse("2026-11-22T00:00:00Z"));
-        return new ModelBundle(manifest, cnn(8, labels.size(), version));
+        return ModelBundle.exported(manifest, cnn(8, labels.size(), version));
     }
 }

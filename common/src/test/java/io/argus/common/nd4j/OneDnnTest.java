@@ -70,7 +70,7 @@ class OneDnnTest {
                 .seed(seed)
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().activation(Activation.RELU).build())
+                .layer(new BatchNormalization.Builder().build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(28, 28, 1))

@@ -68,6 +68,12 @@ public class CurrentModel {
         return m == null ? Optional.empty() : Optional.of(m.classifier().id());
     }
 
+    /** Where the current model runs (see {@link ImageClassifier#engine()}). */
+    public Optional<String> engine() {
+        LoadedModel m = current.get();
+        return m == null ? Optional.empty() : Optional.of(m.classifier().engine());
+    }
+
     /** Waits until some model is loaded; false if {@code timeoutMs} passed first. */
     public boolean awaitLoaded(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

@@ -21,7 +21,8 @@ public class ModelLoadedCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var builder = HealthCheckResponse.named("model");
         return current.id()
-                .map(id -> builder.up().withData("model", id.name()).withData("version", id.version()).build())
+                .map(id -> builder.up().withData("model", id.name()).withData("version", id.version())
+                        .withData("engine", current.engine().orElse("")).build())
                 .orElseGet(() -> builder.down().withData("reason", "no model loaded yet").build());
     }
 }

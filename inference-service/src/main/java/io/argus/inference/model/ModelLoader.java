@@ -9,11 +9,11 @@ import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.model.BundleManifest;
-import io.argus.common.model.Dl4jClassifier;
+import io.argus.common.model.Engine;
 import io.argus.common.model.ImageClassifier;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
-import io.argus.common.nd4j.OneDnn;
+import io.argus.common.onnx.OnnxSettings;
 import io.argus.inference.InferenceConfig;
 
 /**
@@ -28,10 +28,14 @@ public class ModelLoader {
 
     private final BundleFetcher fetcher;
     private final int warmUpBatch;
+    private final Engine engine;
+    private final OnnxSettings onnx;
 
     public ModelLoader(BundleFetcher fetcher, InferenceConfig config) {
         this.fetcher = fetcher;
         this.warmUpBatch = config.batch().maxSize();
+        this.engine = config.engine();
+        this.onnx = config.onnx().settings();
     }
 
     public ImageClassifier load(ModelEvent event) throws IOException, InterruptedException {
@@ -39,7 +43,7 @@ public class ModelLoader {
         BundleFetcher.Fetched fetched = fetcher.fetch(event);
         ModelBundle bundle;
         try {
-            bundle = ModelStore.load(fetched.file(), event.sha256());
+            bundle = ModelStore.load(fetched.file(), event.sha256(), engine.parts());
         } finally {
             if (fetched.temporary()) {
                 Files.deleteIfExists(fetched.file());
@@ -50,11 +54,11 @@ public class ModelLoader {
             throw new IOException("the bundle holds " + m.id() + " but the event announced " + event.modelName()
                     + " v" + event.version());
         }
-        ImageClassifier classifier = Dl4jClassifier.of(bundle);
+        ImageClassifier classifier = engine.open(bundle, onnx);
         classifier.classify(new float[warmUpBatch * classifier.inputSpec().size()], warmUpBatch);
-        LOG.infof("Loaded %s (%d labels, input %dx%dx%d) in %d ms; %s", classifier.id(), classifier.labels().size(),
-                m.inputSpec().width(), m.inputSpec().height(), m.inputSpec().channels(),
-                (System.nanoTime() - start) / 1_000_000, OneDnn.describe());
+        LOG.infof("Loaded %s (%d labels, input %dx%dx%d) on %s in %d ms", classifier.id(), classifier.labels().size(),
+                m.inputSpec().width(), m.inputSpec().height(), m.inputSpec().channels(), classifier.engine(),
+                (System.nanoTime() - start) / 1_000_000);
         return classifier;
     }
 }

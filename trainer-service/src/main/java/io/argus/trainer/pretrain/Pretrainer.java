@@ -81,7 +81,7 @@ public final class Pretrainer {
                 train.count(), 0, test.count(), options.epochs(), trainingSeconds,
                 Architecture.FASHION_CNN.name(), net.numParams(), null),
                 metrics, null, null, Instant.now());
-        StoredModel stored = store.save(new ModelBundle(manifest, net));
+        StoredModel stored = store.save(ModelBundle.exported(manifest, net));
         progress.report(String.format(Locale.ROOT,
                 "Pretrained %s v%d: test accuracy %.4f, macro F1 %.4f, training %.0f s (%.0f s in all). Bundle %s "
                         + "(%d bytes, sha256 %s)", options.name(), version, metrics.accuracy(), metrics.macroF1(),

@@ -213,7 +213,7 @@ public class TrainingRunner {
                         train.count(), validation.count(), test.count(), trained.epochs(), trained.seconds(),
                         base.architecture().name(), trained.trainableParams(), labelsUpTo),
                 metrics, null, null, Instant.now());
-        StoredModel stored = registry.store().save(new ModelBundle(manifest, trained.network()));
+        StoredModel stored = registry.store().save(ModelBundle.exported(manifest, trained.network()));
         registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id());
         Gate.Decision decision = gate.decide(comparison.candidate(), comparison.champion(), comparison.classesDiffer());
         registry.announce(stored, decision.status(), decision.reason());

@@ -25,10 +25,11 @@ class TransferTest {
         Model frozen = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 5, "pool2", 1e-3, 1);
 
         Layer[] layers = Networks.layers(frozen);
-        for (int i = 0; i <= 5; i++) {
+        int end = index(base, "pool2");
+        for (int i = 0; i <= end; i++) {
             assertThat(layers[i]).as("layer " + i).isInstanceOf(FrozenLayer.class);
         }
-        assertThat(layers[6]).isNotInstanceOf(FrozenLayer.class);
+        assertThat(layers[end + 1]).isNotInstanceOf(FrozenLayer.class);
         assertThat(Networks.trainableParams(frozen)).isLessThan(base.numParams()).isGreaterThan(0);
     }
 
@@ -38,11 +39,12 @@ class TransferTest {
 
         Model grown = Transfer.adapt(base, Architecture.FASHION_CNN, 3, 4, 3, "pool2", 1e-3, 2);
 
-        INDArray oldW = base.getLayer(7).getParam("W");
-        INDArray newW = Networks.layers(grown)[7].getParam("W");
+        int head = index(base, "output");
+        INDArray oldW = base.getLayer(head).getParam("W");
+        INDArray newW = Networks.layers(grown)[head].getParam("W");
         assertThat(newW.shape()).containsExactly(64, 4);
         assertThat(newW.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3))).isEqualTo(oldW);
-        assertThat(Networks.layers(grown)[7].getParam("b").length()).isEqualTo(4);
+        assertThat(Networks.layers(grown)[head].getParam("b").length()).isEqualTo(4);
     }
 
     @Test
@@ -52,9 +54,10 @@ class TransferTest {
         Model sameTask = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 5, "pool2", 1e-3, 2);
         Model newTask = Transfer.adapt(base, Architecture.FASHION_CNN, 5, 5, 0, "pool2", 1e-3, 2);
 
-        INDArray baseHead = base.getLayer(7).getParam("W");
-        assertThat(Networks.layers(sameTask)[7].getParam("W")).isEqualTo(baseHead);
-        assertThat(Networks.layers(newTask)[7].getParam("W")).isNotEqualTo(baseHead);
+        int head = index(base, "output");
+        INDArray baseHead = base.getLayer(head).getParam("W");
+        assertThat(Networks.layers(sameTask)[head].getParam("W")).isEqualTo(baseHead);
+        assertThat(Networks.layers(newTask)[head].getParam("W")).isNotEqualTo(baseHead);
     }
 
     @Test
@@ -109,5 +112,14 @@ class TransferTest {
 
         assertThatThrownBy(() -> Transfer.adapt(base, Architecture.FASHION_CNN, 3, 3, 3, "conv9", 1e-3, 2))
                 .hasMessageContaining("no layer named 'conv9'");
+    }
+
+    private static int index(MultiLayerNetwork net, String name) {
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (name.equals(net.getLayerWiseConfigurations().getConf(i).getLayer().getLayerName())) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no layer " + name);
     }
 }

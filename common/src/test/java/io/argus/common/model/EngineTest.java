@@ -1,0 +1,60 @@
+package io.argus.common.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.onnx.OnnxClassifier;
+import io.argus.common.onnx.OnnxSettings;
+
+class EngineTest {
+
+    private final ModelBundle bundle = TinyNetworks.bundle("argus", 1, List.of("cat", "dog", "fox"));
+
+    @Test
+    void onnxServesTheBundlesOnnxGraphAndDl4jItsNetworkWithTheSameAnswers() {
+        float[] images = new float[2 * 64];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (i % 7) / 7f;
+        }
+        try (ImageClassifier onnx = Engine.ONNX.open(bundle, OnnxSettings.CPU);
+             ImageClassifier dl4j = Engine.DL4J.open(bundle, OnnxSettings.CPU)) {
+            assertThat(onnx).isInstanceOf(OnnxClassifier.class);
+            assertThat(onnx.engine()).isEqualTo("onnxruntime (CPU)");
+            assertThat(dl4j).isInstanceOf(Dl4jClassifier.class);
+            assertThat(dl4j.engine()).startsWith("dl4j");
+            float[][] a = onnx.classify(images, 2);
+            float[][] b = dl4j.classify(images, 2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(a[i]).containsExactly(b[i], org.assertj.core.api.Assertions.within(1e-5f));
+            }
+            assertThat(onnx.labels()).containsExactly("cat", "dog", "fox");
+        }
+    }
+
+    @Test
+    void aBundleWithoutAnOnnxGraphIsServedByDl4jEvenWhenOnnxIsAskedFor() {
+        ModelBundle legacy = new ModelBundle(bundle.manifest(), bundle.network());
+
+        try (ImageClassifier c = Engine.ONNX.open(legacy, OnnxSettings.CPU)) {
+            assertThat(c).isInstanceOf(Dl4jClassifier.class);
+        }
+    }
+
+    @Test
+    void withoutAGpuTheCudaSettingFallsBackToTheCpu() {
+        try (OnnxClassifier c = (OnnxClassifier) Engine.ONNX.open(bundle, new OnnxSettings(1, true, 0))) {
+            assertThat(c.device()).isEqualTo("CPU");
+            assertThat(c.classify(new float[64], 1)[0]).hasSize(3);
+        }
+    }
+
+    @Test
+    void engineNamesAreTheirConfigurationValues() {
+        assertThat(Engine.ONNX).hasToString("onnx");
+        assertThat(Engine.DL4J.parts()).isEqualTo(ModelBundles.Parts.ALL);
+        assertThat(Engine.ONNX.parts()).isEqualTo(ModelBundles.Parts.SERVING);
+    }
+}
