@@ -48,6 +48,14 @@ public interface InferenceConfig {
     @WithDefault("15s")
     Duration sessionTimeout();
 
+    /**
+     * While a backlog lasts (batches come full), how long one commit may keep gathering batches.
+     * A Kafka transaction per batch would cap a small model at a few thousand images/s; a batch
+     * that is not full is committed at once, so this adds no latency when the service keeps up.
+     */
+    @WithDefault("100ms")
+    Duration commitInterval();
+
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")
     int decodeThreads();

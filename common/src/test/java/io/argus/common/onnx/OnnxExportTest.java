@@ -58,6 +58,14 @@ class OnnxExportTest {
     }
 
     @Test
+    void parityIsJudgedOnOutputsThatCanTellTranslationsApart() {
+        assertThat(OnnxParity.informative(new float[][] {{0.2f, 0.5f, 0.3f}})).isTrue();
+        assertThat(OnnxParity.informative(new float[][] {{0f, 1f, 0f}})).as("saturated").isFalse();
+        assertThat(OnnxParity.informative(new float[][] {{0.25f, 0.25f, 0.25f, 0.25f}})).as("flat").isFalse();
+        assertThat(OnnxParity.informative(new float[][] {{3.5f, -1f}})).as("raw scores").isTrue();
+    }
+
+    @Test
     void anUnsupportedLayerFailsTheExportWithItsName() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).build())
@@ -112,6 +120,7 @@ class OnnxExportTest {
         float[][] expected = new Dl4jClassifier(ID, spec, List.of(), net).classify(input, 4);
         try (OnnxClassifier engine = new OnnxClassifier(ID, spec, List.of(), onnx, OnnxSettings.CPU)) {
             float[][] actual = engine.classify(input, 4);
+            assertThat(OnnxParity.informative(expected)).as("outputs that can tell a wrong translation").isTrue();
             assertThat(actual).hasDimensions(expected.length, expected[0].length);
             double scale = 0;
             double diff = 0;

@@ -1,6 +1,7 @@
 package io.argus.inference.batching;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +14,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,8 +43,9 @@ import io.smallrye.common.annotation.Identifier;
 /**
  * The heart of inference-service, one thread: poll {@code argus.images.raw} into micro-batches,
  * classify each batch with the model current at that moment, route the outcomes, and commit
- * outputs and offsets together. Nothing is consumed before a model is loaded; a batch whose
- * commit fails is processed again; on shutdown the batch in flight finishes and commits.
+ * outputs and offsets together (one commit per batch, or per commit interval while a backlog
+ * lasts). Nothing is consumed before a model is loaded; batches whose commit fails are processed
+ * again; on shutdown the batch in flight finishes and commits.
  */
 @ApplicationScoped
 public class ClassificationLoop {
@@ -55,6 +60,7 @@ public class ClassificationLoop {
     private final ResultRouter router;
     private final InferenceMetrics metrics;
     private final MeterRegistry meters;
+    private final long commitIntervalNanos;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -69,6 +75,7 @@ public class ClassificationLoop {
         this.router = router;
         this.metrics = metrics;
         this.meters = meters;
+        this.commitIntervalNanos = config.commitInterval().toNanos();
     }
 
     void start(@Observes StartupEvent event) {
@@ -119,9 +126,14 @@ public class ClassificationLoop {
              BatchCommitter committer = committer()) {
             // Consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest.
             consumerMetrics.bindTo(meters);
+            Uncommitted uncommitted = new Uncommitted();
             consumer.subscribe(List.of(rawTopic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // Still the owner here: what was classified is committed before the partitions go.
+                    if (!uncommitted.isEmpty()) {
+                        commit(uncommitted, batcher, consumer, committer);
+                    }
                     batcher.drop(partitions);
                 }
 
@@ -132,6 +144,9 @@ public class ClassificationLoop {
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    // No longer the owner: nothing can be committed; the new owner classifies these again.
+                    rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
+                    uncommitted.clear();
                     batcher.drop(partitions);
                 }
             });
@@ -140,33 +155,103 @@ public class ClassificationLoop {
                     config.exactlyOnce() ? "exactly once" : "at least once");
             while (running) {
                 RawBatch batch = batcher.next(consumer, () -> running);
-                if (!batch.isEmpty()) {
-                    process(batch, batcher, consumer, committer);
+                if (!batch.isEmpty() && !classify(batch, uncommitted)) {
+                    rewind(uncommitted.with(batch), batcher, consumer);
+                    uncommitted.clear();
+                    continue;
                 }
+                // A full batch means more are waiting: while the backlog lasts, one commit covers
+                // the batches of a commit interval, so a small model is not held up by a Kafka
+                // transaction per batch. A batch that is not full means no backlog: commit now.
+                if (!uncommitted.isEmpty() && (batch.size() < config.batch().maxSize() || !running
+                        || uncommitted.age() >= commitIntervalNanos)) {
+                    commit(uncommitted, batcher, consumer, committer);
+                }
+            }
+            if (!uncommitted.isEmpty()) {
+                commit(uncommitted, batcher, consumer, committer);
             }
         }
     }
 
-    private void process(RawBatch batch, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
-                         BatchCommitter committer) {
-        List<Outcome> outcomes;
+    /** Classifies and routes a batch into the uncommitted outputs; false if no model is there. */
+    private boolean classify(RawBatch batch, Uncommitted uncommitted) {
         Optional<CurrentModel.Lease> lease = current.lease();
         if (lease.isEmpty()) {
-            rewind(batch, batcher, consumer);
-            return;
+            return false;
         }
+        List<Outcome> outcomes;
         try (CurrentModel.Lease model = lease.get()) {
             outcomes = classifier.classify(batch.records(), model.classifier());
         }
-        ResultRouter.Routed routed = router.route(outcomes);
+        uncommitted.add(batch, outcomes, router.route(outcomes));
+        return true;
+    }
+
+    private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
+                        BatchCommitter committer) {
         try {
-            committer.commit(routed.records(), batch.nextOffsets(), consumer);
-            metrics.committed(batch, outcomes);
-            routed.reviewReasons().forEach(metrics::reviewed);
+            committer.commit(uncommitted.outputs, uncommitted.offsets, consumer);
+            for (int i = 0; i < uncommitted.batches.size(); i++) {
+                metrics.committed(uncommitted.batches.get(i), uncommitted.outcomes.get(i));
+            }
+            uncommitted.reviewReasons.forEach(metrics::reviewed);
         } catch (BatchCommitter.NotCommitted e) {
-            LOG.warnf("Batch of %d not committed (%s); it will be processed again", batch.size(), e.getMessage());
-            rewind(batch, batcher, consumer);
+            LOG.warnf("%d images not committed (%s); they will be processed again", uncommitted.size(),
+                    e.getMessage());
+            rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
             sleep(500);
+        }
+        uncommitted.clear();
+    }
+
+    /** Batches classified since the last commit, with their outputs and the offsets to commit. */
+    private static final class Uncommitted {
+
+        private final List<RawBatch> batches = new ArrayList<>();
+        private final List<List<Outcome>> outcomes = new ArrayList<>();
+        private final List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        private final List<String> reviewReasons = new ArrayList<>();
+        private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        private long since;
+
+        void add(RawBatch batch, List<Outcome> batchOutcomes, ResultRouter.Routed routed) {
+            if (batches.isEmpty()) {
+                since = System.nanoTime();
+            }
+            batches.add(batch);
+            outcomes.add(batchOutcomes);
+            outputs.addAll(routed.records());
+            reviewReasons.addAll(routed.reviewReasons());
+            batch.nextOffsets().forEach((tp, o) -> offsets.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+        }
+
+        boolean isEmpty() {
+            return batches.isEmpty();
+        }
+
+        int size() {
+            return batches.stream().mapToInt(RawBatch::size).sum();
+        }
+
+        long age() {
+            return System.nanoTime() - since;
+        }
+
+        /** All uncommitted records and {@code next} as one batch: what a rewind must re-read. */
+        RawBatch with(RawBatch next) {
+            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+            batches.forEach(b -> all.addAll(b.records()));
+            all.addAll(next.records());
+            return new RawBatch(all);
+        }
+
+        void clear() {
+            batches.clear();
+            outcomes.clear();
+            outputs.clear();
+            reviewReasons.clear();
+            offsets.clear();
         }
     }
 

@@ -11,6 +11,8 @@ import org.apache.kafka.common.TopicPartition;
 /** Raw records taken together for one forward pass, in the order they were consumed. */
 public record RawBatch(List<ConsumerRecord<String, byte[]>> records) {
 
+    public static final RawBatch EMPTY = new RawBatch(List.of());
+
     public boolean isEmpty() {
         return records.isEmpty();
     }
