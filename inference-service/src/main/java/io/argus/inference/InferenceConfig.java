@@ -49,9 +49,10 @@ public interface InferenceConfig {
     Duration sessionTimeout();
 
     /**
-     * While a backlog lasts (batches come full), how long one commit may keep gathering batches.
-     * A Kafka transaction per batch would cap a small model at a few thousand images/s; a batch
-     * that is not full is committed at once, so this adds no latency when the service keeps up.
+     * While a backlog lasts (more than a full batch waiting), how long one commit may keep
+     * gathering batches. A Kafka transaction per batch would cap a small model at about a thousand
+     * images/s; without a backlog each batch is committed at once, so this adds no latency while
+     * the service keeps up with the stream.
      */
     @WithDefault("100ms")
     Duration commitInterval();

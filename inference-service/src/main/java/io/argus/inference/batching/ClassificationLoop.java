@@ -154,16 +154,17 @@ public class ClassificationLoop {
                     config.batch().maxSize(), config.batch().maxWait().toMillis(),
                     config.exactlyOnce() ? "exactly once" : "at least once");
             while (running) {
-                RawBatch batch = batcher.next(consumer, () -> running);
+                // Uncommitted outputs must not wait for images that may never come.
+                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos));
                 if (!batch.isEmpty() && !classify(batch, uncommitted)) {
                     rewind(uncommitted.with(batch), batcher, consumer);
                     uncommitted.clear();
                     continue;
                 }
-                // A full batch means more are waiting: while the backlog lasts, one commit covers
-                // the batches of a commit interval, so a small model is not held up by a Kafka
-                // transaction per batch. A batch that is not full means no backlog: commit now.
-                if (!uncommitted.isEmpty() && (batch.size() < config.batch().maxSize() || !running
+                // While a backlog lasts, one commit covers the batches of a commit interval, so a
+                // small model is not held up by a Kafka transaction per batch. Without a backlog
+                // every image is made visible at once.
+                if (!uncommitted.isEmpty() && (!backlog(consumer, batcher) || !running
                         || uncommitted.age() >= commitIntervalNanos)) {
                     commit(uncommitted, batcher, consumer, committer);
                 }
@@ -172,6 +173,15 @@ public class ClassificationLoop {
                 commit(uncommitted, batcher, consumer, committer);
             }
         }
+    }
+
+    /** More than a full batch waiting: polled already, or fetched or still on the broker. */
+    private boolean backlog(KafkaConsumer<String, byte[]> consumer, MicroBatcher batcher) {
+        long waiting = batcher.buffered();
+        for (TopicPartition partition : consumer.assignment()) {
+            waiting += consumer.currentLag(partition).orElse(0);
+        }
+        return waiting > config.batch().maxSize();
     }
 
     /** Classifies and routes a batch into the uncommitted outputs; false if no model is there. */
@@ -236,6 +246,11 @@ public class ClassificationLoop {
 
         long age() {
             return System.nanoTime() - since;
+        }
+
+        /** When these must be committed (a {@link System#nanoTime()}); never while empty. */
+        long commitDue(long intervalNanos) {
+            return batches.isEmpty() ? Long.MAX_VALUE : since + intervalNanos;
         }
 
         /** All uncommitted records and {@code next} as one batch: what a rewind must re-read. */

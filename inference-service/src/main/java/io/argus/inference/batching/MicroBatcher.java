@@ -40,14 +40,29 @@ final class MicroBatcher {
 
     /** The next batch; empty if {@code running} turned false before any record came. */
     RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running) {
+        return next(consumer, running, Long.MAX_VALUE);
+    }
+
+    /**
+     * The next batch; empty if {@code running} turned false, or {@code emptyBy} (a
+     * {@link System#nanoTime()}) passed, before any record came.
+     */
+    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running, long emptyBy) {
         while (running.getAsBoolean() && pending.size() < maxSize) {
             Duration timeout = IDLE_POLL;
+            long now = System.nanoTime();
             if (!pending.isEmpty()) {
-                long left = firstArrival + maxWaitNanos - System.nanoTime();
+                long left = firstArrival + maxWaitNanos - now;
                 if (left <= 0) {
                     break;
                 }
                 timeout = Duration.ofNanos(left);
+            } else if (emptyBy != Long.MAX_VALUE) {
+                long left = emptyBy - now;
+                if (left <= 0) {
+                    break;
+                }
+                timeout = Duration.ofNanos(Math.min(left, IDLE_POLL.toNanos()));
             }
             boolean wasEmpty = pending.isEmpty();
             for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
@@ -63,6 +78,11 @@ final class MicroBatcher {
         }
         // Records carried over have waited already: the next batch closes as soon as it can.
         return new RawBatch(batch);
+    }
+
+    /** Records polled already and kept for the next batches. */
+    int buffered() {
+        return pending.size();
     }
 
     /** Forgets buffered records of partitions this consumer no longer owns. */

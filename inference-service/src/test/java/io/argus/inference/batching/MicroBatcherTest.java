@@ -70,6 +70,19 @@ class MicroBatcherTest {
     }
 
     @Test
+    void withNothingToReadTheBatcherReturnsEmptyByTheCallersDeadline() {
+        // The loop holds classified but uncommitted images: it must get control back to commit them.
+        MicroBatcher batcher = new MicroBatcher(8, Duration.ofMillis(50));
+
+        long start = System.nanoTime();
+        RawBatch batch = batcher.next(consumer, () -> true, start + 100_000_000L);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(batch.isEmpty()).isTrue();
+        assertThat(tookMs).isBetween(90L, 2000L);
+    }
+
+    @Test
     void recordsOfALostPartitionAreDroppedFromTheBuffer() {
         add(P0, 0, 3);
         add(P1, 0, 3);

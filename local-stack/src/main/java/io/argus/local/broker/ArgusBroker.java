@@ -82,6 +82,9 @@ public final class ArgusBroker implements AutoCloseable {
                     props.put("offsets.topic.num.partitions", "10");
                     // Let compaction of argus.labels and argus.models be observable in minutes, not hours.
                     props.put("log.cleaner.backoff.ms", "5000");
+                    // A transaction's first write waits while the previous one's markers are written;
+                    // the default 20 ms retry of that wait made each inference commit cost ~15 ms.
+                    props.put("add.partitions.to.txn.retry.backoff.ms", "1");
                 })
                 .start();
         return this;
