@@ -1,5 +1,6 @@
 package io.argus.common.image;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -54,7 +55,11 @@ public final class ImageDecoder {
             if (step > 1) {
                 param.setSourceSubsampling(step, step, 0, 0);
             }
-            return new DecodedImage(format, width, height, reader.read(0, param));
+            BufferedImage image = reader.read(0, param);
+            if (format == ImageFormat.JPEG) {
+                image = ExifOrientation.apply(image, ExifOrientation.of(bytes));
+            }
+            return new DecodedImage(format, width, height, image);
         });
     }
 
@@ -138,6 +143,11 @@ public final class ImageDecoder {
 
     private static ImageRejected corrupt(ImageFormat format, Throwable e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (format == ImageFormat.JPEG && detail.contains("Unsupported Image Type")) {
+            // ImageIO's words for a 4-channel JPEG: print workflows' CMYK/YCCK, not a camera's.
+            return new ImageRejected(RejectReason.UNSUPPORTED_FORMAT,
+                    "the JPEG has CMYK or YCCK colour, which is not supported: send RGB or greyscale", e);
+        }
         return new ImageRejected(RejectReason.CORRUPT_IMAGE,
                 "the bytes start like a " + format.name() + " image but cannot be decoded: " + detail, e);
     }

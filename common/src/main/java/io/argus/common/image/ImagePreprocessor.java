@@ -45,7 +45,13 @@ public final class ImagePreprocessor {
     /** Decodes image file bytes and writes the model input at {@code dst[offset ..]}. */
     public void prepare(byte[] imageFile, float[] dst, int offset) {
         DecodedImage decoded = decoder.decode(imageFile, spec.width(), spec.height());
-        prepare(decoded.image(), dst, offset);
+        try {
+            prepare(decoded.image(), dst, offset);
+        } catch (RuntimeException e) {
+            // A decoder can hand back pixels its own colour model cannot describe (found by fuzzing).
+            throw new ImageRejected(RejectReason.CORRUPT_IMAGE, "the " + decoded.format().name()
+                    + " image decodes, but its pixels cannot be read: " + e, e);
+        }
     }
 
     /** Decodes image file bytes into a new model input of {@link InputSpec#size()} floats. */

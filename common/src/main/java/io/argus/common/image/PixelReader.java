@@ -11,7 +11,8 @@ import java.awt.image.Raster;
  *
  * <p>Grey and sRGB images are read band by band, so 16-bit and grey images keep their exact
  * values ({@code BufferedImage.getRGB} would push grey through a gamma conversion). Everything
- * else (palettes, other colour spaces) goes through {@code getRGB}, which converts to sRGB.
+ * else (palettes, other colour spaces) goes through {@code getRGB}, which converts to sRGB, except
+ * multi-band images with no colour space, whose first three bands are read as RGB.
  * Transparent pixels are composited over black.
  */
 final class PixelReader {
@@ -31,7 +32,39 @@ final class PixelReader {
         boolean bandsAreUsable = !(cm instanceof IndexColorModel)
                 && ((colours == 1 && spaceType == ColorSpace.TYPE_GRAY) || (colours == 3 && cm.getColorSpace().isCS_sRGB()))
                 && !cm.isAlphaPremultiplied();
-        return bandsAreUsable ? fromBands(image, cm, colours, channels) : fromRgb(image, channels);
+        if (bandsAreUsable) {
+            return fromBands(image, cm, colours, channels);
+        }
+        if (spaceType >= ColorSpace.TYPE_2CLR && spaceType <= ColorSpace.TYPE_FCLR && !(cm instanceof IndexColorModel)) {
+            return multiBand(image, cm, channels);
+        }
+        return fromRgb(image, channels);
+    }
+
+    /**
+     * Multi-band images without a colour space (satellite TIFFs: 4 to 15 bands, often 16-bit):
+     * the first three bands are taken as red, green and blue (the first one alone for fewer than
+     * three), the rest (near infrared and the like) is not used by an RGB or grey model.
+     */
+    private static byte[] multiBand(BufferedImage image, ColorModel cm, int channels) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        int bands = raster.getNumBands();
+        boolean rgb = bands >= 3;
+        byte[] out = new byte[w * h * channels];
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int p = x * bands;
+                int r = to8(row[p], cm.getComponentSize(0));
+                int g = rgb ? to8(row[p + 1], cm.getComponentSize(1)) : r;
+                int b = rgb ? to8(row[p + 2], cm.getComponentSize(2)) : r;
+                store(out, (y * w + x) * channels, channels, r, g, b);
+            }
+        }
+        return out;
     }
 
     private static byte[] fromBands(BufferedImage image, ColorModel cm, int colours, int channels) {
@@ -97,6 +130,9 @@ final class PixelReader {
 
     /** A sample of any bit depth scaled to 0..255. */
     private static int to8(int sample, int bits) {
+        if (bits <= 0) {
+            throw new IllegalArgumentException("a colour component of " + bits + " bits");
+        }
         if (bits == 8) {
             return sample;
         }
