@@ -37,6 +37,7 @@ import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.ImageHeaders;
 import io.argus.common.contract.Json;
 import io.argus.common.contract.RawImage;
+import io.argus.common.image.HostileImages;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
@@ -151,6 +152,31 @@ class InferenceStreamTest {
             assertThat(dead.get("bad-random").value()).as("the original bytes").isEqualTo(randomBytes);
             assertThat(header(dead.get("bad-random"), DeadLetter.SOURCE)).startsWith(Topics.RAW + "/");
             assertThat(header(dead.get("bad-random"), ImageHeaders.IMAGE_ID)).isEqualTo("bad-random");
+        }
+    }
+
+    @Test
+    void theHostileCorpusIsClassifiedOrDeadLetteredWithItsReasonAndNothingStalls() throws Exception {
+        List<HostileImages.Case> corpus = HostileImages.corpus();
+        Map<String, String> refusedCodes = new java.util.HashMap<>();
+        List<String> valid = new ArrayList<>();
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(bootstrap(), Topics.DLQ)) {
+            for (int i = 0; i < corpus.size(); i++) {
+                HostileImages.Case c = corpus.get(i);
+                String id = "corpus-" + i;
+                send(id, "cam-hostile", c.bytes());
+                c.refusal().ifPresentOrElse(r -> refusedCodes.put(id, r.name()), () -> valid.add(id));
+            }
+            send("after-the-corpus", "cam-hostile", png(Color.WHITE));
+            valid.add("after-the-corpus");
+
+            assertThat(results(classified.read(valid.size(), WAIT))).extracting(Classification::imageId)
+                    .containsExactlyInAnyOrderElementsOf(valid);
+            Map<String, ConsumerRecord<String, byte[]>> dead = dlq.read(refusedCodes.size(), WAIT).stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
+            refusedCodes.forEach((id, code) -> assertDead(dead.get(id), "inference-decode", code));
+            assertThat(classified.readUntilQuiet(Duration.ofSeconds(2))).as("no duplicates").isEmpty();
         }
     }
 
