@@ -91,10 +91,12 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     }
 
     /** Starts an inference replica; always the same replica id, as a restarted pod would have. */
-    ServiceProcess startInference() throws IOException {
+    ServiceProcess startInference(String... options) throws IOException {
         inferenceStarts++;
+        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=e2e"));
+        more.addAll(List.of(options));
         inference = ServiceProcess.start("inference", jar("inference"), work.resolve("inference.log"),
-                jvm(DL4J_JVM, inferencePort, "-Dargus.inference.replica-id=e2e"));
+                jvm(DL4J_JVM, inferencePort, more.toArray(String[]::new)));
         return inference;
     }
 

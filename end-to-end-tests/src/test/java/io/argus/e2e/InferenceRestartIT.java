@@ -25,16 +25,52 @@ import io.argus.common.topics.Topics;
 @ExtendWith(StackExtension.class)
 class InferenceRestartIT {
 
-    private static final int IMAGES = 1200;
+    private static final int IMAGES = 1600;
     private static final int PER_SECOND = 100;
+    private static final int KILLS = 3;
 
     /**
      * While images stream in through ingest (plus some undecodable records straight to Kafka),
-     * inference is killed with SIGKILL mid-stream and restarted, then stopped with SIGTERM and
-     * restarted. Afterwards every image must have exactly one classified or dead-letter record.
+     * inference is killed with SIGKILL three times mid-stream and restarted, then stopped with
+     * SIGTERM and restarted. Afterwards every image must have exactly one classified or
+     * dead-letter record.
      */
     @Test
     void noImageIsLostOrDuplicatedWhenInferenceIsKilledAndRestartedMidStream(ArgusStack stack) throws Exception {
+        Run run = streamWhileKilling(stack, "eos");
+
+        assertThat(run.refused).isZero();
+        assertThat(run.missing).as("images with neither a result nor a dead letter").isZero();
+        assertThat(run.ledger.duplicates()).as("duplicates seen by a read_committed consumer").isZero();
+        assertThat(run.ledger.deadLettered.keySet()).allMatch(id -> id.startsWith("eos-junk-"));
+        assertThat(run.ledger.deadLettered).hasSize(IMAGES / 40);
+    }
+
+    /**
+     * The same faults with transactions off ({@code exactly-once=false}): nothing may be lost;
+     * the duplicates that at-least-once allows are counted for the record, not asserted away.
+     */
+    @Test
+    void withoutTransactionsNothingIsLostAndTheDuplicatesAreCounted(ArgusStack stack) throws Exception {
+        stack.inference().stop();
+        stack.startInference("-Dargus.inference.exactly-once=false");
+        stack.awaitInference();
+        try {
+            Run run = streamWhileKilling(stack, "alo", "-Dargus.inference.exactly-once=false");
+
+            assertThat(run.missing).as("images with neither a result nor a dead letter").isZero();
+            assertThat(run.ledger.deadLettered).hasSize(IMAGES / 40);
+        } finally {
+            stack.inference().stop();
+            stack.startInference();
+            stack.awaitInference();
+        }
+    }
+
+    private record Run(Ledger ledger, int refused, int missing) {
+    }
+
+    private static Run streamWhileKilling(ArgusStack stack, String mode, String... inferenceOptions) throws Exception {
         LabeledImages test = FashionMnist.loadSubset().test();
         Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
@@ -55,7 +91,7 @@ class InferenceRestartIT {
                         byte[] junk = new byte[500];
                         random.nextBytes(junk);
                         junk[0] = 1;
-                        String id = "junk-" + i;
+                        String id = mode + "-junk-" + i;
                         camera.send(new RawImage(id, "junk-cam", Instant.now(), null, null, junk).toRecord(Topics.RAW)).get();
                         sent.add(id);
                         continue;
@@ -75,28 +111,25 @@ class InferenceRestartIT {
         stream.start();
 
         Thread.sleep(3000);
-        stack.inference().kill();
-        Thread.sleep(1500);
-        stack.startInference();
-        stack.awaitInference();
-        Thread.sleep(2000);
+        for (int k = 0; k < KILLS; k++) {
+            stack.inference().kill();
+            Thread.sleep(1000);
+            stack.startInference(inferenceOptions);
+            stack.awaitInference();
+            Thread.sleep(1500);
+        }
         stack.inference().stop();
-        stack.startInference();
+        stack.startInference(inferenceOptions);
         stack.awaitInference();
         stream.join();
 
         Set<String> ids = new HashSet<>(sent);
         Ledger ledger = Ledger.read(stack.bootstrap(), ids, Duration.ofSeconds(120));
         int missing = ledger.missing(ids);
-        System.out.printf("RECONCILIATION inference killed once (SIGKILL) and stopped once (SIGTERM) mid-stream: "
-                        + "sent %d (refused by ingest %d), classified %d, dead-lettered %d, missing %d, duplicates %d%n",
-                ids.size(), refused.get(), ledger.classified.size(), ledger.deadLettered.size(), missing,
-                ledger.duplicates());
-
-        assertThat(refused.get()).isZero();
-        assertThat(missing).as("images with neither a result nor a dead letter").isZero();
-        assertThat(ledger.duplicates()).as("duplicates seen by a read_committed consumer").isZero();
-        assertThat(ledger.deadLettered.keySet()).allMatch(id -> id.startsWith("junk-"));
-        assertThat(ledger.deadLettered).hasSize(IMAGES / 40);
+        System.out.printf("RECONCILIATION (%s) inference killed %d times (SIGKILL) and stopped once (SIGTERM) "
+                        + "mid-stream: sent %d (refused by ingest %d), classified %d, dead-lettered %d, missing %d, "
+                        + "duplicates %d%n", mode.equals("eos") ? "exactly once" : "at least once", KILLS, ids.size(),
+                refused.get(), ledger.classified.size(), ledger.deadLettered.size(), missing, ledger.duplicates());
+        return new Run(ledger, refused.get(), missing);
     }
 }
