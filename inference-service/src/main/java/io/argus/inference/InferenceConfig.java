@@ -57,6 +57,13 @@ public interface InferenceConfig {
     @WithDefault("100ms")
     Duration commitInterval();
 
+    /**
+     * Fault injection for tests and drills: extra time every forward pass takes, as a slow model
+     * or an overloaded GPU would. Always 0 in production.
+     */
+    @WithDefault("0s")
+    Duration faultBatchDelay();
+
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")
     int decodeThreads();

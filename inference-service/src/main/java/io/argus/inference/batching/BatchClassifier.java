@@ -36,12 +36,14 @@ import io.argus.inference.InferenceConfig;
 public class BatchClassifier {
 
     private final int topK;
+    private final long faultDelayMs;
     private final ImageLimitsConfig limits;
     private final ExecutorService decoders;
     private volatile ImagePreprocessor preprocessor;
 
     public BatchClassifier(InferenceConfig config, ImageLimitsConfig limits) {
         this.topK = config.topK();
+        this.faultDelayMs = config.faultBatchDelay().toMillis();
         this.limits = limits;
         int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
         this.decoders = Executors.newFixedThreadPool(threads, r -> {
@@ -72,6 +74,11 @@ public class BatchClassifier {
             long start = System.nanoTime();
             try {
                 probabilities = model.classify(batch, good.length);
+                if (faultDelayMs > 0) {
+                    Thread.sleep(faultDelayMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 modelError = e.toString();
             }
