@@ -31,7 +31,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     final int trainerPort;
     final int inferencePort;
     final int ingestPort;
-    final ServiceProcess trainer;
+    private ServiceProcess trainer;
     final ServiceProcess ingest;
     private ServiceProcess inference;
     private int inferenceStarts;
@@ -63,9 +63,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         trainerPort = freePort();
         inferencePort = freePort();
         ingestPort = freePort();
-        trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
-                jvm(DL4J_JVM, trainerPort, "-Dargus.trainer.store-dir=" + store,
-                        "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+        startTrainer();
         ingest = ServiceProcess.start("ingest", jar("ingest"), work.resolve("ingest.log"),
                 jvm(List.of("-Xmx384m"), ingestPort));
         startInference();
@@ -98,6 +96,22 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         inference = ServiceProcess.start("inference", jar("inference"), work.resolve("inference.log"),
                 jvm(DL4J_JVM, inferencePort, more.toArray(String[]::new)));
         return inference;
+    }
+
+    /** Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped). */
+    ServiceProcess startTrainer() throws IOException {
+        trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
+                jvm(DL4J_JVM, trainerPort, "-Dargus.trainer.store-dir=" + store,
+                        "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+        return trainer;
+    }
+
+    void awaitTrainer() throws Exception {
+        trainer.awaitReady(trainerPort, Duration.ofMinutes(2));
+    }
+
+    ServiceProcess trainer() {
+        return trainer;
     }
 
     void awaitInference() throws Exception {

@@ -41,7 +41,16 @@ public final class TrainingRun {
     private Result result;
     private String error;
 
+    private final java.util.function.Consumer<View> onChange;
+
     TrainingRun(String id, String trigger, RunRequest request, String base, String strategy) {
+        this(id, trigger, request, base, strategy, v -> { });
+    }
+
+    /** {@code onChange} sees the run at every phase change (the run journal). */
+    TrainingRun(String id, String trigger, RunRequest request, String base, String strategy,
+                java.util.function.Consumer<View> onChange) {
+        this.onChange = onChange;
         this.id = id;
         this.trigger = trigger;
         this.request = request;
@@ -58,9 +67,13 @@ public final class TrainingRun {
     }
 
     synchronized void phase(Phase p) {
+        boolean changed = phase != p;
         phase = p;
         if (p.finished()) {
             finishedAt = Instant.now();
+        }
+        if (changed) {
+            onChange.accept(view());
         }
     }
 

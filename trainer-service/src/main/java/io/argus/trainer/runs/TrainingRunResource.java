@@ -49,7 +49,7 @@ public class TrainingRunResource {
     @GET
     @Path("/{id}")
     public TrainingRun.View get(@PathParam("id") String id) {
-        return runner.get(id).map(TrainingRun::view)
+        return runner.get(id)
                 .orElseThrow(() -> new ApiError(404, "UNKNOWN_RUN", "there is no training run " + id));
     }
 }

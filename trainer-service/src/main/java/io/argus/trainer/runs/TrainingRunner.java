@@ -77,6 +77,9 @@ public class TrainingRunner {
     });
     private TrainingRun active;
     private volatile Instant lastRunLabelsUpTo;
+    private final RunJournal journal;
+    /** Runs of earlier trainer processes, newest first. */
+    private final List<TrainingRun.View> earlier;
 
     public TrainingRunner(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
                           TrainerConfig config, ImageLimitsConfig limits, BaseModels bases, ModelRegistry registry,
@@ -90,6 +93,8 @@ public class TrainingRunner {
         this.registry = registry;
         this.history = history;
         this.gate = gate;
+        this.journal = new RunJournal(config.storeDir().resolve("runs"));
+        this.earlier = journal.recover();
     }
 
     /** Starts a run, or refuses with 409 while another one is going. */
@@ -101,8 +106,9 @@ public class TrainingRunner {
         String strategy = Strategy.parse(r.strategy() != null ? r.strategy() : config.training().strategy()).id();
         String base = r.base() != null ? r.base() : config.training().base();
         TrainingRun run = new TrainingRun("run-" + Long.toString(System.currentTimeMillis(), 36), trigger, r, base,
-                strategy);
+                strategy, journal::write);
         runs.put(run.id(), run);
+        journal.write(run.view());
         active = run;
         LOG.infof("Training run %s starts (%s): base %s, strategy %s", run.id(), trigger, base, strategy);
         executor.submit(() -> execute(run));
@@ -113,17 +119,31 @@ public class TrainingRunner {
         return active != null && !active.phase().finished();
     }
 
-    public Optional<TrainingRun> get(String id) {
-        return Optional.ofNullable(runs.get(id));
+    /** A run of this process, or one recorded by an earlier one. */
+    public Optional<TrainingRun.View> get(String id) {
+        TrainingRun run = runs.get(id);
+        if (run != null) {
+            return Optional.of(run.view());
+        }
+        return earlier.stream().filter(v -> v.id().equals(id)).findFirst();
     }
 
+    /** Newest first: this process's runs, then those recorded by earlier ones. */
     public List<TrainingRun.View> all() {
+        List<TrainingRun.View> views = new ArrayList<>();
         synchronized (runs) {
-            List<TrainingRun.View> views = new ArrayList<>();
             runs.values().forEach(r -> views.add(r.view()));
-            Collections.reverse(views);
-            return views;
         }
+        Collections.reverse(views);
+        for (TrainingRun.View v : earlier) {
+            if (views.size() >= KEEP_RUNS) {
+                break;
+            }
+            if (!runs.containsKey(v.id())) {
+                views.add(v);
+            }
+        }
+        return views;
     }
 
     /** The newest label the last run saw, or null before any run of this process. */

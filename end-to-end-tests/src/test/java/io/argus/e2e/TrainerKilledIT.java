@@ -1,0 +1,124 @@
+package io.argus.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.Json;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import java.util.Set;
+
+/**
+ * The trainer is killed (SIGKILL) in the middle of a training run: after its restart the run is
+ * reported FAILED with the reason, inference never stopped serving the champion, and the next
+ * labels start a run that completes.
+ */
+@ExtendWith(StackExtension.class)
+class TrainerKilledIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Set<String> TRAINING = Set.of("TRAINING", "TRAINING_HEAD", "FINE_TUNING", "EVALUATING");
+
+    @Test
+    void aRunCutByAKilledTrainerIsMarkedFailedTheChampionKeepsServingAndTheNextTriggerWorks(ArgusStack stack)
+            throws Exception {
+        LabeledImages images = FashionMnist.loadSubset().test();
+        Map<String, String> truth = new HashMap<>();
+        for (int i = 600; i < 800; i++) {
+            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(i), "kill-cam");
+            truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
+                    FashionMnist.LABELS.get(images.labels()[i]));
+        }
+        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
+        List<Classification> byConfidence = ledger.results.values().stream()
+                .sorted(Comparator.comparingDouble(Classification::confidence)).toList();
+        int served = stack.servedVersion();
+        Set<String> known = ids(runs(stack));
+
+        label(stack, truth, byConfidence.subList(0, 50));
+        JsonNode cut = awaitNewRun(stack, known, run -> TRAINING.contains(run.get("phase").asText()));
+        stack.trainer().kill();
+        String phaseWhenKilled = cut.get("phase").asText();
+
+        stack.startTrainer();
+        stack.awaitTrainer();
+        JsonNode after = run(stack, cut.get("id").asText());
+        System.out.printf("TRAINER KILLED in run %s (%s); after restart: %s, \"%s\"; inference served v%d before and "
+                + "v%d after%n", cut.get("id").asText(), phaseWhenKilled, after.get("phase").asText(),
+                after.get("error").asText(), served, stack.servedVersion());
+        assertThat(after.get("phase").asText()).isEqualTo("FAILED");
+        assertThat(after.get("error").asText()).contains("trainer stopped during this run");
+        assertThat(stack.servedVersion()).as("the champion keeps serving").isEqualTo(served);
+
+        // Inference never depended on the trainer: images keep being classified.
+        HttpResponse<String> more = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(900), "kill-cam");
+        String id = Json.mapper().readTree(more.body()).get("imageId").asText();
+        assertThat(Ledger.read(stack.bootstrap(), Set.of(id), Duration.ofSeconds(60)).missing(Set.of(id))).isZero();
+
+        // The next labels start a run by themselves, and it finishes.
+        known.add(cut.get("id").asText());
+        label(stack, truth, byConfidence.subList(50, 100));
+        JsonNode next = awaitNewRun(stack, known, run -> run.get("phase").asText().equals("DONE")
+                || run.get("phase").asText().equals("FAILED"));
+        assertThat(next.get("trigger").asText()).contains("new labels");
+        assertThat(next.get("phase").asText()).as(next.toString()).isEqualTo("DONE");
+    }
+
+    private static void label(ArgusStack stack, Map<String, String> truth, List<Classification> which) throws Exception {
+        ObjectNode body = Json.mapper().createObjectNode();
+        ArrayNode labels = body.putArray("labels");
+        which.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
+        HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
+                .header("Content-Type", "application/json").header("X-Labeler", "kill-test")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(labeled.statusCode()).as(labeled.body()).isEqualTo(201);
+    }
+
+    private static JsonNode awaitNewRun(ArgusStack stack, Set<String> known, java.util.function.Predicate<JsonNode> until)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode run : runs(stack)) {
+                if (!known.contains(run.get("id").asText()) && until.test(run)) {
+                    return run;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no new run reached the expected phase; runs: " + runs(stack));
+    }
+
+    private static Set<String> ids(List<JsonNode> runs) {
+        Set<String> ids = new java.util.HashSet<>();
+        runs.forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
+    }
+
+    private static JsonNode run(ArgusStack stack, String id) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs/"
+                + id)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.mapper().readTree(r.body());
+    }
+
+    private static List<JsonNode> runs(ArgusStack stack) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return java.util.stream.StreamSupport.stream(Json.mapper().readTree(r.body()).spliterator(), false)
+                .collect(Collectors.toList());
+    }
+}
