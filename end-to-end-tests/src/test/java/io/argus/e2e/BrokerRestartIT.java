@@ -1,0 +1,93 @@
+package io.argus.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+
+/**
+ * The broker is stopped for a while and restarted while cameras stream through ingest and
+ * inference classifies. Cameras act as a well-behaved sensor would: on 503 they wait the
+ * Retry-After and send the same image (same id) again. Nothing is restarted by hand; afterwards
+ * every image has exactly one result.
+ */
+@ExtendWith(StackExtension.class)
+class BrokerRestartIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int IMAGES = 900;
+    private static final int PER_SECOND = 50;
+
+    @Test
+    void whileTheBrokerRestartsIngestAnswers503AndNoImageIsLostOrDuplicated(ArgusStack stack) throws Exception {
+        LabeledImages test = FashionMnist.loadSubset().test();
+        Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger otherErrors = new AtomicInteger();
+
+        Thread camera = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                for (int i = 0; i < IMAGES; i++) {
+                    long wait = start + i * 1_000_000_000L / PER_SECOND - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    String id = "outage-" + i;
+                    while (true) {
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl()
+                                        + "/api/images")).header("Content-Type", "image/png")
+                                .header("X-Sensor-Id", "outage-cam-" + (i % 4)).header("X-Image-Id", id)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(test.png(i % test.count()))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 202) {
+                            accepted.add(id);
+                            break;
+                        }
+                        if (r.statusCode() == 503) {
+                            unavailable.incrementAndGet();
+                            Thread.sleep(1000L * Integer.parseInt(r.headers().firstValue("Retry-After").orElse("1")));
+                        } else {
+                            otherErrors.incrementAndGet();
+                            break;
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "e2e-camera");
+        camera.start();
+
+        Thread.sleep(5000);
+        stack.broker.stop();
+        Thread.sleep(10_000);
+        stack.broker.start();
+        camera.join(Duration.ofMinutes(5).toMillis());
+
+        Set<String> ids = new HashSet<>(accepted);
+        Ledger ledger = Ledger.read(stack.bootstrap(), ids, Duration.ofSeconds(180));
+        System.out.printf("BROKER RESTART (stopped 10 s mid-stream): sent %d, answered 503 %d times (retried), other "
+                        + "errors %d, accepted %d, classified %d, dead-lettered %d, missing %d, duplicates %d%n", IMAGES,
+                unavailable.get(), otherErrors.get(), ids.size(), ledger.classified.size(), ledger.deadLettered.size(),
+                ledger.missing(ids), ledger.duplicates());
+
+        assertThat(unavailable.get()).as("the outage was noticed by the cameras").isPositive();
+        assertThat(otherErrors.get()).isZero();
+        assertThat(ids).hasSize(IMAGES);
+        assertThat(ledger.missing(ids)).isZero();
+        assertThat(ledger.duplicates()).isZero();
+    }
+}
