@@ -117,7 +117,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theGpuOverlayGivesInferenceAGpuOnGpuNodesAndItsGpuImage() {
+    void theGpuOverlayGivesInferenceAGpuOnGpuNodesItsGpuImageAndTheCudaProvider() {
         StatefulSet patch = Manifests.all().stream()
                 .filter(m -> m.file().endsWith(Path.of("overlays/gpu/inference-gpu.yaml")))
                 .map(m -> (StatefulSet) m.object()).findFirst().orElseThrow();
@@ -125,6 +125,8 @@ class KubernetesManifestsTest {
 
         assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
         assertThat(pod.getTolerations()).anyMatch(t -> t.getKey().equals("nvidia.com/gpu"));
+        assertThat(pod.getContainers().get(0).getEnv())
+                .anyMatch(e -> e.getName().equals("ARGUS_INFERENCE_ONNX_CUDA") && e.getValue().equals("true"));
         Crds.Kustomization gpu = kustomization("k8s/overlays/gpu/kustomization.yaml");
         assertThat(gpu.images()).anyMatch(i -> i.name().equals("argus/inference-service") && i.newTag().endsWith("-gpu"));
         assertThat(gpu.patches()).anyMatch(p -> p.path().equals("inference-gpu.yaml"));

@@ -98,6 +98,20 @@ class LabelApiTest {
     }
 
     @Test
+    void aRequestBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        byte[] huge = new byte[25 * 1024 * 1024];
+        // With Expect: 100-continue the server answers from the declared length, before any body is sent.
+        var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                                + "/api/labels/batch"))
+                .expectContinue(true).header("Content-Type", "application/json").header("X-Labeler", "ana")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(huge)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     void aBatchIsAllOrNothing() throws Exception {
         TrainerKafka.classified("batch-1", FashionMnist.loadSubset().test().png(7));
         TrainerKafka.classified("batch-2", FashionMnist.loadSubset().test().png(8));
