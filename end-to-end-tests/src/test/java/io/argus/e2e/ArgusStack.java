@@ -24,8 +24,14 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     private static final List<String> DL4J_JVM = List.of("-Xmx768m", "-Dorg.bytedeco.javacpp.maxbytes=2g",
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g");
 
+    /** API keys of the stack's services (access control is on: the packaged apps run the prod profile). */
+    static final String SENSOR_KEY = randomKey();
+    static final String LABELER_KEY = randomKey();
+    static final String ADMIN_KEY = randomKey();
+
     final Path root;
     final Path work;
+    private final Path keys;
     final Path store;
     final ArgusBroker broker;
     final int trainerPort;
@@ -45,6 +51,9 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
                 throw new IllegalStateException(jar(service) + " is missing: run ./mvnw verify (it packages first)");
             }
         }
+        keys = work.resolve("keys");
+        Files.writeString(keys, "e2e-sensors:sensor:" + SENSOR_KEY + "\ne2e-labelers:labeler:" + LABELER_KEY
+                + "\ne2e-admin:admin:" + ADMIN_KEY + "\n");
         broker = ArgusBroker.startTemporary();
         broker.createTopics(TopicNames.DEFAULTS, PARTITIONS);
 
@@ -164,8 +173,15 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         List<String> all = new java.util.ArrayList<>(base);
         all.add("-Dquarkus.http.port=" + port);
         all.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
+        all.add("-Dargus.security.keys-file=" + keys);
         all.addAll(List.of(more));
         return all;
+    }
+
+    private static String randomKey() {
+        byte[] b = new byte[24];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static int freePort() throws IOException {

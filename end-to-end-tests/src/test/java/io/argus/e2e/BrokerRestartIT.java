@@ -50,6 +50,7 @@ class BrokerRestartIT {
                         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl()
                                         + "/api/images")).header("Content-Type", "image/png")
                                 .header("X-Sensor-Id", "outage-cam-" + (i % 4)).header("X-Image-Id", id)
+                                .header("Authorization", "Bearer " + ArgusStack.SENSOR_KEY)
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(test.png(i % test.count()))).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 202) {

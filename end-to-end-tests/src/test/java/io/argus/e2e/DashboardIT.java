@@ -96,12 +96,14 @@ class DashboardIT {
         }
         for (int i = 0; i < 15; i++) {
             HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels"))
+                    .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY)
                     .header("Content-Type", "multipart/form-data; boundary=b").POST(multipart(images.png(900 + i),
                             FashionMnist.LABELS.get(images.labels()[900 + i]))).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
         HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl()
                         + "/api/training-runs")).POST(HttpRequest.BodyPublishers.ofString("{\"maxEpochs\":2,\"minSteps\":0}"))
+                .header("Authorization", "Bearer " + ArgusStack.ADMIN_KEY)
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() == 202) {
             String id = Json.mapper().readTree(started.body()).get("id").asText();

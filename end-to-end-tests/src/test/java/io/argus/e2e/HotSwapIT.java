@@ -58,6 +58,7 @@ class HotSwapIT {
                 Thread.sleep(4000);
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(stack.trainerUrl() + "/api/models/" + next + "/promote"))
+                        .header("Authorization", "Bearer " + ArgusStack.ADMIN_KEY)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("promote answered " + r.statusCode() + ": " + r.body());

@@ -55,7 +55,8 @@ class LabelToServedIT {
         ArrayNode labels = body.putArray("labels");
         unsure.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
         HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
-                .header("Content-Type", "application/json").header("X-Labeler", "field-team")
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", "field-team")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(labeled.statusCode()).as(labeled.body()).isEqualTo(201);
 

@@ -97,6 +97,7 @@ class StreamEndToEndIT {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "image/png")
                 .header("X-Sensor-Id", sensor)
+                .header("Authorization", "Bearer " + ArgusStack.SENSOR_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -83,7 +83,8 @@ class TrainerKilledIT {
         ArrayNode labels = body.putArray("labels");
         which.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
         HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
-                .header("Content-Type", "application/json").header("X-Labeler", "kill-test")
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", "kill-test")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(labeled.statusCode()).as(labeled.body()).isEqualTo(201);
     }

@@ -2,6 +2,7 @@ package io.argus.trainer;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -34,6 +35,19 @@ public interface TrainerConfig {
     Gate gate();
 
     Zoo zoo();
+
+    Labels labels();
+
+    /** Guards of the training set against mistakes and poisoning. */
+    interface Labels {
+
+        /** Labels one labeler (one API key) may give per minute; 0: no limit. */
+        @WithDefault("600")
+        int maxPerMinute();
+
+        /** The only labels accepted, when set (for example {@code Bag,Coat,Sandal}); unset: any label. */
+        Optional<List<String>> vocabulary();
+    }
 
     /** Defaults of a training run; each run may override them. */
     interface Training {

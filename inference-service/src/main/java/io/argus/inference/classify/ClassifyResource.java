@@ -3,6 +3,7 @@ package io.argus.inference.classify;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.argus.common.security.Roles;
 import io.argus.common.contract.Classification;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
@@ -45,6 +47,7 @@ public class ClassifyResource {
         this.topK = config.topK();
     }
 
+    @RolesAllowed(Roles.SENSOR)
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +20,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.argus.common.security.Roles;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.ImageFormat;
 import io.argus.ingest.IngestConfig;
@@ -54,6 +56,7 @@ public class ImageResource {
      * One image, the file's bytes as the body. Optional headers: {@code X-Sensor-Id},
      * {@code X-Captured-At} (ISO-8601), {@code X-Image-Id}, {@code X-Argus-Meta} (JSON object).
      */
+    @RolesAllowed(Roles.SENSOR)
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response upload(byte[] body,
@@ -81,6 +84,7 @@ public class ImageResource {
      * fields {@code sensorId} and {@code capturedAt} for all of them. All or nothing: if any file
      * is refused, none is published and the answer lists each refused file.
      */
+    @RolesAllowed(Roles.SENSOR)
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response uploadBatch(@RestForm("file") List<FileUpload> files,

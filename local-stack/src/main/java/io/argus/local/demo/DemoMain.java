@@ -124,7 +124,8 @@ public final class DemoMain {
             String label = FashionMnist.LABELS.get(images.labels()[index]);
             inFlight.acquire();
             tally.sent.incrementAndGet();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(options.ingestUrl() + "/api/images"))
+            HttpRequest request = ApiKey.with(HttpRequest.newBuilder(URI.create(options.ingestUrl() + "/api/images")),
+                            ApiKey.SENSOR)
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "image/png")
                     .header("X-Sensor-Id", camera != null ? camera : "demo-cam-" + (i % options.sensors()))

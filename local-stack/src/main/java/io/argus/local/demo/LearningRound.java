@@ -51,8 +51,9 @@ final class LearningRound {
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode labels = body.putArray("labels");
         pick.forEach(s -> labels.addObject().put("imageId", s.imageId()).put("label", s.trueLabel()));
-        HttpResponse<String> labeled = http.send(HttpRequest.newBuilder(URI.create(options.trainerUrl()
-                        + "/api/labels/batch")).header("Content-Type", "application/json").header("X-Labeler", "demo")
+        HttpResponse<String> labeled = http.send(ApiKey.with(HttpRequest.newBuilder(URI.create(options.trainerUrl()
+                        + "/api/labels/batch")), ApiKey.LABELER).header("Content-Type", "application/json")
+                .header("X-Labeler", "demo")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (labeled.statusCode() != 201) {
             System.out.println("The trainer refused the labels: HTTP " + labeled.statusCode() + " " + labeled.body());

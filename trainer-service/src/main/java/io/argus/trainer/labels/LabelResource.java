@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,9 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.argus.common.security.ApiKeyAuthentication;
+import io.argus.common.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.argus.trainer.ApiError;
 
 /**
@@ -38,29 +42,46 @@ public class LabelResource {
 
     private final LabelService labels;
     private final LabelIndex index;
+    private final SecurityIdentity identity;
 
-    public LabelResource(LabelService labels, LabelIndex index) {
+    public LabelResource(LabelService labels, LabelIndex index, SecurityIdentity identity) {
         this.labels = labels;
         this.index = index;
+        this.identity = identity;
     }
 
+    /**
+     * Who gives these labels: the API key's name (what an attacker cannot choose), followed by the
+     * person the client names in {@code X-Labeler}; the header alone when access control is off.
+     */
+    private String who(String claimed) {
+        String key = identity.getPrincipal().getName();
+        if (key.equals(ApiKeyAuthentication.ANONYMOUS)) {
+            return claimed;
+        }
+        return claimed == null || claimed.isBlank() ? key : key + "/" + claimed.trim();
+    }
+
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response labelImage(LabelService.ByImage request, @RestHeader("X-Labeler") String labeler) {
         if (request == null) {
             throw new ApiError(400, "INVALID_REQUEST", "send {\"imageId\": ..., \"label\": ...}");
         }
-        return Response.status(201).entity(labels.labelImages(List.of(request), labeler).get(0)).build();
+        return Response.status(201).entity(labels.labelImages(List.of(request), who(labeler)).get(0)).build();
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response labelImages(Batch batch, @RestHeader("X-Labeler") String labeler) {
-        List<LabelService.Labeled> done = labels.labelImages(batch == null ? null : batch.labels(), labeler);
+        List<LabelService.Labeled> done = labels.labelImages(batch == null ? null : batch.labels(), who(labeler));
         return Response.status(201).entity(done).build();
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response upload(@RestForm("file") FileUpload file, @RestForm String label, @RestForm String sampleId,
@@ -74,10 +95,11 @@ public class LabelResource {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Response.status(201).entity(labels.upload(bytes, label, labeler != null ? labeler : formLabeler,
+        return Response.status(201).entity(labels.upload(bytes, label, who(labeler != null ? labeler : formLabeler),
                 sampleId)).build();
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @DELETE
     @Path("/{sampleId}")
     public Response delete(@PathParam("sampleId") String sampleId) {

@@ -54,6 +54,8 @@ public class LabelService {
     private final ModelRegistry registry;
     private final String modelName;
     private final TrainerMetrics metrics;
+    private final LabelRateLimiter rateLimiter;
+    private final Optional<java.util.Set<String>> vocabulary;
 
     public LabelService(ImageLocator locator, RawImageFetcher fetcher, LabelWriter writer, LabelIndex index,
                         ImageLimitsConfig limits, ModelRegistry registry, TrainerConfig config, TrainerMetrics metrics) {
@@ -65,6 +67,9 @@ public class LabelService {
         this.decoder = new ImageDecoder(limits.limits());
         this.registry = registry;
         this.modelName = config.modelName();
+        this.rateLimiter = new LabelRateLimiter(config.labels().maxPerMinute());
+        this.vocabulary = config.labels().vocabulary().map(v -> java.util.Set.copyOf(v.stream()
+                .map(LabelService::label).toList()));
     }
 
     /** Labels images Argus has seen, by their image ids. All are checked before any is written. */
@@ -72,23 +77,25 @@ public class LabelService {
         if (items == null || items.isEmpty()) {
             throw new ApiError(400, "EMPTY", "no labels in the request");
         }
+        String who = labeler(labeler);
         List<LabeledSample> samples = new ArrayList<>(items.size());
         for (ByImage item : items) {
             if (item == null || item.imageId() == null || item.imageId().isBlank()) {
                 throw new ApiError(400, "INVALID_REQUEST", "every label needs an imageId");
             }
-            String label = label(item.label());
+            String label = allowed(label(item.label()));
             Classification.Source source = locate(item.imageId());
             RawImage image = fetcher.fetch(source);
-            samples.add(new LabeledSample(item.imageId(), label, labeler(labeler), Instant.now(), item.imageId(),
+            samples.add(new LabeledSample(item.imageId(), label, who, Instant.now(), item.imageId(),
                     image.bytes()));
         }
+        rateLimiter.take(who, samples.size());
         return write(samples);
     }
 
     /** Adds an uploaded image with its label; {@code sampleId} may be null for a new one. */
     public Labeled upload(byte[] bytes, String label, String labeler, String sampleId) {
-        String l = label(label);
+        String l = allowed(label(label));
         try {
             decoder.decode(bytes);
         } catch (ImageRejected e) {
@@ -96,7 +103,9 @@ public class LabelService {
         }
         String id = sampleId == null || sampleId.isBlank() ? "upload-" + Identifiers.newImageId()
                 : check(() -> Identifiers.require("sample id", sampleId.trim()));
-        return write(List.of(new LabeledSample(id, l, labeler(labeler), Instant.now(), null, bytes))).get(0);
+        String who = labeler(labeler);
+        rateLimiter.take(who, 1);
+        return write(List.of(new LabeledSample(id, l, who, Instant.now(), null, bytes))).get(0);
     }
 
     /** Removes a sample from the training set (a tombstone on argus.labels). */
@@ -136,6 +145,14 @@ public class LabelService {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "INTERRUPTED", "interrupted");
         }
+    }
+
+    private String allowed(String label) {
+        if (vocabulary.isPresent() && !vocabulary.get().contains(label)) {
+            throw new ApiError(400, "LABEL_NOT_IN_VOCABULARY", "'" + label + "' is not one of the configured labels "
+                    + new java.util.TreeSet<>(vocabulary.get()));
+        }
+        return label;
     }
 
     private static String label(String label) {

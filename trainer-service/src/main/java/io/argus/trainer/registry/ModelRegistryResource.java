@@ -2,6 +2,7 @@ package io.argus.trainer.registry;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.argus.common.security.Roles;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.StoredModel;
@@ -67,6 +69,7 @@ public class ModelRegistryResource {
                 .orElseGet(() -> notFound(version));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{version}/promote")
     @Consumes(MediaType.WILDCARD)
@@ -75,6 +78,7 @@ public class ModelRegistryResource {
         return decide(version, ModelStatus.PROMOTED, JsonBody.read(body, Decision.class), "promoted by hand");
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{version}/rollback")
     @Consumes(MediaType.WILDCARD)

@@ -2,6 +2,7 @@ package io.argus.trainer.runs;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.argus.common.security.Roles;
 import io.argus.trainer.ApiError;
 import io.argus.trainer.JsonBody;
 
@@ -30,6 +32,7 @@ public class TrainingRunResource {
         this.runner = runner;
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response start(String body) {
