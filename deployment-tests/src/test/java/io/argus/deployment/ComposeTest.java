@@ -53,7 +53,12 @@ class ComposeTest {
         for (String service : new String[] {"ingest", "inference", "trainer"}) {
             String port = httpPort(service);
             assertThat(services.path(service).path("ports").get(0).asText()).isEqualTo("127.0.0.1:" + port + ":" + port);
+            // API keys come from a compose secret (a file the operator makes from keys.example).
+            assertThat(services.path(service).path("secrets").toString()).as(service).contains("argus-keys");
+            assertThat(services.path(service).path("environment").path("ARGUS_SECURITY_KEYS_FILE").asText())
+                    .isEqualTo("/run/secrets/argus-keys");
         }
+        assertThat(DEPLOY.resolve("keys.example")).exists();
     }
 
     @Test

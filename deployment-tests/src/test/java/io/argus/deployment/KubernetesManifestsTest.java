@@ -17,6 +17,7 @@ import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.Topics;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -114,6 +115,28 @@ class KubernetesManifestsTest {
                 assertThat(c.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
             }
         }
+    }
+
+    @Test
+    void everyServiceReadsItsApiKeysFromTheSecretNeverFromTheRepository() {
+        List<PodSpec> pods = Stream.concat(
+                Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+                Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
+                        .map(s -> s.getSpec().getTemplate().getSpec())).toList();
+        ConfigMap config = Manifests.of(ConfigMap.class).stream()
+                .filter(c -> c.getMetadata().getName().equals("argus-config")).findFirst().orElseThrow();
+        String keysFile = config.getData().get("ARGUS_SECURITY_KEYS_FILE");
+
+        assertThat(keysFile).isNotBlank();
+        for (PodSpec pod : pods) {
+            assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals("argus-keys"));
+            assertThat(pod.getContainers().get(0).getVolumeMounts())
+                    .anyMatch(m -> keysFile.startsWith(m.getMountPath() + "/") && Boolean.TRUE.equals(m.getReadOnly()));
+            // The mounted secret is group-readable for the non-root user.
+            assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(pod.getSecurityContext().getRunAsUser());
+        }
+        assertThat(Manifests.all()).noneMatch(m -> m.object() instanceof io.fabric8.kubernetes.api.model.Secret);
     }
 
     @Test
