@@ -168,14 +168,21 @@ class InferenceStreamTest {
                 send(id, "cam-hostile", c.bytes());
                 c.refusal().ifPresentOrElse(r -> refusedCodes.put(id, r.name()), () -> valid.add(id));
             }
+            // A header far over the contract's 4 KB: a dead letter (keyed by its position), not a stall.
+            ProducerRecord<String, byte[]> overlong = new ProducerRecord<>(Topics.RAW, "cam-hostile", png(Color.WHITE));
+            overlong.headers().add(new RecordHeader(ImageHeaders.SENSOR_ID,
+                    "x".repeat(RawImage.MAX_HEADER_BYTES + 1).getBytes(StandardCharsets.UTF_8)));
+            producer.send(overlong).get();
             send("after-the-corpus", "cam-hostile", png(Color.WHITE));
             valid.add("after-the-corpus");
 
             assertThat(results(classified.read(valid.size(), WAIT))).extracting(Classification::imageId)
                     .containsExactlyInAnyOrderElementsOf(valid);
-            Map<String, ConsumerRecord<String, byte[]>> dead = dlq.read(refusedCodes.size(), WAIT).stream()
+            Map<String, ConsumerRecord<String, byte[]>> dead = dlq.read(refusedCodes.size() + 1, WAIT).stream()
                     .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
             refusedCodes.forEach((id, code) -> assertDead(dead.get(id), "inference-decode", code));
+            assertDead(dead.values().stream().filter(r -> r.key().startsWith(Topics.RAW)).findFirst().orElse(null),
+                    "inference-contract", "INVALID_HEADER");
             assertThat(classified.readUntilQuiet(Duration.ofSeconds(2))).as("no duplicates").isEmpty();
         }
     }
