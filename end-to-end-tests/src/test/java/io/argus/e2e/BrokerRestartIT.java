@@ -80,15 +80,36 @@ class BrokerRestartIT {
 
         Set<String> ids = new HashSet<>(accepted);
         Ledger ledger = Ledger.read(stack.bootstrap(), ids, Duration.ofSeconds(180));
+        int storedTwice = rawDuplicates(stack, ids);
         System.out.printf("BROKER RESTART (stopped 10 s mid-stream): sent %d, answered 503 %d times (retried), other "
-                        + "errors %d, accepted %d, classified %d, dead-lettered %d, missing %d, duplicates %d%n", IMAGES,
-                unavailable.get(), otherErrors.get(), ids.size(), ledger.classified.size(), ledger.deadLettered.size(),
-                ledger.missing(ids), ledger.duplicates());
+                        + "errors %d, accepted %d, classified %d, dead-lettered %d, missing %d, duplicate results %d, "
+                        + "images stored twice on the raw topic %d%n", IMAGES, unavailable.get(), otherErrors.get(),
+                ids.size(), ledger.classified.size(), ledger.deadLettered.size(), ledger.missing(ids),
+                ledger.duplicates(), storedTwice);
 
         assertThat(unavailable.get()).as("the outage was noticed by the cameras").isPositive();
         assertThat(otherErrors.get()).isZero();
         assertThat(ids).hasSize(IMAGES);
         assertThat(ledger.missing(ids)).isZero();
-        assertThat(ledger.duplicates()).isZero();
+        // Exactly once from the raw topic on: one result per raw record. An image can be stored
+        // twice only when a 503 hid a write the broker made just before it went down and the
+        // camera sent the image again; that is bounded by the 503s.
+        assertThat(ledger.duplicates()).as("results beyond one per raw record").isEqualTo(storedTwice);
+        assertThat(storedTwice).isLessThanOrEqualTo(unavailable.get());
+    }
+
+    private static int rawDuplicates(ArgusStack stack, Set<String> ids) {
+        java.util.Map<String, Integer> copies = new java.util.HashMap<>();
+        try (io.argus.local.testing.TopicReader raw = io.argus.local.testing.TopicReader.fromStart(stack.bootstrap(),
+                io.argus.common.topics.Topics.RAW)) {
+            for (var r : raw.readUntilQuiet(Duration.ofSeconds(3))) {
+                var h = r.headers().lastHeader(io.argus.common.contract.ImageHeaders.IMAGE_ID);
+                String id = h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+                if (id != null && ids.contains(id)) {
+                    copies.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        return copies.values().stream().mapToInt(n -> n - 1).sum();
     }
 }

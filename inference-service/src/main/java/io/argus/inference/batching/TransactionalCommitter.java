@@ -13,7 +13,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.jboss.logging.Logger;
 
 /**
  * Exactly-once: a batch's results, reviews, dead letters AND its consumed offsets are one Kafka
@@ -22,6 +24,10 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  * that lost its partitions in a rebalance (KIP-447).
  */
 final class TransactionalCommitter implements BatchCommitter {
+
+    private static final Logger LOG = Logger.getLogger(TransactionalCommitter.class);
+    /** With the producer's max.block.ms (60 s) per attempt: Kafka away for minutes before giving up. */
+    static final int COMMIT_ATTEMPTS = 5;
 
     private final Supplier<Producer<String, byte[]>> factory;
     private Producer<String, byte[]> producer;
@@ -40,22 +46,61 @@ final class TransactionalCommitter implements BatchCommitter {
                 producer.send(r);
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
+            commitTransaction();
+        } catch (CommitOutcomeUnknown e) {
+            // A fresh producer's initTransactions completes or aborts what is open; either way the
+            // batch is processed again, which can repeat it only if the commit had gone through.
+            restart();
+            throw new NotCommitted("transaction outcome unknown after " + COMMIT_ATTEMPTS + " timed-out commits ("
+                    + e.getCause() + "); producer restarted", e);
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                  | UnsupportedVersionException e) {
             // This producer cannot be used any more: start a fresh one (which aborts what is open).
-            producer.close();
-            producer = start();
+            restart();
             throw new NotCommitted("transaction failed fatally (" + e + "); producer restarted", e);
         } catch (KafkaException e) {
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {
-                producer.close();
-                producer = start();
+                restart();
             }
             throw new NotCommitted("transaction aborted: " + e, e);
         }
+    }
+
+    /**
+     * A commit that times out may have been committed already: aborting then would make the
+     * batch be processed twice. The only safe move is to call commit again (KafkaProducer's
+     * contract), which returns once the outcome is known.
+     */
+    private void commitTransaction() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw new CommitOutcomeUnknown(e);
+                }
+                LOG.warnf("Committing the transaction timed out (attempt %d of %d); committing again", attempt,
+                        COMMIT_ATTEMPTS);
+            }
+        }
+    }
+
+    private static final class CommitOutcomeUnknown extends RuntimeException {
+        CommitOutcomeUnknown(TimeoutException cause) {
+            super(cause);
+        }
+    }
+
+    private void restart() {
+        try {
+            producer.close();
+        } catch (KafkaException ignored) {
+            // closing a broken producer may fail as well; a new one is started regardless
+        }
+        producer = start();
     }
 
     private Producer<String, byte[]> start() {
