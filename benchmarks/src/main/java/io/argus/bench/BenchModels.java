@@ -13,6 +13,7 @@ import org.deeplearning4j.zoo.model.SqueezeNet;
 import org.deeplearning4j.zoo.model.VGG16;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.model.Flops;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;

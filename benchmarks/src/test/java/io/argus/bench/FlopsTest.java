@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.model.Flops;
 
 /** FLOPs per image from the graph, checked against the figures published for torchvision's ResNets. */
 class FlopsTest {

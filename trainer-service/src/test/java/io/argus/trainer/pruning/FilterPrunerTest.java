@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import io.argus.common.model.Flops;
 import io.argus.common.onnx.OnnxParity;
 import io.argus.trainer.pretrain.FashionCnn;
 
@@ -49,6 +50,8 @@ class FilterPrunerTest {
         assertThat(((ConvolutionLayer) pruned.getLayer("conv2").conf().getLayer()).getNIn()).isEqualTo(8);
         assertThat(((ConvolutionLayer) pruned.getLayer("conv2").conf().getLayer()).getNOut()).isEqualTo(16);
         assertThat(pruned.numParams()).isLessThan(net.numParams() * 6 / 10);
+        assertThat(Flops.perImage(pruned, FashionCnn.INPUT)).as("FLOPs per image")
+                .isLessThan(Flops.perImage(net, FashionCnn.INPUT) * 6 / 10);
         assertThat(pruned.output(IMAGES).equalsWithEps(before, 1e-5)).as("same outputs without the silent filters")
                 .isTrue();
         // Genuinely smaller, and still exportable: ONNX Runtime agrees with DL4J.

@@ -1,4 +1,4 @@
-package io.argus.bench;
+package io.argus.common.model;
 
 import java.util.List;
 import java.util.Map;
@@ -23,14 +23,15 @@ import io.argus.common.image.InputSpec;
  * Floating-point operations per image of a network, computed from its configuration: two per
  * multiply-add of every convolution and dense layer (the usual convention; batch norm, pooling,
  * activations and adds are a few percent and left out). The benchmark divides achieved FLOP/s by
- * the machine's sgemm FLOP/s to say how much of the hardware a run uses.
+ * the machine's sgemm FLOP/s to say how much of the hardware a run uses; pruning reports what it
+ * saved with it.
  */
-final class Flops {
+public final class Flops {
 
     private Flops() {
     }
 
-    static long perImage(Model net, InputSpec spec) {
+    public static long perImage(Model net, InputSpec spec) {
         InputType input = InputType.convolutional(spec.height(), spec.width(), spec.channels());
         long flops = 0;
         if (net instanceof MultiLayerNetwork mln) {
