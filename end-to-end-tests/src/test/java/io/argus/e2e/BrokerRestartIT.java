@@ -41,10 +41,7 @@ class BrokerRestartIT {
             try {
                 long start = System.nanoTime();
                 for (int i = 0; i < IMAGES; i++) {
-                    long wait = start + i * 1_000_000_000L / PER_SECOND - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+                    Pace.await(start, i, PER_SECOND);
                     String id = "outage-" + i;
                     while (true) {
                         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl()

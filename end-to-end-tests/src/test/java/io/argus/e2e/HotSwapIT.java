@@ -72,10 +72,7 @@ class HotSwapIT {
                 "linger.ms", 0), new StringSerializer(), new ByteArraySerializer())) {
             long start = System.nanoTime();
             for (int i = 0; i < IMAGES; i++) {
-                long wait = start + i * 1_000_000_000L / PER_SECOND - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+                Pace.await(start, i, PER_SECOND);
                 String id = "swap-" + i;
                 camera.send(new RawImage(id, "swap-cam-" + (i % 8), Instant.now(), "image/png", null,
                         test.png(i % test.count())).toRecord(Topics.RAW));

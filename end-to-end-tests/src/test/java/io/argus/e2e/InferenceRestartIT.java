@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -81,11 +80,7 @@ class InferenceRestartIT {
                     stack.bootstrap()), new StringSerializer(), new ByteArraySerializer())) {
                 long start = System.nanoTime();
                 for (int i = 0; i < IMAGES; i++) {
-                    long due = start + i * 1_000_000_000L / PER_SECOND;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+                    Pace.await(start, i, PER_SECOND);
                     if (i % 40 == 39) {
                         // A camera sending garbage: must end up in the DLQ, not stall anything.
                         byte[] junk = new byte[500];

@@ -2,33 +2,22 @@ package io.argus.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 
 @ExtendWith(StackExtension.class)
 class LabelToServedIT {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /**
      * People label the 50 images the model was least sure about, through REST, by image id. The
@@ -40,24 +29,11 @@ class LabelToServedIT {
     void fiftyLabelsStartARunByItselfWhoseDecisionIsAnnouncedAndAPromotedVersionIsServed(ArgusStack stack)
             throws Exception {
         LabeledImages images = FashionMnist.loadSubset().test();
-        Map<String, String> truth = new HashMap<>();
-        for (int i = 300; i < 500; i++) {
-            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(i), "field-cam");
-            truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
-                    FashionMnist.LABELS.get(images.labels()[i]));
-        }
-        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
-        List<Classification> unsure = ledger.results.values().stream()
-                .sorted(Comparator.comparingDouble(Classification::confidence)).limit(50).toList();
+        Map<String, String> truth = TrainerApi.sendThroughIngest(stack, images, 300, 500, "field-cam");
+        List<Classification> unsure = TrainerApi.leastConfidentFirst(stack, truth).subList(0, 50);
         int runsBefore = runs(stack).size();
 
-        ObjectNode body = Json.mapper().createObjectNode();
-        ArrayNode labels = body.putArray("labels");
-        unsure.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
-        HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", "field-team")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> labeled = TrainerApi.label(stack, truth, unsure, "field-team");
         assertThat(labeled.statusCode()).as(labeled.body()).isEqualTo(201);
 
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -93,9 +69,6 @@ class LabelToServedIT {
     }
 
     private static List<JsonNode> runs(ArgusStack stack) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return java.util.stream.StreamSupport.stream(Json.mapper().readTree(r.body()).spliterator(), false)
-                .collect(Collectors.toList());
+        return TrainerApi.runs(stack);
     }
 }

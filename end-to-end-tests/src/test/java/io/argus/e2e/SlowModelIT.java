@@ -62,10 +62,7 @@ class SlowModelIT {
                     stack.bootstrap()), new StringSerializer(), new ByteArraySerializer())) {
                 long start = System.nanoTime();
                 for (int i = 0; i < IMAGES; i++) {
-                    long wait = start + i * 1_000_000_000L / PER_SECOND - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+                    Pace.await(start, i, PER_SECOND);
                     String id = "slow-" + i;
                     cameras.send(new RawImage(id, "slow-cam-" + (i % 6), Instant.now(), null, null,
                             test.png(i % test.count())).toRecord(Topics.RAW));

@@ -6,16 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.Json;
 import io.argus.common.dataset.FashionMnist;
@@ -37,15 +32,8 @@ class TrainerKilledIT {
     void aRunCutByAKilledTrainerIsMarkedFailedTheChampionKeepsServingAndTheNextTriggerWorks(ArgusStack stack)
             throws Exception {
         LabeledImages images = FashionMnist.loadSubset().test();
-        Map<String, String> truth = new HashMap<>();
-        for (int i = 600; i < 800; i++) {
-            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(i), "kill-cam");
-            truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
-                    FashionMnist.LABELS.get(images.labels()[i]));
-        }
-        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
-        List<Classification> byConfidence = ledger.results.values().stream()
-                .sorted(Comparator.comparingDouble(Classification::confidence)).toList();
+        Map<String, String> truth = TrainerApi.sendThroughIngest(stack, images, 600, 800, "kill-cam");
+        List<Classification> byConfidence = TrainerApi.leastConfidentFirst(stack, truth);
         int served = stack.servedVersion();
         Set<String> known = ids(runs(stack));
 
@@ -79,13 +67,7 @@ class TrainerKilledIT {
     }
 
     private static void label(ArgusStack stack, Map<String, String> truth, List<Classification> which) throws Exception {
-        ObjectNode body = Json.mapper().createObjectNode();
-        ArrayNode labels = body.putArray("labels");
-        which.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
-        HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", "kill-test")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> labeled = TrainerApi.label(stack, truth, which, "kill-test");
         assertThat(labeled.statusCode()).as(labeled.body()).isEqualTo(201);
     }
 
@@ -117,9 +99,6 @@ class TrainerKilledIT {
     }
 
     private static List<JsonNode> runs(ArgusStack stack) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return java.util.stream.StreamSupport.stream(Json.mapper().readTree(r.body()).spliterator(), false)
-                .collect(Collectors.toList());
+        return TrainerApi.runs(stack);
     }
 }

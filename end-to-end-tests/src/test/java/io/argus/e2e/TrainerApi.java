@@ -1,0 +1,67 @@
+package io.argus.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.Json;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+
+/** What the learning tests do as a labeler would: send images, pick the unsure ones, label them, follow runs. */
+final class TrainerApi {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private TrainerApi() {
+    }
+
+    /** Sends test images {@code from..to} through ingest; their ids with the true labels. */
+    static Map<String, String> sendThroughIngest(ArgusStack stack, LabeledImages images, int from, int to,
+                                                 String sensor) throws Exception {
+        Map<String, String> truth = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(i), sensor);
+            truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
+                    FashionMnist.LABELS.get(images.labels()[i]));
+        }
+        return truth;
+    }
+
+    /** Their classifications, least confident first. */
+    static List<Classification> leastConfidentFirst(ArgusStack stack, Map<String, String> truth) {
+        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
+        return ledger.results.values().stream().sorted(Comparator.comparingDouble(Classification::confidence)).toList();
+    }
+
+    /** Labels these images with their true labels through {@code POST /api/labels/batch}. */
+    static HttpResponse<String> label(ArgusStack stack, Map<String, String> truth, List<Classification> which,
+                                      String labeler) throws Exception {
+        ObjectNode body = Json.mapper().createObjectNode();
+        ArrayNode labels = body.putArray("labels");
+        which.forEach(c -> labels.addObject().put("imageId", c.imageId()).put("label", truth.get(c.imageId())));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels/batch"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", labeler)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /api/training-runs}: newest first. */
+    static List<JsonNode> runs(ArgusStack stack) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return StreamSupport.stream(Json.mapper().readTree(r.body()).spliterator(), false).toList();
+    }
+}
