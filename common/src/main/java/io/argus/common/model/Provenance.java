@@ -12,8 +12,17 @@ import java.time.Instant;
  * @param architecture    the network family ({@code fashion-cnn}, {@code squeezenet}, ...), for later transfer
  * @param trainableParams parameters training changed (the rest were frozen)
  * @param labelsUpTo      the newest label of argus.labels it was trained on, or null if not trained on labels
+ * @param pruning         what pruning after training removed, or null if the model was not pruned
  */
 public record Provenance(String baseModel, String strategy, String dataset, int trainSamples, int validationSamples,
                          int testSamples, int epochs, double trainingSeconds, String architecture,
-                         long trainableParams, Instant labelsUpTo) {
+                         long trainableParams, Instant labelsUpTo, Pruning pruning) {
+
+    /** Provenance of a model that was not pruned. */
+    public Provenance(String baseModel, String strategy, String dataset, int trainSamples, int validationSamples,
+                      int testSamples, int epochs, double trainingSeconds, String architecture,
+                      long trainableParams, Instant labelsUpTo) {
+        this(baseModel, strategy, dataset, trainSamples, validationSamples, testSamples, epochs, trainingSeconds,
+                architecture, trainableParams, labelsUpTo, null);
+    }
 }

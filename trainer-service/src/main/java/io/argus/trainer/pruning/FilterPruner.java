@@ -3,145 +3,259 @@ package io.argus.trainer.pruning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Structured pruning of a sequential CNN: whole convolution filters go, ranked by the L1 norm of
- * their weights (filters that barely respond to anything contribute least), together with
- * everything that only served them: the batch-norm entries of those channels, the matching input
- * channels of the next convolution, and the rows of the dense layer after the flatten. The result
- * is a genuinely smaller network (fewer parameters and FLOPs), not a masked one.
+ * Structured pruning: whole convolution filters go, ranked by the L1 norm of their weights
+ * (filters that barely respond to anything contribute least), together with everything that only
+ * served them: their bias and batch-norm entries, the matching input channels of the next
+ * convolutions, and the rows of a dense layer after a flatten or global pooling. The result is a
+ * genuinely smaller network (fewer parameters and FLOPs), not a masked one.
  *
- * <p>Supports MultiLayerNetworks of convolution, batch norm, activation, pooling, dropout, dense
- * and output layers (the project's CNN); anything else is refused naming the layer. Graphs with
- * residual adds and concatenations need channel groups kept in step and are not handled here yet.
+ * <p>Works on sequential networks and graphs. Convolutions whose outputs meet in a residual add
+ * form one {@link PruningUnit} and lose the same filters (ranked by the sum of their L1 norms), so
+ * the add still sees matching channels; a concatenation keeps each input's surviving channels at
+ * their offsets. A plan that would send pruned channels into a layer the pruner cannot follow
+ * (local response normalisation, depthwise convolutions, recurrent layers, ...) is refused naming
+ * that layer.
  */
 public final class FilterPruner {
 
     private FilterPruner() {
     }
 
-    /** The L1 norm of each output filter of a convolution layer's weights [nOut, nIn, kH, kW]. */
+    /** The network's pruning units, prunable or not (then with the reason). */
+    public static List<PruningUnit> units(Model net) {
+        return ChannelGroups.of(Topology.of(net)).units();
+    }
+
+    public static MultiLayerNetwork prune(MultiLayerNetwork net, Map<String, Double> keepFraction) {
+        return (MultiLayerNetwork) prune((Model) net, keepFraction);
+    }
+
+    public static ComputationGraph prune(ComputationGraph net, Map<String, Double> keepFraction) {
+        return (ComputationGraph) prune((Model) net, keepFraction);
+    }
+
+    /**
+     * A copy of {@code net} in which each named convolution keeps that fraction of its filters (at
+     * least one). Naming one convolution of a residual unit prunes the whole unit. The original is
+     * not changed.
+     *
+     * @throws IllegalArgumentException for an unknown or non-convolution layer, a fraction outside
+     *                                  (0, 1], different fractions within one unit, or a unit whose
+     *                                  channels reach a layer pruning does not support
+     */
+    public static Model prune(Model net, Map<String, Double> keepFraction) {
+        Topology topology = Topology.of(net);
+        ChannelGroups groups = ChannelGroups.of(topology);
+        Map<PruningUnit, Double> fractions = fractions(topology, groups, keepFraction);
+
+        Map<String, int[]> keptFilters = new HashMap<>();
+        fractions.forEach((unit, fraction) -> {
+            int[] kept = strongest(unitL1(topology, unit), Math.max(1, (int) Math.round(unit.filters() * fraction)));
+            unit.convolutions().forEach(c -> keptFilters.put(c, kept));
+        });
+        return slice(topology, keptFilters);
+    }
+
+    private static Map<PruningUnit, Double> fractions(Topology topology, ChannelGroups groups,
+                                                      Map<String, Double> keepFraction) {
+        Map<PruningUnit, Double> fractions = new LinkedHashMap<>();
+        Map<PruningUnit, String> namedBy = new HashMap<>();
+        for (Map.Entry<String, Double> e : keepFraction.entrySet()) {
+            String name = e.getKey();
+            Topology.Node node = topology.node(name);
+            if (node == null) {
+                throw new IllegalArgumentException("the network has no layer named '" + name + "'");
+            }
+            if (Kind.of(node) != Kind.CONVOLUTION) {
+                throw new IllegalArgumentException("'" + name + "' is a " + Kind.type(node)
+                        + ", not a convolution layer: only convolution filters are pruned");
+            }
+            double fraction = e.getValue() == null ? Double.NaN : e.getValue();
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("the keep fraction of '" + name + "' must be in (0, 1], not "
+                        + e.getValue());
+            }
+            PruningUnit unit = groups.unitOf(name);
+            if (!unit.prunable()) {
+                throw new IllegalArgumentException("cannot prune '" + name + "': " + unit.blockedBy());
+            }
+            Double earlier = fractions.put(unit, fraction);
+            if (earlier != null && earlier != fraction) {
+                throw new IllegalArgumentException("'" + namedBy.get(unit) + "' and '" + name
+                        + "' share channels through residual adds and lose the same filters: give them the same"
+                        + " keep fraction, not " + earlier + " and " + fraction);
+            }
+            namedBy.putIfAbsent(unit, name);
+        }
+        return fractions;
+    }
+
+    /** The L1 norm of each output filter of a convolution's weights [nOut, nIn, kH, kW]. */
     static double[] l1PerFilter(INDArray weights) {
-        long filters = weights.size(0);
-        double[] l1 = new double[(int) filters];
-        for (int f = 0; f < filters; f++) {
+        double[] l1 = new double[(int) weights.size(0)];
+        for (int f = 0; f < l1.length; f++) {
             l1[f] = weights.get(NDArrayIndex.point(f), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
                     .norm1Number().doubleValue();
         }
         return l1;
     }
 
-    /** The {@code keep} filters of largest L1 norm, in their original order. */
-    static int[] strongest(double[] l1, int keep) {
-        return IntStream.range(0, l1.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> -l1[i]))
+    /** Per filter, the sum of the L1 norms over the unit's convolutions. */
+    private static double[] unitL1(Topology topology, PruningUnit unit) {
+        double[] sum = new double[unit.filters()];
+        for (String c : unit.convolutions()) {
+            double[] l1 = l1PerFilter(topology.node(c).params().get("W"));
+            for (int f = 0; f < sum.length; f++) {
+                sum[f] += l1[f];
+            }
+        }
+        return sum;
+    }
+
+    /** The {@code keep} filters of largest score, in their original order. */
+    static int[] strongest(double[] score, int keep) {
+        return IntStream.range(0, score.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -score[i]))
                 .limit(keep).mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /**
-     * A copy of {@code net} in which each convolution layer named in {@code keepFraction} keeps
-     * that fraction of its filters (at least one). The original is not changed.
+     * Walks the network in topological order carrying, for each vertex, which of its original
+     * output channels survive (null: all), and cuts parameters and configurations to match.
      */
-    public static MultiLayerNetwork prune(MultiLayerNetwork net, Map<String, Double> keepFraction) {
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
-        int n = conf.getConfs().size();
-        List<Map<String, INDArray>> params = new ArrayList<>(n);
-        int[] channels = null; // channels of the current activations that survive, or null for all
-        for (int i = 0; i < n; i++) {
-            Layer layer = conf.getConf(i).getLayer();
-            Map<String, INDArray> p = new java.util.LinkedHashMap<>();
-            net.getLayer(i).paramTable().forEach((k, v) -> p.put(k, v.dup()));
-            if (layer instanceof ConvolutionLayer conv && !(layer instanceof SubsamplingLayer)) {
-                INDArray w = p.get("W");
-                if (channels != null) {
-                    w = w.get(NDArrayIndex.all(), NDArrayIndex.indices(toLong(channels)), NDArrayIndex.all(),
-                            NDArrayIndex.all()).dup();
-                    conv.setNIn(channels.length);
-                }
-                channels = null;
-                Double fraction = keepFraction.get(layer.getLayerName());
-                if (fraction != null) {
-                    if (!(fraction > 0 && fraction <= 1)) {
-                        throw new IllegalArgumentException("keep fraction of " + layer.getLayerName()
-                                + " must be in (0, 1], not " + fraction);
+    private static Model slice(Topology topology, Map<String, int[]> keptFilters) {
+        Map<String, int[]> kept = new HashMap<>();
+        Map<String, Long> channels = new HashMap<>();
+        for (Topology.Node n : topology.nodes()) {
+            int[] in = n.inputs().isEmpty() ? null : kept.get(n.inputs().get(0));
+            long inChannels = n.inputs().isEmpty() ? -1 : channels.getOrDefault(n.inputs().get(0), -1L);
+            switch (Kind.of(n)) {
+                case INPUT -> channels.put(n.name(), -1L);
+                case CONVOLUTION -> {
+                    ConvolutionLayer conv = (ConvolutionLayer) n.layer();
+                    INDArray w = n.params().get("W");
+                    if (in != null) {
+                        w = w.get(NDArrayIndex.all(), NDArrayIndex.indices(longs(in)), NDArrayIndex.all(),
+                                NDArrayIndex.all()).dup();
+                        conv.setNIn(in.length);
                     }
-                    int keep = Math.max(1, (int) Math.round(w.size(0) * fraction));
-                    int[] kept = strongest(l1PerFilter(w), keep);
-                    w = w.get(NDArrayIndex.indices(toLong(kept)), NDArrayIndex.all(), NDArrayIndex.all(),
-                            NDArrayIndex.all()).dup();
-                    if (p.containsKey("b")) {
-                        p.put("b", p.get("b").get(NDArrayIndex.all(), NDArrayIndex.indices(toLong(kept))).dup());
+                    channels.put(n.name(), conv.getNOut());
+                    int[] out = keptFilters.get(n.name());
+                    if (out != null) {
+                        w = w.get(NDArrayIndex.indices(longs(out)), NDArrayIndex.all(), NDArrayIndex.all(),
+                                NDArrayIndex.all()).dup();
+                        if (n.params().containsKey("b")) {
+                            n.params().put("b", vector(n.params().get("b"), out));
+                        }
+                        conv.setNOut(out.length);
+                        kept.put(n.name(), out);
                     }
-                    conv.setNOut(kept.length);
-                    channels = kept;
+                    n.params().put("W", w);
                 }
-                p.put("W", w);
-            } else if (layer instanceof BatchNormalization bn) {
-                if (channels != null) {
-                    for (Map.Entry<String, INDArray> e : p.entrySet()) {
-                        e.setValue(e.getValue().reshape(1, e.getValue().length())
-                                .get(NDArrayIndex.all(), NDArrayIndex.indices(toLong(channels))).dup());
+                case BATCH_NORM -> {
+                    if (in != null) {
+                        n.params().replaceAll((k, v) -> vector(v, in));
+                        BatchNormalization bn = (BatchNormalization) n.layer();
+                        bn.setNIn(in.length);
+                        bn.setNOut(in.length);
+                        kept.put(n.name(), in);
                     }
-                    bn.setNIn(channels.length);
-                    bn.setNOut(channels.length);
+                    channels.put(n.name(), inChannels);
                 }
-            } else if (layer instanceof DenseLayer dense && !(layer instanceof OutputLayer)) {
-                if (channels != null) {
-                    InputPreProcessor pre = conf.getInputPreProcess(i);
-                    if (!(pre instanceof CnnToFeedForwardPreProcessor flatten)) {
-                        throw new IllegalArgumentException("layer " + layer.getLayerName()
-                                + " follows pruned channels without a CnnToFeedForward flatten");
+                case DENSE -> {
+                    if (in != null) {
+                        long[] rows = longs(in);
+                        if (n.pre() instanceof CnnToFeedForwardPreProcessor flatten) {
+                            // NCHW flatten: channel c is the block of rows [c*h*w, (c+1)*h*w).
+                            long plane = flatten.getInputHeight() * flatten.getInputWidth();
+                            rows = Arrays.stream(in).asLongStream()
+                                    .flatMap(c -> LongStream.range(c * plane, (c + 1) * plane)).toArray();
+                            flatten.setNumChannels(in.length);
+                        }
+                        n.params().put("W", n.params().get("W").get(NDArrayIndex.indices(rows), NDArrayIndex.all())
+                                .dup());
+                        ((FeedForwardLayer) n.layer()).setNIn(rows.length);
                     }
-                    long plane = flatten.getInputHeight() * flatten.getInputWidth();
-                    long[] rows = Arrays.stream(channels).asLongStream()
-                            .flatMap(c -> java.util.stream.LongStream.range(c * plane, (c + 1) * plane)).toArray();
-                    p.put("W", p.get("W").get(NDArrayIndex.indices(rows), NDArrayIndex.all()).dup());
-                    flatten.setNumChannels(channels.length);
-                    dense.setNIn(rows.length);
-                    channels = null;
                 }
-            } else if (layer instanceof OutputLayer) {
-                if (channels != null) {
-                    throw new IllegalArgumentException("output layer " + layer.getLayerName()
-                            + " directly after pruned channels is not supported");
+                case PASS_THROUGH -> {
+                    if (in != null) {
+                        kept.put(n.name(), in);
+                    }
+                    channels.put(n.name(), inChannels);
                 }
-            } else if (!(layer instanceof ActivationLayer || layer instanceof SubsamplingLayer
-                    || layer instanceof DropoutLayer)) {
-                throw new IllegalArgumentException("cannot prune through layer " + layer.getLayerName() + " ("
-                        + layer.getClass().getSimpleName() + ")");
+                case ELEMENT_WISE -> {
+                    for (String i : n.inputs()) {
+                        if (!Arrays.equals(kept.get(i), in)) {
+                            throw new IllegalStateException("inputs of '" + n.name() + "' keep different channels");
+                        }
+                    }
+                    if (in != null) {
+                        kept.put(n.name(), in);
+                    }
+                    channels.put(n.name(), inChannels);
+                }
+                case CONCAT -> concat(n, kept, channels);
+                case UNSUPPORTED -> {
+                    if (in != null) {
+                        throw new IllegalStateException("pruned channels reach '" + n.name() + "'");
+                    }
+                }
             }
-            params.add(p);
         }
-        MultiLayerNetwork pruned = new MultiLayerNetwork(conf);
-        pruned.init();
-        for (int i = 0; i < n; i++) {
-            for (Map.Entry<String, INDArray> e : params.get(i).entrySet()) {
-                pruned.getLayer(i).setParam(e.getKey(), e.getValue().reshape(pruned.getLayer(i).getParam(e.getKey())
-                        .shape()));
-            }
-        }
-        return pruned;
+        return topology.build();
     }
 
-    private static long[] toLong(int[] a) {
+    /** A concatenation keeps each input's surviving channels, shifted by the input's offset. */
+    private static void concat(Topology.Node n, Map<String, int[]> kept, Map<String, Long> channels) {
+        boolean anyPruned = n.inputs().stream().anyMatch(kept::containsKey);
+        long offset = 0;
+        List<Integer> survivors = new ArrayList<>();
+        for (String i : n.inputs()) {
+            long c = channels.getOrDefault(i, -1L);
+            if (c < 0) {
+                if (anyPruned) {
+                    throw new IllegalArgumentException("cannot prune into concatenation '" + n.name()
+                            + "': the channel count of its input '" + i + "' is unknown");
+                }
+                channels.put(n.name(), -1L);
+                return;
+            }
+            int[] k = kept.get(i);
+            for (int ch : k != null ? k : IntStream.range(0, (int) c).toArray()) {
+                survivors.add((int) (ch + offset));
+            }
+            offset += c;
+        }
+        channels.put(n.name(), offset);
+        if (anyPruned) {
+            kept.put(n.name(), survivors.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    /** The entries {@code keep} of a per-channel parameter vector (stored as [1, n] or [n]). */
+    private static INDArray vector(INDArray v, int[] keep) {
+        return v.reshape(1, v.length()).get(NDArrayIndex.all(), NDArrayIndex.indices(longs(keep))).dup();
+    }
+
+    private static long[] longs(int[] a) {
         return Arrays.stream(a).asLongStream().toArray();
     }
 }

@@ -76,19 +76,26 @@ class FilterPrunerTest {
                 .hasMessageContaining("LocalResponseNormalization");
     }
 
-    private static void silence(MultiLayerNetwork net, String conv, String bn, int[] filters) {
+    /** Filters whose weights, bias and batch-norm entries are zero: they leave exact zeros behind. */
+    static void silence(org.deeplearning4j.nn.api.Model net, String conv, String bn, int[] filters) {
+        java.util.function.Function<String, org.deeplearning4j.nn.api.Layer> layer = name ->
+                net instanceof MultiLayerNetwork m ? m.getLayer(name)
+                        : ((org.deeplearning4j.nn.graph.ComputationGraph) net).getLayer(name);
         for (int f : filters) {
-            INDArray w = net.getLayer(conv).getParam("W").dup();
+            INDArray w = layer.apply(conv).getParam("W").dup();
             w.get(NDArrayIndex.point(f), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
-            net.getLayer(conv).setParam("W", w);
-            INDArray bias = net.getLayer(conv).getParam("b").dup();
+            layer.apply(conv).setParam("W", w);
+            INDArray bias = layer.apply(conv).getParam("b").dup();
             bias.putScalar(f, 0.0);
-            net.getLayer(conv).setParam("b", bias);
+            layer.apply(conv).setParam("b", bias);
+            if (bn == null) {
+                continue;
+            }
             // gamma = beta = mean = 0: the channel leaves batch norm as exact zeros.
             for (String p : new String[] {"gamma", "beta", "mean"}) {
-                INDArray v = net.getLayer(bn).getParam(p).dup();
+                INDArray v = layer.apply(bn).getParam(p).dup();
                 v.putScalar(f, 0.0);
-                net.getLayer(bn).setParam(p, v);
+                layer.apply(bn).setParam(p, v);
             }
         }
     }
