@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import io.argus.common.bench.Timing;
 import io.argus.common.image.ImageLimits;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;

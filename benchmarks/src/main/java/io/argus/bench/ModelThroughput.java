@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 
+import io.argus.common.bench.Timing;
 import io.argus.common.model.Dl4jClassifier;
 import io.argus.common.model.Engine;
 import io.argus.common.model.ImageClassifier;

@@ -16,6 +16,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import onnx.Onnx;
 
+import io.argus.common.bench.Timing;
+
 /**
  * The machine's float32 matrix-multiply speed, the yardstick for how much of the hardware a model
  * run uses: n x n times n x n through ND4J's BLAS (OpenBLAS) and through ONNX Runtime's MatMul

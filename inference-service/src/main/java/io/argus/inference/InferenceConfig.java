@@ -15,9 +15,8 @@ public interface InferenceConfig {
 
     Batch batch();
 
-    /** Results under this confidence also go to the review topic. */
-    @WithDefault("0.6")
-    double reviewThreshold();
+    /** Which results also go to the review topic, the review desk's queue. */
+    Review review();
 
     /** How many labels each result lists. */
     @WithDefault("3")
@@ -124,5 +123,34 @@ public interface InferenceConfig {
         /** How long a bundle download may take. */
         @WithDefault("2m")
         Duration downloadTimeout();
+    }
+
+    /**
+     * The sampling policy of {@code argus.images.review}: what people are asked to label. Labels
+     * help most where the model is unsure (low confidence, or two labels nearly tied); a small
+     * random share of confident results keeps the labeled set from holding only hard cases. Caps
+     * keep one busy camera or one confusing class from flooding the queue.
+     */
+    interface Review {
+
+        /** Results under this confidence go to review. */
+        @WithDefault("0.6")
+        double threshold();
+
+        /** Results whose two best labels are closer than this (in confidence) go to review; 0: off. */
+        @WithDefault("0.1")
+        double margin();
+
+        /** The fraction of the other, confident results sampled into review at random; 0: none. */
+        @WithDefault("0.01")
+        double randomRate();
+
+        /** The most results this replica sends to review per minute; 0: no cap. */
+        @WithDefault("600")
+        int maxPerMinute();
+
+        /** The most results per predicted label and minute this replica sends to review; 0: no cap. */
+        @WithDefault("120")
+        int maxPerClassPerMinute();
     }
 }

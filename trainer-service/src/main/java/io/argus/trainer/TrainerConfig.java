@@ -38,6 +38,16 @@ public interface TrainerConfig {
 
     Labels labels();
 
+    Review review();
+
+    /** The review desk's queue, filled from argus.images.review. */
+    interface Review {
+
+        /** The most images the queue holds; beyond it the oldest leave (and can no longer be labeled there). */
+        @WithDefault("5000")
+        int maxItems();
+    }
+
     /** Guards of the training set against mistakes and poisoning. */
     interface Labels {
 

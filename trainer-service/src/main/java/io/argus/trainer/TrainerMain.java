@@ -2,6 +2,7 @@ package io.argus.trainer;
 
 import io.argus.trainer.pretrain.PretrainOptions;
 import io.argus.trainer.pretrain.Pretrainer;
+import io.argus.trainer.report.PruneReport;
 import io.argus.trainer.report.TransferReport;
 import io.argus.trainer.training.Progress;
 import io.quarkus.runtime.Quarkus;
@@ -58,9 +59,24 @@ public class TrainerMain implements QuarkusApplication {
             }
             return 0;
         }
+        if (args.length > 0 && args[0].equals("prune-report")) {
+            if (args.length > 1 && (args[1].equals("--help") || args[1].equals("-h"))) {
+                System.out.println(PruneReport.USAGE);
+                return 0;
+            }
+            PruneReport.Options options;
+            try {
+                options = PruneReport.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            new PruneReport(Progress.CONSOLE).run(options);
+            return 0;
+        }
         if (args.length > 0) {
-            System.err.println("unknown command " + args[0] + "; commands: (none: serve), pretrain, transfer-report\n"
-                    + PretrainOptions.USAGE + "\n" + TransferReport.USAGE);
+            System.err.println("unknown command " + args[0] + "; commands: (none: serve), pretrain, transfer-report,"
+                    + " prune-report\n" + PretrainOptions.USAGE + "\n" + TransferReport.USAGE + "\n" + PruneReport.USAGE);
             return 2;
         }
         Quarkus.waitForExit();

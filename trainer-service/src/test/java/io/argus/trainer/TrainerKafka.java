@@ -23,6 +23,28 @@ final class TrainerKafka {
     private TrainerKafka() {
     }
 
+    /**
+     * What inference does with an image it is unsure about: the image on the raw topic, its
+     * result on the classified topic and on the review topic (with the reason).
+     */
+    static RecordMetadata reviewed(String imageId, byte[] png, double confidence) throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            Instant captured = Instant.parse("2026-11-23T06:00:00Z");
+            RecordMetadata raw = p.send(new RawImage(imageId, "cam-review", captured, "image/png", null, png)
+                    .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
+            Classification c = new Classification(1, imageId, "cam-review", captured, "Shirt", confidence,
+                    List.of(new Classification.LabelScore("Shirt", confidence),
+                            new Classification.LabelScore("T-shirt/top", confidence / 2)), "argus", 1,
+                    new Classification.Source(Topics.RAW, raw.partition(), raw.offset()),
+                    new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1), null);
+            p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(Topics.REVIEW, imageId, Json.write(c.forReview("confidence under 0.6"))))
+                    .get(30, TimeUnit.SECONDS);
+            return raw;
+        }
+    }
+
     /** Puts an image on the raw topic and its classification on the classified topic; returns the raw position. */
     static RecordMetadata classified(String imageId, byte[] png) throws Exception {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",

@@ -109,6 +109,36 @@ class TrainingRunsTest {
                 .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
     }
 
+    @Test
+    @Order(4)
+    void aPrunedRunIsSmallerGoesThroughTheSameGateAndRecordsWhatPruningRemoved() {
+        given().contentType("application/json").body("{\"prune\":{\"target\":1.5}}").post("/api/training-runs")
+                .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"))
+                .body("message", org.hamcrest.Matchers.containsString("(0, 1)"));
+        given().contentType("application/json").body("{\"prune\":{\"target\":0.3,\"tolerance\":-1}}")
+                .post("/api/training-runs").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("tolerance"));
+
+        // A tolerance this wide because a dozen validation samples make accuracy jump by 8 points per image.
+        String id = given().contentType("application/json")
+                .body("{\"strategy\":\"finetune\",\"prune\":{\"target\":0.3,\"tolerance\":0.5}}")
+                .post("/api/training-runs").then().statusCode(202).extract().path("id");
+        JsonPath run = awaitRun(id);
+
+        assertThat(run.getString("phase")).as(run.prettify()).isEqualTo("DONE");
+        assertThat(run.getLong("result.pruning.paramsAfter")).isLessThan(run.getLong("result.pruning.paramsBefore"));
+        assertThat(run.getString("result.decision.status")).isIn("PROMOTED", "REJECTED");
+        JsonPath model = given().get("/api/models/" + run.getInt("result.version")).then().statusCode(200).extract()
+                .jsonPath();
+        long before = model.getLong("manifest.provenance.pruning.paramsBefore");
+        long after = model.getLong("manifest.provenance.pruning.paramsAfter");
+        assertThat(1 - (double) after / before).isGreaterThanOrEqualTo(0.3);
+        assertThat(model.getLong("manifest.provenance.pruning.flopsAfter"))
+                .isLessThan(model.getLong("manifest.provenance.pruning.flopsBefore"));
+        assertThat(model.getString("manifest.provenance.pruning.stoppedBecause")).isEqualTo("target reached");
+        assertThat(model.getDouble("manifest.metrics.accuracy")).isPositive();
+    }
+
     private static JsonPath awaitRun(String id) {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
                 List.of("DONE", "FAILED").contains(given().get("/api/training-runs/" + id).path("phase")));

@@ -1,32 +1,102 @@
 package io.argus.inference.routing;
 
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.argus.common.contract.Classification;
 import io.argus.inference.InferenceConfig;
 
-/** Decides which results people should look at: those the model is not confident about. */
+/**
+ * Decides which results people should look at (see {@link InferenceConfig.Review}): those under
+ * the confidence threshold, those whose two best labels are nearly tied, and a random share of
+ * the rest, within a per-minute cap overall and per predicted label. Caps count in fixed minute
+ * windows per replica.
+ */
 @ApplicationScoped
 public class ReviewPolicy {
-
-    private final double threshold;
-
-    public ReviewPolicy(InferenceConfig config) {
-        this.threshold = config.reviewThreshold();
-    }
 
     /** Why a result needs review: a code for metrics and a message for people. */
     public record Review(String code, String message) {
     }
 
-    /** Why {@code c} needs review, or empty if it does not. */
-    public Optional<Review> reason(Classification c) {
-        if (c.confidence() < threshold) {
+    /** Policy settings; see {@link InferenceConfig.Review}. */
+    public record Settings(double threshold, double margin, double randomRate, int maxPerMinute,
+                           int maxPerClassPerMinute) {
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Random random;
+    private long window = -1;
+    private int inWindow;
+    private final Map<String, Integer> perClass = new HashMap<>();
+    private long capped;
+
+    @Inject
+    public ReviewPolicy(InferenceConfig config) {
+        this(new Settings(config.review().threshold(), config.review().margin(), config.review().randomRate(),
+                config.review().maxPerMinute(), config.review().maxPerClassPerMinute()), Clock.systemUTC(),
+                new Random());
+    }
+
+    public ReviewPolicy(Settings settings, Clock clock, Random random) {
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Why {@code c} needs review, or empty if it does not (or its cap for this minute is used up). */
+    public synchronized Optional<Review> reason(Classification c) {
+        Optional<Review> wanted = wanted(c);
+        if (wanted.isEmpty()) {
+            return wanted;
+        }
+        long minute = clock.millis() / 60_000;
+        if (minute != window) {
+            window = minute;
+            inWindow = 0;
+            perClass.clear();
+        }
+        int ofClass = perClass.getOrDefault(c.label(), 0);
+        if (settings.maxPerMinute() > 0 && inWindow >= settings.maxPerMinute()
+                || settings.maxPerClassPerMinute() > 0 && ofClass >= settings.maxPerClassPerMinute()) {
+            capped++;
+            return Optional.empty();
+        }
+        inWindow++;
+        perClass.put(c.label(), ofClass + 1);
+        return wanted;
+    }
+
+    /** Results the caps kept out of review since start. */
+    public synchronized long capped() {
+        return capped;
+    }
+
+    private Optional<Review> wanted(Classification c) {
+        if (c.confidence() < settings.threshold()) {
             return Optional.of(new Review("low_confidence", String.format(Locale.ROOT,
-                    "confidence %.3f is under the review threshold %.3f", c.confidence(), threshold)));
+                    "confidence %.3f is under the review threshold %.3f", c.confidence(), settings.threshold())));
+        }
+        if (settings.margin() > 0 && c.topK() != null && c.topK().size() > 1) {
+            double gap = c.topK().get(0).confidence() - c.topK().get(1).confidence();
+            if (gap < settings.margin()) {
+                return Optional.of(new Review("small_margin", String.format(Locale.ROOT,
+                        "'%s' leads '%s' by only %.3f (review margin %.3f)", c.topK().get(0).label(),
+                        c.topK().get(1).label(), gap, settings.margin())));
+            }
+        }
+        if (settings.randomRate() > 0 && random.nextDouble() < settings.randomRate()) {
+            return Optional.of(new Review("random_sample", String.format(Locale.ROOT,
+                    "a random sample of confident results (%.1f%%), so reviewed images are not only hard ones",
+                    settings.randomRate() * 100)));
         }
         return Optional.empty();
     }

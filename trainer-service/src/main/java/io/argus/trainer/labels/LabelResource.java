@@ -20,9 +20,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import io.argus.common.security.ApiKeyAuthentication;
 import io.argus.common.security.Roles;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.argus.trainer.ApiError;
 
 /**
@@ -42,24 +40,16 @@ public class LabelResource {
 
     private final LabelService labels;
     private final LabelIndex index;
-    private final SecurityIdentity identity;
+    private final Labelers labelers;
 
-    public LabelResource(LabelService labels, LabelIndex index, SecurityIdentity identity) {
+    public LabelResource(LabelService labels, LabelIndex index, Labelers labelers) {
         this.labels = labels;
         this.index = index;
-        this.identity = identity;
+        this.labelers = labelers;
     }
 
-    /**
-     * Who gives these labels: the API key's name (what an attacker cannot choose), followed by the
-     * person the client names in {@code X-Labeler}; the header alone when access control is off.
-     */
     private String who(String claimed) {
-        String key = identity.getPrincipal().getName();
-        if (key.equals(ApiKeyAuthentication.ANONYMOUS)) {
-            return claimed;
-        }
-        return claimed == null || claimed.isBlank() ? key : key + "/" + claimed.trim();
+        return labelers.who(claimed);
     }
 
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})

@@ -46,8 +46,8 @@ public final class IterativePruning {
     }
 
     /**
-     * @param recovery batch size, seed, augmentation and patience of the recovery fine-tuning; its
-     *                 epochs come from the options
+     * @param recovery batch size, minimum steps, seed and augmentation of the recovery fine-tuning;
+     *                 its epochs come from the options
      */
     public Result run(Model trained, InputSpec spec, TrainingSet train, TrainingSet validation, PruneOptions options,
                       Fitter.Settings recovery, Fitter.Listener listener) {
@@ -87,7 +87,7 @@ public final class IterativePruning {
             }
             if (options.recoveryEpochs() > 0) {
                 fitter.fit(candidate, train, validation, new Fitter.Settings(options.recoveryEpochs(),
-                        recovery.batchSize(), options.recoveryEpochs(), 0, recovery.seed() + steps.size(),
+                        recovery.batchSize(), options.recoveryEpochs(), recovery.minSteps(), recovery.seed() + steps.size(),
                         recovery.augmenter()), "prune-recovery", listener);
             }
             double acc = Evaluator.evaluate(candidate, validation).accuracy();

@@ -13,6 +13,8 @@ public enum Phase {
     FINE_TUNING,
     /** Training everything from random weights (scratch). */
     TRAINING,
+    /** Removing filters in steps, each followed by recovery fine-tuning (runs with {@code prune}). */
+    PRUNING,
     /** Candidate and champion on the held-out samples. */
     EVALUATING,
     /** Storing the candidate and deciding. */

@@ -14,7 +14,8 @@ import io.argus.trainer.training.Fitter;
 public final class TrainingRun {
 
     /** The outcome: the candidate version and the gate's decision. */
-    public record Result(int version, Gate.Decision decision, ModelMetrics metrics, long trainableParams) {
+    public record Result(int version, Gate.Decision decision, ModelMetrics metrics, long trainableParams,
+                         io.argus.common.model.Pruning pruning) {
     }
 
     /** A consistent copy of the run's state. */

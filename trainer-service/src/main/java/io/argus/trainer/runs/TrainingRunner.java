@@ -23,6 +23,7 @@ import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelMetrics;
+import io.argus.common.model.Pruning;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.TopicsConfig;
@@ -33,8 +34,12 @@ import io.argus.trainer.labels.LabelSnapshot;
 import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
+import io.argus.trainer.training.Augmenter;
 import io.argus.trainer.training.Evaluator;
+import io.argus.trainer.pruning.IterativePruning;
+import io.argus.trainer.pruning.PruneOptions;
 import io.argus.trainer.training.Fitter;
+import io.argus.trainer.training.Networks;
 import io.argus.trainer.training.StratifiedSplit;
 import io.argus.trainer.training.TrainingSet;
 import io.argus.trainer.transfer.BaseModels;
@@ -103,6 +108,7 @@ public class TrainingRunner {
             throw new ApiError(409, "RUN_IN_PROGRESS", "training run " + active.id() + " is in progress; one at a time");
         }
         RunRequest r = request == null ? RunRequest.DEFAULTS : request;
+        r.pruneOptions(); // bad options are refused now, not after training
         String strategy = Strategy.parse(r.strategy() != null ? r.strategy() : config.training().strategy()).id();
         String base = r.base() != null ? r.base() : config.training().base();
         TrainingRun run = new TrainingRun("run-" + Long.toString(System.currentTimeMillis(), 36), trigger, r, base,
@@ -222,6 +228,25 @@ public class TrainingRunner {
                     }
                 });
 
+        Pruning pruning = null;
+        Optional<PruneOptions> prune = req.pruneOptions();
+        if (prune.isPresent()) {
+            run.phase(Phase.PRUNING);
+            IterativePruning.Result pruned = new IterativePruning(line -> LOG.infof("Run %s: %s", run.id(), line))
+                    .run(trained.network(), base.architecture().input(), train, validation, prune.get(),
+                            new Fitter.Settings(1, t.batchSize(), 1, t.minSteps(), t.seed(),
+                                    t.augment() ? Augmenter.standard(train.spec()) : null),
+                            new Fitter.Listener() {
+                                @Override
+                                public void epoch(Fitter.Epoch e) {
+                                    run.epoch(e);
+                                }
+                            });
+            pruning = pruned.summary();
+            trained = new TransferTrainer.Result(pruned.network(), trained.epochs(), trained.seconds(),
+                    Networks.trainableParams(pruned.network()));
+        }
+
         run.phase(Phase.EVALUATING);
         ModelMetrics metrics = Evaluator.evaluate(trained.network(), test);
         Comparison comparison = compare(trained, classes, test, usable, parts, champion);
@@ -231,14 +256,15 @@ public class TrainingRunner {
                 registry.store().nextVersion(config.modelName()), classes, base.architecture().input(),
                 new Provenance(base.description(), strategy.id(), "argus.labels (" + usable.size() + " samples)",
                         train.count(), validation.count(), test.count(), trained.epochs(), trained.seconds(),
-                        base.architecture().name(), trained.trainableParams(), labelsUpTo),
+                        base.architecture().name(), trained.trainableParams(), labelsUpTo, pruning),
                 metrics, null, null, Instant.now());
         StoredModel stored = registry.store().save(ModelBundle.exported(manifest, trained.network()));
         registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id());
         Gate.Decision decision = gate.decide(comparison.candidate(), comparison.champion(), comparison.classesDiffer());
         registry.announce(stored, decision.status(), decision.reason());
         LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), decision.status(), decision.reason());
-        run.done(new TrainingRun.Result(stored.manifest().version(), decision, metrics, trained.trainableParams()));
+        run.done(new TrainingRun.Result(stored.manifest().version(), decision, metrics, trained.trainableParams(),
+                pruning));
     }
 
     /** Candidate and champion on the same held-out samples, over the classes both know. */

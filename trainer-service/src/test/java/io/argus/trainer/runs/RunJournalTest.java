@@ -51,9 +51,10 @@ class RunJournalTest {
         run.data(30, 8, 12, 0, List.of("cat", "dog"));
         run.done(new TrainingRun.Result(4, new Gate.Decision(ModelStatus.PROMOTED, "beats the champion", "macro-f1",
                 0.9, 0.8, 12, false), ModelMetrics.fromConfusion(List.of("cat", "dog"), new int[][] {{5, 1}, {1, 5}}),
-                1234));
+                1234, new io.argus.common.model.Pruning(1000, 400, 5000, 2000, 0.9, 0.89, 3, "target reached")));
 
         TrainingRun.View back = new RunJournal(dir).recover().get(0);
+        assertThat(back.result().pruning().paramsAfter()).isEqualTo(400);
 
         assertThat(back).isEqualTo(run.view());
     }

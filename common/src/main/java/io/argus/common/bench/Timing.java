@@ -1,4 +1,4 @@
-package io.argus.bench;
+package io.argus.common.bench;
 
 import java.util.Arrays;
 
@@ -6,12 +6,12 @@ import java.util.Arrays;
  * Repeated timing: a warm-up, then rounds of back-to-back calls, and the median rate of the
  * rounds, so a garbage collection or a noisy neighbour in one round does not decide the figure.
  */
-final class Timing {
+public final class Timing {
 
-    static final int ROUNDS = 5;
+    public static final int ROUNDS = 5;
 
     /** Units (images, multiplications) per second, median over rounds, and the spread. */
-    record Result(double perSecond, double min, double max, int calls) {
+    public record Result(double perSecond, double min, double max, int calls) {
     }
 
     private Timing() {
@@ -21,7 +21,7 @@ final class Timing {
      * @param unitsPerCall how many units one call processes (the batch size)
      * @param seconds      about how long to measure, warm-up excluded
      */
-    static Result run(Runnable call, int unitsPerCall, double seconds) {
+    public static Result run(Runnable call, int unitsPerCall, double seconds) {
         // Warm-up: native set-up, JIT, first-touch of buffers; a tenth of the time, at least two calls
         // unless one call alone takes that long.
         long warm = System.nanoTime();

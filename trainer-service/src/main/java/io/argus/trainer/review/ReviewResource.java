@@ -1,0 +1,107 @@
+package io.argus.trainer.review;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestHeader;
+
+import io.argus.common.contract.RawImage;
+import io.argus.common.security.Roles;
+import io.argus.trainer.ApiError;
+import io.argus.trainer.labels.Labelers;
+import io.argus.trainer.labels.RawImageFetcher;
+
+/**
+ * The review desk's JSON API (the page itself is static, under {@code /}): {@code GET queue},
+ * an item's image, and labeling, skipping and undoing. Reads are open like the rest of the
+ * trainer's; writes need a labeler (or admin) key.
+ */
+@Path("/api/review")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReviewResource {
+
+    /** Body of a label request. */
+    public record LabelRequest(String label) {
+    }
+
+    private static final int MAX_LIMIT = 200;
+
+    private final ReviewService review;
+    private final RawImageFetcher fetcher;
+    private final Labelers labelers;
+
+    public ReviewResource(ReviewService review, RawImageFetcher fetcher, Labelers labelers) {
+        this.review = review;
+        this.fetcher = fetcher;
+        this.labelers = labelers;
+    }
+
+    @GET
+    @Path("/queue")
+    public ReviewService.Queue queue(@QueryParam("order") String order,
+                                     @QueryParam("limit") @DefaultValue("20") int limit) {
+        try {
+            return review.queue(ReviewQueue.Order.parse(order), Math.max(1, Math.min(limit, MAX_LIMIT)));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "INVALID_REQUEST", e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/items/{imageId}/image")
+    @Produces(MediaType.WILDCARD)
+    public Response image(@PathParam("imageId") String imageId) {
+        ReviewQueue.Item item = review.queued(imageId);
+        if (item.source() == null) {
+            throw new ApiError(404, "IMAGE_UNAVAILABLE", "the review record of " + imageId + " does not say where its"
+                    + " image is");
+        }
+        RawImage raw = fetcher.fetch(item.source());
+        return Response.ok(raw.bytes()).type(raw.contentType() != null ? raw.contentType()
+                : MediaType.APPLICATION_OCTET_STREAM).header("Cache-Control", "private, max-age=3600").build();
+    }
+
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
+    @POST
+    @Path("/items/{imageId}/label")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response label(@PathParam("imageId") String imageId, LabelRequest request,
+                          @RestHeader("X-Labeler") String labeler) {
+        return Response.status(201).entity(review.label(imageId, request == null ? null : request.label(),
+                labelers.who(labeler))).build();
+    }
+
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
+    @DELETE
+    @Path("/items/{imageId}/label")
+    public Response undo(@PathParam("imageId") String imageId) {
+        review.undo(imageId);
+        return Response.noContent().build();
+    }
+
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
+    @POST
+    @Path("/items/{imageId}/skip")
+    public Response skip(@PathParam("imageId") String imageId) {
+        review.skip(imageId, true);
+        return Response.noContent().build();
+    }
+
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
+    @DELETE
+    @Path("/items/{imageId}/skip")
+    public Response unskip(@PathParam("imageId") String imageId) {
+        review.skip(imageId, false);
+        return Response.noContent().build();
+    }
+}

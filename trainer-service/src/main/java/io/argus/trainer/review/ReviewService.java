@@ -1,0 +1,86 @@
+package io.argus.trainer.review;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.argus.common.contract.ModelEvent;
+import io.argus.trainer.ApiError;
+import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.labels.LabelIndex;
+import io.argus.trainer.labels.LabelService;
+import io.argus.trainer.registry.ModelHistory;
+
+/**
+ * Labels from the review desk: only images in the queue, each at most once (a second submit, from
+ * a double click or a colleague, is refused saying who labeled it), and undone by removing the
+ * sample again, which puts the image back in the queue.
+ */
+@ApplicationScoped
+public class ReviewService {
+
+    private final ReviewQueue queue;
+    private final LabelService labels;
+    private final LabelIndex index;
+    private final ModelHistory history;
+    private final int maxItems;
+
+    public ReviewService(ReviewQueue queue, LabelService labels, LabelIndex index, ModelHistory history,
+                         TrainerConfig config) {
+        this.queue = queue;
+        this.labels = labels;
+        this.index = index;
+        this.history = history;
+        this.maxItems = config.review().maxItems();
+    }
+
+    /** What the desk needs: the waiting images, counts, and the classes to offer. */
+    public record Queue(List<ReviewQueue.Item> items, int waiting, int labeled, List<String> classes) {
+    }
+
+    public Queue queue(ReviewQueue.Order order, int limit) {
+        Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
+        classes.addAll(new java.util.TreeSet<>(index.perClass(null).keySet()));
+        return new Queue(queue.waiting(order, limit), queue.waitingCount(), index.size(), new ArrayList<>(classes));
+    }
+
+    /** Labels a queued image; synchronized so two submits of one image cannot both pass the check. */
+    public synchronized LabelService.Labeled label(String imageId, String label, String labeler) {
+        if (label == null || label.isBlank()) {
+            throw new ApiError(400, "EMPTY_LABEL", "the class name is empty: press 1-9 for a class or type a name");
+        }
+        queued(imageId);
+        index.get(imageId).ifPresent(e -> {
+            throw new ApiError(409, "ALREADY_LABELED", "image " + imageId + " was already labeled '" + e.label()
+                    + "' by " + e.labeler() + " at " + e.labeledAt() + "; undo that label to change it");
+        });
+        return labels.labelImages(List.of(new LabelService.ByImage(imageId, label)), labeler).get(0);
+    }
+
+    /** Removes the label a queued image got, so it waits again. */
+    public synchronized void undo(String imageId) {
+        queued(imageId);
+        if (index.get(imageId).isEmpty()) {
+            throw new ApiError(404, "NOT_LABELED", "image " + imageId + " has no label to undo");
+        }
+        labels.delete(imageId);
+    }
+
+    public void skip(String imageId, boolean skip) {
+        queued(imageId);
+        if (skip) {
+            queue.skip(imageId, java.time.Instant.now());
+        } else {
+            queue.unskip(imageId);
+        }
+    }
+
+    ReviewQueue.Item queued(String imageId) {
+        return queue.get(imageId).orElseThrow(() -> new ApiError(404, "NOT_IN_QUEUE", "image " + imageId
+                + " is not in the review queue: it was never sent to review, or it has left the queue (it keeps the"
+                + " newest " + maxItems + " images)"));
+    }
+}
