@@ -246,6 +246,7 @@ async function loadRun() {
 
 function switchTo(view) {
   state.view = view;
+  say('');
   $('view-review').hidden = view !== 'review';
   $('view-models').hidden = view !== 'models';
   document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t.dataset.view === view));
