@@ -50,12 +50,12 @@ public final class PruneReport {
               --data DIR           Fashion-MNIST directory (default: Debian's if installed, else the bundled subset)
               --train N            training images (default 20000; the validation images follow them)
               --validation N       validation images the tolerance is checked on (default 5000)
-              --epochs N           training epochs before pruning (default 4)
+              --epochs N           training epochs before pruning (default 6)
               --target X           fraction of parameters to remove, in (0, 1) (default 0.5)
               --measure M          params or flops: what the target counts (default params)
               --tolerance X        most validation accuracy pruning may cost (default 0.01 = one point)
               --step X             fraction of filters one step removes (default 0.2)
-              --recovery-epochs N  fine-tuning epochs after each step (default 2)
+              --recovery-epochs N  fine-tuning epochs after each step (default 3)
               --channel-multiple N channel counts kept are multiples of N, below it powers of two
                                    (default 16; 1: exactly the fraction asked)
               --batches LIST       batch sizes timed on ONNX Runtime (default 1,32)
@@ -74,13 +74,13 @@ public final class PruneReport {
         Optional<Path> data = Optional.empty();
         int train = 20_000;
         int validation = 5_000;
-        int epochs = 4;
+        int epochs = 6;
         List<String> models = MODELS;
         Double target = 0.5;
         String measure = null;
         Double tolerance = null;
         Double step = null;
-        Integer recovery = 2;
+        Integer recovery = 3;
         Integer multiple = null;
         List<Integer> batches = List.of(1, 32);
         double seconds = 4;

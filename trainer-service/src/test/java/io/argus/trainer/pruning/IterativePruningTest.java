@@ -59,17 +59,15 @@ class IterativePruningTest {
     }
 
     @Test
-    void aStepThatCostsMoreThanTheToleranceIsUndoneTriedSmallerAndThenPruningStops() {
-        // Most of the filters at once and no recovery: accuracy collapses, at 80%, 40% and 20% a step.
+    void aCutThatCostsMoreThanTheToleranceIsUndoneSmallerCutsAreTriedAndThenPruningStops() {
+        // Most of the filters at once and no recovery: accuracy collapses, and so it does for the smaller cuts.
         IterativePruning.Result r = new IterativePruning(progress::add).run(trained, FashionCnn.INPUT, train,
                 validation, PruneOptions.of(0.95, "params", 0.0, 0.8, 0), RECOVERY, e -> { });
 
-        assertThat(r.summary().stoppedBecause()).startsWith("tolerance: step 3 would cost");
-        assertThat(r.steps()).hasSize(3).noneMatch(IterativePruning.Step::kept);
-        assertThat(r.steps().get(0).keep()).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(r.steps().get(1).keep()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(r.steps().get(2).keep()).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(progress).contains("pruning: trying a smaller step (40% of filters)");
+        assertThat(r.summary().stoppedBecause()).startsWith("tolerance: step " + r.steps().size() + " would cost");
+        assertThat(r.steps()).hasSizeGreaterThanOrEqualTo(2).noneMatch(IterativePruning.Step::kept);
+        assertThat(r.steps()).extracting(IterativePruning.Step::params).as("each cut smaller than the one before")
+                .isSortedAccordingTo(java.util.Comparator.naturalOrder());
         assertThat(r.network()).isSameAs(trained);
         assertThat(r.summary().paramsAfter()).isEqualTo(trained.numParams());
         assertThat(r.summary().steps()).isZero();
