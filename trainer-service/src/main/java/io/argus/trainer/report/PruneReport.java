@@ -59,10 +59,11 @@ public final class PruneReport {
               --channel-multiple N channel counts kept are multiples of N, below it powers of two
                                    (default 16; 1: exactly the fraction asked)
               --batches LIST       batch sizes timed on ONNX Runtime (default 1,32)
-              --seconds S          timing per model and batch size (default 4)
+              --seconds S          timing per model and batch size, in 5 alternating rounds (default 5)
               --seed N             seed of initialisation and shuffling (default 7)""";
 
     private static final List<String> MODELS = List.of("fashion-cnn", "fashion-resnet");
+    private static final int ALTERNATIONS = 5;
 
     private final Progress out;
 
@@ -83,7 +84,7 @@ public final class PruneReport {
         Integer recovery = 3;
         Integer multiple = null;
         List<Integer> batches = List.of(1, 32);
-        double seconds = 4;
+        double seconds = 5;
         long seed = 7;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -157,37 +158,59 @@ public final class PruneReport {
                     new Fitter.Settings(1, 32, 1, 0, o.seed(), null),
                     e -> out.report(String.format(Locale.ROOT, "    recovery: loss %.4f, validation accuracy %.4f",
                             e.trainLoss(), e.validationAccuracy())));
-            // Both timed now, one after the other, so they see the same machine (pruning copies: net is unchanged).
-            Measured before = measure(name, net, test, o);
-            Measured after = measure(name + " pruned", pruned.network(), test, o);
-            rows.add(new Measured[] {before, after});
+            rows.add(measure(name, net, pruned.network(), test, o));
         }
         print(rows, o);
     }
 
-    private Measured measure(String name, Model net, TrainingSet test, Options o) {
-        ModelMetrics metrics = Evaluator.evaluate(net, test);
+    /**
+     * Accuracy of both, then their speed on ONNX Runtime in alternating rounds (before, after,
+     * before, ...; the median of each), so drift on a shared machine does not favour either.
+     */
+    private Measured[] measure(String name, Model before, Model after, TrainingSet test, Options o) {
         InputSpec spec = FashionCnn.INPUT;
-        byte[] onnx = OnnxParity.exportChecked(net, spec);
         int maxBatch = o.batches().stream().mapToInt(Integer::intValue).max().orElse(1);
         float[] input = new float[maxBatch * spec.size()];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        double[] rates = new double[o.batches().size()];
-        try (OnnxClassifier classifier = new OnnxClassifier(new ModelId(name, 0), spec, FashionMnist.LABELS, onnx,
-                OnnxSettings.CPU)) {
-            for (int b = 0; b < rates.length; b++) {
-                int batch = o.batches().get(b);
-                rates[b] = Timing.run(() -> classifier.classify(input, batch), batch, o.seconds()).perSecond();
+        double[][] rates = new double[2][o.batches().size()];
+        try (OnnxClassifier b = classifier(name, before); OnnxClassifier a = classifier(name + " pruned", after)) {
+            OnnxClassifier[] both = {b, a};
+            for (int k = 0; k < o.batches().size(); k++) {
+                int batch = o.batches().get(k);
+                double[][] rounds = new double[2][ALTERNATIONS];
+                for (int r = 0; r < ALTERNATIONS; r++) {
+                    for (int m = 0; m < 2; m++) {
+                        OnnxClassifier c = both[m];
+                        rounds[m][r] = Timing.run(() -> c.classify(input, batch), batch, o.seconds() / ALTERNATIONS)
+                                .perSecond();
+                    }
+                }
+                for (int m = 0; m < 2; m++) {
+                    Arrays.sort(rounds[m]);
+                    rates[m][k] = rounds[m][ALTERNATIONS / 2];
+                }
             }
         }
+        return new Measured[] {measured(name, before, test, rates[0], o), measured(name + " pruned", after, test,
+                rates[1], o)};
+    }
+
+    private static OnnxClassifier classifier(String name, Model net) {
+        return new OnnxClassifier(new ModelId(name, 0), FashionCnn.INPUT, FashionMnist.LABELS,
+                OnnxParity.exportChecked(net, FashionCnn.INPUT), OnnxSettings.CPU);
+    }
+
+    private Measured measured(String name, Model net, TrainingSet test, double[] rates, Options o) {
+        ModelMetrics metrics = Evaluator.evaluate(net, test);
+        long flops = Flops.perImage(net, FashionCnn.INPUT);
         out.report(String.format(Locale.ROOT, "  %s: %,d parameters, %.2f MFLOPs/image, test accuracy %.4f,"
-                        + " macro F1 %.4f, ONNX Runtime %s images/s (batch %s)", name, net.numParams(),
-                Flops.perImage(net, spec) / 1e6, metrics.accuracy(), metrics.macroF1(),
+                        + " macro F1 %.4f, ONNX Runtime %s images/s (batch %s)", name, net.numParams(), flops / 1e6,
+                metrics.accuracy(), metrics.macroF1(),
                 Arrays.stream(rates).mapToObj(r -> String.format(Locale.ROOT, "%,.0f", r)).toList(), o.batches()));
-        return new Measured(name, net.numParams(), Flops.perImage(net, spec), metrics, rates);
+        return new Measured(name, net.numParams(), flops, metrics, rates);
     }
 
     private void print(List<Measured[]> rows, Options o) {
