@@ -91,6 +91,7 @@ function show() {
   $('item').hidden = !item;
   if (!item) return;
   $('image').src = '/api/review/items/' + encodeURIComponent(item.imageId) + '/image';
+  $('image-missing').hidden = true;
   $('item-id').textContent = item.imageId;
   $('item-sensor').textContent = item.sensorId || 'unknown';
   $('item-captured').textContent = item.capturedAt ? new Date(item.capturedAt).toLocaleString() : 'not given';
@@ -290,6 +291,8 @@ $('new-class').addEventListener('submit', (e) => {
   $('class-name').blur();
   label(name);
 });
+// The bytes may be gone (past the raw topic's retention) or in a format browsers cannot draw (TIFF).
+$('image').addEventListener('error', () => { $('image-missing').hidden = false; });
 $('skip').addEventListener('click', skip);
 $('undo').addEventListener('click', undo);
 $('order').addEventListener('change', () => { state.items = []; loadQueue(); });
