@@ -206,6 +206,7 @@ public class ClassificationLoop {
                 metrics.committed(uncommitted.batches.get(i), uncommitted.outcomes.get(i));
             }
             uncommitted.reviewReasons.forEach(metrics::reviewed);
+            uncommitted.cappedReasons.forEach(metrics::reviewCapped);
         } catch (BatchCommitter.NotCommitted e) {
             LOG.warnf("%d images not committed (%s); they will be processed again", uncommitted.size(),
                     e.getMessage());
@@ -222,6 +223,7 @@ public class ClassificationLoop {
         private final List<List<Outcome>> outcomes = new ArrayList<>();
         private final List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
         private final List<String> reviewReasons = new ArrayList<>();
+        private final List<String> cappedReasons = new ArrayList<>();
         private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         private long since;
 
@@ -233,6 +235,7 @@ public class ClassificationLoop {
             outcomes.add(batchOutcomes);
             outputs.addAll(routed.records());
             reviewReasons.addAll(routed.reviewReasons());
+            cappedReasons.addAll(routed.cappedReasons());
             batch.nextOffsets().forEach((tp, o) -> offsets.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
         }
 
@@ -266,6 +269,7 @@ public class ClassificationLoop {
             outcomes.clear();
             outputs.clear();
             reviewReasons.clear();
+            cappedReasons.clear();
             offsets.clear();
         }
     }

@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.Timer;
  * <ul>
  *   <li>{@code argus_images_classified_total{label, model_version}}</li>
  *   <li>{@code argus_images_review_total{reason}} (low_confidence, small_margin, random_sample),
- *       {@code argus_images_review_capped_total}, {@code argus_images_dead_lettered_total{stage, reason}}</li>
+ *       {@code argus_images_review_capped_total{reason}}, {@code argus_images_dead_lettered_total{stage, reason}}</li>
  *   <li>{@code argus_inference_batch_size} (histogram), {@code argus_inference_model_seconds} (forward pass per
  *       batch), {@code argus_inference_decode_seconds} (per image)</li>
  *   <li>{@code argus_inference_latency_seconds{from="ingest|capture"}}: from ingest writing the image (or the
@@ -36,11 +36,8 @@ public class InferenceMetrics {
     private final Timer fromIngest;
     private final Timer fromCapture;
 
-    public InferenceMetrics(MeterRegistry meters, io.argus.inference.routing.ReviewPolicy review) {
+    public InferenceMetrics(MeterRegistry meters) {
         this.meters = meters;
-        io.micrometer.core.instrument.FunctionCounter.builder("argus.images.review.capped", review,
-                        io.argus.inference.routing.ReviewPolicy::capped)
-                .description("Results that wanted review but found their per-minute cap used up").register(meters);
         this.batchSize = DistributionSummary.builder("argus.inference.batch.size")
                 .description("Images per forward pass").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
                 .register(meters);
@@ -87,6 +84,13 @@ public class InferenceMetrics {
                         .tag("stage", f.stage()).tag("reason", f.code()).register(meters).increment();
             }
         }
+    }
+
+    /** Records a result that wanted review but found its per-minute cap used up. */
+    public void reviewCapped(String reason) {
+        Counter.builder("argus.images.review.capped")
+                .description("Results that wanted review but found their per-minute cap used up, by reason")
+                .tag("reason", reason).register(meters).increment();
     }
 
     /** Records a result routed to review. */

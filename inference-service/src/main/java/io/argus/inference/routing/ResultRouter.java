@@ -31,18 +31,27 @@ public class ResultRouter {
         this.review = review;
     }
 
-    /** The outputs of a batch and the review reasons among them (for metrics once committed). */
-    public record Routed(List<ProducerRecord<String, byte[]>> records, List<String> reviewReasons) {
+    /**
+     * The outputs of a batch, the review reasons among them and those of results kept out of
+     * review by a cap (for metrics once committed).
+     */
+    public record Routed(List<ProducerRecord<String, byte[]>> records, List<String> reviewReasons,
+                         List<String> cappedReasons) {
     }
 
     public Routed route(List<Outcome> outcomes) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(outcomes.size() + 8);
         List<String> reviews = new ArrayList<>();
+        List<String> capped = new ArrayList<>();
         for (Outcome o : outcomes) {
             if (o instanceof Outcome.Classified c) {
                 Classification result = c.result();
                 out.add(new ProducerRecord<>(topics.classified(), result.imageId(), Json.write(result)));
                 review.reason(result).ifPresent(r -> {
+                    if (!r.routed()) {
+                        capped.add(r.code());
+                        return;
+                    }
                     reviews.add(r.code());
                     out.add(new ProducerRecord<>(topics.review(), result.imageId(),
                             Json.write(result.forReview(r.message()))));
@@ -52,6 +61,6 @@ public class ResultRouter {
                         f.message()));
             }
         }
-        return new Routed(out, reviews);
+        return new Routed(out, reviews, capped);
     }
 }

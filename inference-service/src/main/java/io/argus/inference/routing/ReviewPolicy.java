@@ -22,8 +22,19 @@ import io.argus.inference.InferenceConfig;
 @ApplicationScoped
 public class ReviewPolicy {
 
-    /** Why a result needs review: a code for metrics and a message for people. */
-    public record Review(String code, String message) {
+    /**
+     * Why a result needs review: a code for metrics and a message for people; {@code routed}
+     * false when it wanted review but its cap for this minute was used up.
+     */
+    public record Review(String code, String message, boolean routed) {
+
+        Review(String code, String message) {
+            this(code, message, true);
+        }
+
+        Review capped() {
+            return new Review(code, message, false);
+        }
     }
 
     /** Policy settings; see {@link InferenceConfig.Review}. */
@@ -52,7 +63,7 @@ public class ReviewPolicy {
         this.random = random;
     }
 
-    /** Why {@code c} needs review, or empty if it does not (or its cap for this minute is used up). */
+    /** Why {@code c} needs review (not routed when its cap for this minute is used up), or empty. */
     public synchronized Optional<Review> reason(Classification c) {
         Optional<Review> wanted = wanted(c);
         if (wanted.isEmpty()) {
@@ -68,7 +79,7 @@ public class ReviewPolicy {
         if (settings.maxPerMinute() > 0 && inWindow >= settings.maxPerMinute()
                 || settings.maxPerClassPerMinute() > 0 && ofClass >= settings.maxPerClassPerMinute()) {
             capped++;
-            return Optional.empty();
+            return Optional.of(wanted.get().capped());
         }
         inWindow++;
         perClass.put(c.label(), ofClass + 1);

@@ -27,6 +27,7 @@ class ReviewPolicyTest {
         assertThat(policy.reason(result("Coat", 0.62, "Shirt", 0.55))).get()
                 .matches(r -> r.code().equals("small_margin") && r.message().contains("'Coat' leads 'Shirt' by only 0.070"));
         assertThat(policy.reason(result("Coat", 0.90, "Shirt", 0.05))).isEmpty();
+        assertThat(policy.reason(result("Coat", 0.55, "Shirt", 0.30))).get().matches(ReviewPolicy.Review::routed);
     }
 
     @Test
@@ -44,14 +45,19 @@ class ReviewPolicyTest {
         MutableClock clock = new MutableClock();
         ReviewPolicy policy = new ReviewPolicy(new ReviewPolicy.Settings(0.6, 0, 0, 5, 3), clock, new Random(1));
 
-        assertThat(IntStream.range(0, 10).filter(i -> policy.reason(result("Coat", 0.3, "Shirt", 0.2)).isPresent()))
-                .as("per class").hasSize(3);
-        assertThat(IntStream.range(0, 10).filter(i -> policy.reason(result("Bag", 0.3, "Shirt", 0.2)).isPresent()))
+        assertThat(IntStream.range(0, 10).filter(i -> routed(policy, "Coat"))).as("per class").hasSize(3);
+        assertThat(IntStream.range(0, 10).filter(i -> routed(policy, "Bag")))
                 .as("overall: 5 a minute, 3 already used by coats").hasSize(2);
         assertThat(policy.capped()).isEqualTo(15);
+        assertThat(policy.reason(result("Bag", 0.3, "Shirt", 0.2))).as("capped, with the reason it had").get()
+                .matches(r -> !r.routed() && r.code().equals("low_confidence"));
 
         clock.now = clock.now.plusSeconds(60);
-        assertThat(policy.reason(result("Coat", 0.3, "Shirt", 0.2))).as("a new minute").isPresent();
+        assertThat(routed(policy, "Coat")).as("a new minute").isTrue();
+    }
+
+    private static boolean routed(ReviewPolicy policy, String label) {
+        return policy.reason(result(label, 0.3, "Shirt", 0.2)).map(ReviewPolicy.Review::routed).orElse(false);
     }
 
     private static Classification result(String first, double p1, String second, double p2) {
