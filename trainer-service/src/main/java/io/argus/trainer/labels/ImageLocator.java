@@ -5,19 +5,16 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.Json;
-import io.argus.common.kafka.TopicFollower;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.registry.CommandLine;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.argus.trainer.registry.FollowedTopic;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -26,14 +23,13 @@ import io.smallrye.common.annotation.Identifier;
  * which bounds memory; older images cannot be labeled by id (upload them instead).
  */
 @ApplicationScoped
-public class ImageLocator implements TopicFollower.Handler {
+public class ImageLocator extends FollowedTopic {
 
     private final Map<String, Classification.Source> sources;
-    private final TopicFollower follower;
-    private final CommandLine commandLine;
 
     public ImageLocator(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
                         TrainerConfig config, CommandLine commandLine) {
+        super(kafka, topics.classified(), "argus-trainer-image-locator", commandLine);
         int max = config.imageIndexSize();
         this.sources = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
@@ -41,18 +37,6 @@ public class ImageLocator implements TopicFollower.Handler {
                 return size() > max;
             }
         };
-        this.commandLine = commandLine;
-        this.follower = new TopicFollower(kafka, topics.classified(), "argus-trainer-image-locator", this);
-    }
-
-    void start(@Observes StartupEvent event) {
-        if (commandLine.serving()) {
-            follower.start();
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        follower.stop();
     }
 
     @Override

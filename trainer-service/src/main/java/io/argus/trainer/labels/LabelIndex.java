@@ -11,18 +11,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.LabeledSample;
-import io.argus.common.kafka.TopicFollower;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.registry.CommandLine;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.argus.trainer.registry.FollowedTopic;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -31,7 +28,7 @@ import io.smallrye.common.annotation.Identifier;
  * kept current by following it; labels written by this trainer count at once.
  */
 @ApplicationScoped
-public class LabelIndex implements TopicFollower.Handler {
+public class LabelIndex extends FollowedTopic {
 
     /** A sample's label and its history. */
     public record Entry(String label, String labeler, Instant labeledAt, String sourceImageId) {
@@ -42,23 +39,10 @@ public class LabelIndex implements TopicFollower.Handler {
     private final Map<String, Entry> samples = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final TopicFollower follower;
-    private final CommandLine commandLine;
 
     public LabelIndex(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
                       CommandLine commandLine) {
-        this.commandLine = commandLine;
-        this.follower = new TopicFollower(kafka, topics.labels(), "argus-trainer-labels", this);
-    }
-
-    void start(@Observes StartupEvent event) {
-        if (commandLine.serving()) {
-            follower.start();
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        follower.stop();
+        super(kafka, topics.labels(), "argus-trainer-labels", commandLine);
     }
 
     @Override

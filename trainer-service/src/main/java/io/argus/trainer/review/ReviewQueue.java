@@ -10,20 +10,17 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.Json;
-import io.argus.common.kafka.TopicFollower;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
 import io.argus.trainer.registry.CommandLine;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.argus.trainer.registry.FollowedTopic;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -33,7 +30,7 @@ import io.smallrye.common.annotation.Identifier;
  * ones leave the queue.
  */
 @ApplicationScoped
-public class ReviewQueue implements TopicFollower.Handler {
+public class ReviewQueue extends FollowedTopic {
 
     /** In which order the desk shows waiting images. */
     public enum Order {
@@ -70,11 +67,10 @@ public class ReviewQueue implements TopicFollower.Handler {
 
     private final Map<String, Item> items;
     private final LabelIndex labels;
-    private final TopicFollower follower;
-    private final CommandLine commandLine;
 
     public ReviewQueue(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
                        TrainerConfig config, LabelIndex labels, CommandLine commandLine) {
+        super(kafka, topics.review(), "argus-trainer-review-queue", commandLine);
         int max = config.review().maxItems();
         this.items = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
@@ -83,18 +79,6 @@ public class ReviewQueue implements TopicFollower.Handler {
             }
         };
         this.labels = labels;
-        this.commandLine = commandLine;
-        this.follower = new TopicFollower(kafka, topics.review(), "argus-trainer-review-queue", this);
-    }
-
-    void start(@Observes StartupEvent event) {
-        if (commandLine.serving()) {
-            follower.start();
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        follower.stop();
     }
 
     @Override
