@@ -2,6 +2,9 @@ package io.argus.common.contract;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One image's result, the value on {@code argus.images.classified} (keyed by image id) and, with
@@ -43,6 +46,22 @@ public record Classification(
      */
     public record Timings(Instant ingestedAt, Instant classifiedAt, double decodeMs, double inferenceMs,
                           int batchSize) {
+    }
+
+    /**
+     * The classification a record of the classified or review topic holds; empty for a record
+     * without key or value (a tombstone) or one that is not a classification, which followers of
+     * those topics skip.
+     */
+    public static Optional<Classification> fromRecord(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(record.value(), Classification.class));
+        } catch (ContractViolation e) {
+            return Optional.empty();
+        }
     }
 
     public Classification forReview(String reason) {

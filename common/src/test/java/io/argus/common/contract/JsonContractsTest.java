@@ -35,6 +35,18 @@ class JsonContractsTest {
     }
 
     @Test
+    void aFollowerReadsClassificationsFromRecordsAndSkipsTombstonesAndStrangers() {
+        Classification c = new Classification(1, "img-2", "cam-7", null, "Bag", 0.4, List.of(), "argus", 3, null, null,
+                "confidence 0.400 is under the review threshold 0.600");
+        assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 0, "img-2",
+                Json.write(c)))).contains(c);
+        assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 1, "img-2",
+                (byte[]) null))).isEmpty();
+        assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 2, "img-3",
+                "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEmpty();
+    }
+
+    @Test
     void aModelEventRoundTrips() {
         ModelEvent e = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, List.of("a", "b"), InputSpec.grey(28, 28), null,
                 "abc", 10, "http://127.0.0.1:8083/api/models/2/bundle", "argus-v2.bundle", "bootstrap",

@@ -9,8 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.ContractViolation;
-import io.argus.common.contract.Json;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.registry.CommandLine;
@@ -41,19 +39,11 @@ public class ImageLocator extends FollowedTopic {
 
     @Override
     public void record(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null || r.value() == null) {
-            return;
-        }
-        try {
-            Classification c = Json.read(r.value(), Classification.class);
-            if (c.source() != null) {
-                synchronized (sources) {
-                    sources.put(r.key(), c.source());
-                }
+        Classification.fromRecord(r).filter(c -> c.source() != null).ifPresent(c -> {
+            synchronized (sources) {
+                sources.put(r.key(), c.source());
             }
-        } catch (ContractViolation ignored) {
-            // not a classification this trainer can use
-        }
+        });
     }
 
     /** The image's position on the raw topic; waits up to {@code waitMs} for a result still on its way. */

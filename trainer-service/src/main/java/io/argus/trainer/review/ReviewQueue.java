@@ -14,8 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.ContractViolation;
-import io.argus.common.contract.Json;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
@@ -83,20 +81,14 @@ public class ReviewQueue extends FollowedTopic {
 
     @Override
     public void record(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null || r.value() == null) {
-            return;
-        }
-        try {
-            Classification c = Json.read(r.value(), Classification.class);
+        Classification.fromRecord(r).ifPresent(c -> {
             Item item = new Item(c.imageId(), c.sensorId(), c.capturedAt(), Instant.ofEpochMilli(r.timestamp()),
                     c.label(), c.confidence(), c.topK(), c.modelName(), c.modelVersion(), c.reviewReason(), c.source(), null);
             synchronized (items) {
                 items.remove(r.key()); // re-inserted: a newer review of the same image counts as newest
                 items.put(r.key(), item);
             }
-        } catch (ContractViolation ignored) {
-            // not a review record this trainer understands
-        }
+        });
     }
 
     /** The image, if it is in the queue (labeled or not). */
