@@ -47,9 +47,9 @@ class ComposeTest {
                 built.add(e.getKey());
             }
         });
-        // pretrain builds the trainer image that the trainer service runs.
-        assertThat(built).contains("ingest", "inference", "pretrain", "topics");
-        assertThat(services.path("trainer").path("image").asText()).isEqualTo(services.path("pretrain").path("image").asText());
+        // The offline commands (topics, pretrain) run from the one tools image that topics builds.
+        assertThat(built).contains("ingest", "inference", "trainer", "topics");
+        assertThat(services.path("pretrain").path("image").asText()).isEqualTo(services.path("topics").path("image").asText());
         for (String service : new String[] {"ingest", "inference", "trainer"}) {
             String port = httpPort(service);
             assertThat(services.path(service).path("ports").get(0).asText()).isEqualTo("127.0.0.1:" + port + ":" + port);

@@ -14,7 +14,7 @@ import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.local.testing.KafkaBrokerResource;
-import io.argus.trainer.pretrain.FashionCnn;
+import io.argus.learning.networks.FashionCnn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** A real broker and a model store holding one (untrained) base model, as after a first pretrain. */

@@ -1,17 +1,13 @@
 package io.argus.common.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +31,7 @@ public final class TopicFollower implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
-    private final Map<String, Object> kafka;
+    private final KafkaClients kafka;
     private final String topic;
     private final String clientId;
     private final Handler handler;
@@ -43,7 +39,7 @@ public final class TopicFollower implements Runnable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private boolean caughtUp;
 
-    public TopicFollower(Map<String, Object> kafka, String topic, String clientId, Handler handler) {
+    public TopicFollower(KafkaClients kafka, String topic, String clientId, Handler handler) {
         this.kafka = kafka;
         this.topic = topic;
         this.clientId = clientId;
@@ -69,8 +65,7 @@ public final class TopicFollower implements Runnable {
     @Override
     public void run() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
+            try (KafkaConsumer<String, byte[]> c = kafka.reader(clientId)) {
                 consumer = c;
                 follow(c);
             } catch (WakeupException e) {
@@ -104,15 +99,5 @@ public final class TopicFollower implements Runnable {
                 handler.caughtUp();
             }
         }
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        return props;
     }
 }

@@ -91,4 +91,10 @@ public final class ApiKeys {
     public int size() {
         return keys.size();
     }
+
+    /** The secret of the key named {@code name}, for the tools that hand local keys to clients. */
+    public Optional<String> secretOf(String name) {
+        return keys.stream().filter(k -> k.name().equals(name)).findFirst()
+                .map(k -> new String(k.secret(), StandardCharsets.UTF_8));
+    }
 }

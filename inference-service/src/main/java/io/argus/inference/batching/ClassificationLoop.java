@@ -12,22 +12,16 @@ import java.util.concurrent.Executors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
-import io.argus.common.topics.TopicSpec;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.InferenceMetrics;
@@ -38,7 +32,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * The heart of inference-service, one thread: poll {@code argus.images.raw} into micro-batches,
@@ -52,7 +45,7 @@ public class ClassificationLoop {
 
     private static final Logger LOG = Logger.getLogger(ClassificationLoop.class);
 
-    private final Map<String, Object> kafka;
+    private final KafkaClients kafka;
     private final InferenceConfig config;
     private final String rawTopic;
     private final CurrentModel current;
@@ -64,7 +57,7 @@ public class ClassificationLoop {
     private volatile boolean running = true;
     private Thread thread;
 
-    public ClassificationLoop(@Identifier("default-kafka-broker") Map<String, Object> kafka, InferenceConfig config,
+    public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
                               ResultRouter router, InferenceMetrics metrics, MeterRegistry meters) {
         this.kafka = kafka;
@@ -114,8 +107,8 @@ public class ClassificationLoop {
 
     private void consume() {
         MicroBatcher batcher = new MicroBatcher(config.batch().maxSize(), config.batch().maxWait());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        try (KafkaConsumer<String, byte[]> consumer = kafka.groupConsumer("argus-inference", config.groupId(),
+                "argus-inference-" + config.replicaId(), config.sessionTimeout(), config.batch().maxSize());
              // Per-partition lag metrics appear once partitions are fetched: look for them every 10 s, not 60.
              KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, Tags.empty(),
                      Executors.newSingleThreadScheduledExecutor(r -> {
@@ -289,35 +282,13 @@ public class ClassificationLoop {
         return new AtLeastOnceCommitter(producer(false));
     }
 
+    /** Results are JSON; dead letters carry the original image, which the producer's request size allows. */
     private KafkaProducer<String, byte[]> producer(boolean transactional) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Dead letters carry the original image.
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "argus-inference");
         if (transactional) {
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "argus-inference-" + config.replicaId());
-            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+            return kafka.transactionalProducer("argus-inference", KafkaClients.Payload.JSON,
+                    "argus-inference-" + config.replicaId(), Duration.ofSeconds(60));
         }
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "argus-inference-" + config.replicaId());
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Images that arrived before this group existed are classified too.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batch().maxSize());
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "argus-inference");
-        return props;
+        return kafka.reliableProducer("argus-inference", KafkaClients.Payload.JSON);
     }
 
     private static void sleep(long ms) {

@@ -1,14 +1,13 @@
 package io.argus.inference.model;
 
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelEvent;
-import io.argus.common.contract.ModelEventFeed;
+import io.argus.common.kafka.KafkaClients;
+import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Keeps {@link CurrentModel} on the version the newest serving event (PROMOTED or ROLLED_BACK) of
@@ -42,7 +40,7 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     private ModelEvent wanted;
     private ModelEvent failed;
 
-    public ModelEventFollower(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+    public ModelEventFollower(KafkaClients kafka, TopicsConfig topics,
                               InferenceConfig config, ModelLoader loader, CurrentModel current, MeterRegistry meters) {
         this.modelName = config.model().name();
         this.loader = loader;

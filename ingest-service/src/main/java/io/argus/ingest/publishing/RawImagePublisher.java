@@ -1,9 +1,7 @@
 package io.argus.ingest.publishing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -13,19 +11,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.argus.common.contract.RawImage;
-import io.argus.common.topics.TopicSpec;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.ingest.IngestConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Publishes images to {@code argus.images.raw} and waits for Kafka's acknowledgement: acks=all
@@ -39,21 +33,9 @@ public class RawImagePublisher {
     private final String topic;
     private final long timeoutMs;
 
-    public RawImagePublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                             IngestConfig config, MeterRegistry meters) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        // Fail fast when the broker is away, so the client hears 503 instead of hanging.
-        int timeout = (int) config.publishTimeout().toMillis();
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeout / 2 - 2));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "argus-ingest");
-        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    public RawImagePublisher(KafkaClients kafka, TopicsConfig topics, IngestConfig config, MeterRegistry meters) {
+        // Fails fast when the broker is away, so the client hears 503 instead of hanging.
+        this.producer = kafka.requestProducer("argus-ingest", KafkaClients.Payload.IMAGES, config.publishTimeout());
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(meters);
         this.topic = topics.raw();

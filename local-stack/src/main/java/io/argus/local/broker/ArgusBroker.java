@@ -11,6 +11,8 @@ import java.util.List;
 
 import org.apache.kafka.common.Uuid;
 
+import io.argus.common.kafka.KafkaClients;
+import io.argus.common.kafka.TopicCreator;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
@@ -118,7 +120,7 @@ public final class ArgusBroker implements AutoCloseable {
     /** Creates topics; the names of those newly created are returned. */
     public List<String> createTopics(List<TopicSpec> specs) {
         try {
-            return TopicsMain.create(bootstrapServers(), specs, 30);
+            return TopicCreator.create(KafkaClients.bootstrap(bootstrapServers()), specs, 30);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

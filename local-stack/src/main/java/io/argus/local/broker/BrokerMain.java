@@ -8,7 +8,7 @@ import io.argus.common.topics.TopicNames;
 
 /**
  * Runs {@link ArgusBroker} as a process of its own, for the local stack:
- * {@code java -jar argus-local-stack.jar broker --data-dir run/kafka --port 9092 --partitions 4}.
+ * {@code java -jar argus-local-stack.jar --data-dir run/kafka --port 9092 --partitions 4}.
  * Prints one {@code READY} line when the broker and topics are up; stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class BrokerMain {

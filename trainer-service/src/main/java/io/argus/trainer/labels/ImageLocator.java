@@ -4,30 +4,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
-import io.argus.trainer.registry.CommandLine;
 import io.argus.trainer.registry.FollowedTopic;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Where the bytes of a classified image are: image id to its raw-topic partition and offset, read
  * from {@code argus.images.classified}. Remembers the most recent {@code imageIndexSize} images,
  * which bounds memory; older images cannot be labeled by id (upload them instead).
  */
-@ApplicationScoped
+@Singleton
 public class ImageLocator extends FollowedTopic {
 
     private final Map<String, Classification.Source> sources;
 
-    public ImageLocator(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                        TrainerConfig config, CommandLine commandLine) {
-        super(kafka, topics.classified(), "argus-trainer-image-locator", commandLine);
+    public ImageLocator(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
+        super(kafka, topics.classified(), "argus-trainer-image-locator");
         int max = config.imageIndexSize();
         this.sources = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override

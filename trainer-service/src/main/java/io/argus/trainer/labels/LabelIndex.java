@@ -10,24 +10,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.LabeledSample;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.trainer.registry.CommandLine;
 import io.argus.trainer.registry.FollowedTopic;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * What the training set holds, without the image bytes: one entry per sample id of the
  * compacted {@code argus.labels} topic (tombstones remove). Rebuilt from the topic on start and
  * kept current by following it; labels written by this trainer count at once.
  */
-@ApplicationScoped
+@Singleton
 public class LabelIndex extends FollowedTopic {
 
     /** A sample's label and its history. */
@@ -40,9 +39,8 @@ public class LabelIndex extends FollowedTopic {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    public LabelIndex(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                      CommandLine commandLine) {
-        super(kafka, topics.labels(), "argus-trainer-labels", commandLine);
+    public LabelIndex(KafkaClients kafka, TopicsConfig topics) {
+        super(kafka, topics.labels(), "argus-trainer-labels");
     }
 
     @Override

@@ -2,22 +2,18 @@ package io.argus.trainer.labels;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.LabeledSample;
-import io.argus.common.topics.TopicSpec;
+import io.argus.common.kafka.KafkaClients;
 
 /**
  * The training set as it is now: {@code argus.labels} read from its start to its current end,
@@ -31,16 +27,9 @@ public final class LabelSnapshot {
     private LabelSnapshot() {
     }
 
-    public static List<LabeledSample> read(Map<String, Object> kafka, String topic) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "argus-trainer-label-snapshot");
+    public static List<LabeledSample> read(KafkaClients kafka, String topic) {
         Map<String, LabeledSample> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c = kafka.reader("argus-trainer-label-snapshot")) {
             List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(partitions);

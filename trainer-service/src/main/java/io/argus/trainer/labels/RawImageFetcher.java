@@ -1,34 +1,28 @@
 package io.argus.trainer.labels;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.RawImage;
-import io.argus.common.topics.TopicSpec;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.trainer.ApiError;
-import io.smallrye.common.annotation.Identifier;
 
 /** Reads one image back from {@code argus.images.raw} by partition and offset. */
 @ApplicationScoped
 public class RawImageFetcher {
 
-    private final Map<String, Object> kafka;
+    private final KafkaClients kafka;
     private KafkaConsumer<String, byte[]> consumer;
 
-    public RawImageFetcher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    public RawImageFetcher(KafkaClients kafka) {
         this.kafka = kafka;
     }
 
@@ -61,13 +55,7 @@ public class RawImageFetcher {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            Map<String, Object> props = new HashMap<>(kafka);
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-            props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicSpec.MAX_MESSAGE_BYTES);
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "argus-trainer-raw-fetch");
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = kafka.reader("argus-trainer-raw-fetch");
         }
         return consumer;
     }

@@ -1,8 +1,9 @@
 package io.argus.trainer.metrics;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.argus.trainer.registry.CommandLine;
 import io.argus.trainer.registry.ModelRegistry;
 import io.quarkus.scheduler.Scheduled;
 
@@ -12,18 +13,14 @@ public class MetricsRefresher {
 
     private final TrainerMetrics metrics;
     private final ModelRegistry registry;
-    private final CommandLine commandLine;
 
-    public MetricsRefresher(TrainerMetrics metrics, ModelRegistry registry, CommandLine commandLine) {
+    public MetricsRefresher(TrainerMetrics metrics, ModelRegistry registry) {
         this.metrics = metrics;
         this.registry = registry;
-        this.commandLine = commandLine;
     }
 
-    @Scheduled(every = "10s", delay = 2, delayUnit = java.util.concurrent.TimeUnit.SECONDS)
+    @Scheduled(every = "10s", delay = 2, delayUnit = TimeUnit.SECONDS)
     void refresh() {
-        if (commandLine.serving()) {
-            metrics.refresh(registry);
-        }
+        metrics.refresh(registry);
     }
 }

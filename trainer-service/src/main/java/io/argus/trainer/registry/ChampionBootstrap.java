@@ -25,20 +25,14 @@ public class ChampionBootstrap {
     private final ModelHistory history;
     private final ModelRegistry registry;
     private final TrainerConfig config;
-    private final CommandLine commandLine;
 
-    public ChampionBootstrap(ModelHistory history, ModelRegistry registry, TrainerConfig config,
-                             CommandLine commandLine) {
+    public ChampionBootstrap(ModelHistory history, ModelRegistry registry, TrainerConfig config) {
         this.history = history;
         this.registry = registry;
         this.config = config;
-        this.commandLine = commandLine;
     }
 
     void start(@Observes StartupEvent event) {
-        if (!commandLine.serving()) {
-            return;
-        }
         Thread t = new Thread(this::bootstrap, "argus-champion-bootstrap");
         t.setDaemon(true);
         t.start();

@@ -10,12 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.argus.common.contract.ModelEvent;
-import io.argus.common.contract.ModelEventFeed;
+import io.argus.common.kafka.KafkaClients;
+import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * What {@code argus.models} says about this trainer's model: the latest status of every version
@@ -26,22 +26,17 @@ import io.smallrye.common.annotation.Identifier;
 public class ModelHistory implements ModelEventFeed.Listener {
 
     private final ModelEventFeed feed;
-    private final CommandLine commandLine;
     private final Map<Integer, ModelEvent> latest = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile ModelEvent champion;
 
-    public ModelHistory(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                        TrainerConfig config, CommandLine commandLine) {
-        this.commandLine = commandLine;
+    public ModelHistory(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
         this.feed = new ModelEventFeed(kafka, topics.models(), config.modelName(), "argus-trainer-model-history",
                 this);
     }
 
     void start(@Observes StartupEvent event) {
-        if (commandLine.serving()) {
-            feed.start();
-        }
+        feed.start();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -9,17 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
-import io.argus.trainer.registry.CommandLine;
 import io.argus.trainer.registry.FollowedTopic;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * The review desk's queue: what inference sent to {@code argus.images.review}, minus what has
@@ -27,7 +26,7 @@ import io.smallrye.common.annotation.Identifier;
  * so a restart does not bring labeled images back). Holds the newest {@code max-items}; older
  * ones leave the queue.
  */
-@ApplicationScoped
+@Singleton
 public class ReviewQueue extends FollowedTopic {
 
     /** In which order the desk shows waiting images. */
@@ -66,9 +65,8 @@ public class ReviewQueue extends FollowedTopic {
     private final Map<String, Item> items;
     private final LabelIndex labels;
 
-    public ReviewQueue(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
-                       TrainerConfig config, LabelIndex labels, CommandLine commandLine) {
-        super(kafka, topics.review(), "argus-trainer-review-queue", commandLine);
+    public ReviewQueue(KafkaClients kafka, TopicsConfig topics, TrainerConfig config, LabelIndex labels) {
+        super(kafka, topics.review(), "argus-trainer-review-queue");
         int max = config.review().maxItems();
         this.items = new LinkedHashMap<>(256, 0.75f, false) {
             @Override

@@ -2,7 +2,7 @@ package io.argus.trainer.runs;
 
 import java.util.Optional;
 
-import io.argus.trainer.pruning.PruneOptions;
+import io.argus.learning.pruning.PruneOptions;
 
 /**
  * What {@code POST /api/training-runs} may set; anything left out takes the configured default.

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.argus.common.model.ModelMetrics;
 import io.argus.trainer.gate.Gate;
-import io.argus.trainer.training.Fitter;
+import io.argus.learning.training.Fitter;
 
 /**
  * One training run as it progresses; {@link #view()} is what {@code GET /api/training-runs/{id}}

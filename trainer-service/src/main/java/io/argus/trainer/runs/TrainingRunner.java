@@ -20,6 +20,7 @@ import io.argus.common.contract.LabeledSample;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.image.ImageLimitsConfig;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelMetrics;
@@ -34,19 +35,18 @@ import io.argus.trainer.labels.LabelSnapshot;
 import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
-import io.argus.trainer.training.Augmenter;
-import io.argus.trainer.training.Evaluator;
-import io.argus.trainer.pruning.IterativePruning;
-import io.argus.trainer.pruning.PruneOptions;
-import io.argus.trainer.training.Fitter;
-import io.argus.trainer.training.Networks;
-import io.argus.trainer.training.StratifiedSplit;
-import io.argus.trainer.training.TrainingSet;
-import io.argus.trainer.transfer.BaseModels;
-import io.argus.trainer.transfer.BaseNetwork;
-import io.argus.trainer.transfer.Strategy;
-import io.argus.trainer.transfer.TransferTrainer;
-import io.smallrye.common.annotation.Identifier;
+import io.argus.learning.training.Augmenter;
+import io.argus.learning.training.Evaluator;
+import io.argus.learning.pruning.IterativePruning;
+import io.argus.learning.pruning.PruneOptions;
+import io.argus.learning.training.Fitter;
+import io.argus.learning.training.Networks;
+import io.argus.learning.training.StratifiedSplit;
+import io.argus.learning.training.TrainingSet;
+import io.argus.trainer.runs.BaseModels;
+import io.argus.learning.transfer.BaseNetwork;
+import io.argus.learning.transfer.Strategy;
+import io.argus.learning.transfer.TransferTrainer;
 
 /**
  * Runs training runs, one at a time, on a thread of its own: snapshot argus.labels, load the
@@ -60,7 +60,7 @@ public class TrainingRunner {
     private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
     private static final int KEEP_RUNS = 100;
 
-    private final Map<String, Object> kafka;
+    private final KafkaClients kafka;
     private final String labelsTopic;
     private final TrainerConfig config;
     private final ImageLimitsConfig limits;
@@ -86,7 +86,7 @@ public class TrainingRunner {
     /** Runs of earlier trainer processes, newest first. */
     private final List<TrainingRun.View> earlier;
 
-    public TrainingRunner(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+    public TrainingRunner(KafkaClients kafka, TopicsConfig topics,
                           TrainerConfig config, ImageLimitsConfig limits, BaseModels bases, ModelRegistry registry,
                           ModelHistory history, Gate gate, TrainerMetrics metrics) {
         this.metrics = metrics;

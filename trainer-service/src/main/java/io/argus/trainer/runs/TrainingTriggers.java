@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import io.argus.common.model.StoredModel;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
-import io.argus.trainer.registry.CommandLine;
 import io.argus.trainer.registry.ModelRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
@@ -29,22 +28,17 @@ public class TrainingTriggers {
     private final LabelIndex labels;
     private final ModelRegistry registry;
     private final TrainerConfig.Trigger config;
-    private final CommandLine commandLine;
     private volatile Instant lastScheduledCheck = Instant.now();
 
-    public TrainingTriggers(TrainingRunner runner, LabelIndex labels, ModelRegistry registry, TrainerConfig config,
-                            CommandLine commandLine) {
+    public TrainingTriggers(TrainingRunner runner, LabelIndex labels, ModelRegistry registry, TrainerConfig config) {
         this.runner = runner;
         this.labels = labels;
         this.registry = registry;
         this.config = config.trigger();
-        this.commandLine = commandLine;
     }
 
     void start(@jakarta.enterprise.event.Observes StartupEvent event) {
-        if (commandLine.serving()) {
-            labels.onChange(this::onLabels);
-        }
+        labels.onChange(this::onLabels);
     }
 
     /** New labels since the last run or, before any run, since the newest model's training set. */
@@ -67,7 +61,7 @@ public class TrainingTriggers {
     @Scheduled(every = "30s", delay = 30, delayUnit = java.util.concurrent.TimeUnit.SECONDS)
     synchronized void onSchedule() {
         Duration every = config.every();
-        if (!commandLine.serving() || every.isZero() || runner.busy()
+        if (every.isZero() || runner.busy()
                 || Instant.now().isBefore(lastScheduledCheck.plus(every))) {
             return;
         }

@@ -1,0 +1,263 @@
+package io.argus.tools.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.argus.common.contract.Json;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import io.argus.common.image.InputSpec;
+import io.argus.common.model.Engine;
+import io.argus.common.nd4j.OneDnn;
+import io.argus.common.onnx.OnnxSettings;
+
+/**
+ * {@code ./argus bench}: how fast Argus classifies on this machine, from the matrix multiply up to
+ * images through Kafka. Progress goes to stderr, the tables to stdout, everything to a JSON file.
+ */
+public final class BenchMain {
+
+    /** Everything measured, as written to JSON. */
+    record Report(Instant at, Map<String, String> machine, Sgemm.Result sgemm, List<ModelInfo> models,
+                  List<ModelThroughput.Run> modelOnly, List<DecodeThroughput.Run> decode,
+                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks) {
+    }
+
+    record ModelInfo(String name, String source, long params, long flopsPerImage, String input, double parityError) {
+    }
+
+    /** An end-to-end run against the model-only figure of the same model, engine and batch. */
+    record E2eCheck(String model, String images, Engine engine, int batch, double modelOnlyImagesPerSecond,
+                    double ratio, double p99BoundMs, double p99Ms) {
+    }
+
+    private BenchMain() {
+    }
+
+    public static int run(String[] args) throws Exception {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (o.help()) {
+            System.out.print(BenchOptions.USAGE);
+            return 0;
+        }
+        OneDnn.enable();
+        Consumer<String> progress = s -> System.err.println("[bench] " + s);
+        Map<String, String> machine = machine();
+        progress.accept("machine: " + machine);
+
+        progress.accept("sgemm ...");
+        Sgemm.Result sgemm = Sgemm.measure(Math.min(2.5, o.seconds()), o.onnxThreads());
+        progress.accept(String.format(Locale.ROOT, "sgemm: best %.1f GFLOP/s", sgemm.best()));
+
+        progress.accept("decode + preprocess ...");
+        List<byte[]> pngs = pngs(1000);
+        List<byte[]> jpeg224 = jpegs(224, 224, 32);
+        List<byte[]> jpeg1080 = jpegs(1920, 1080, 8);
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<DecodeThroughput.Run> decode = DecodeThroughput.measure(List.of(
+                new DecodeThroughput.Case("Fashion-MNIST PNG 28x28", pngs, InputSpec.grey(28, 28), false),
+                new DecodeThroughput.Case("JPEG 224x224", jpeg224, InputSpec.imageNet(224, 224), false),
+                new DecodeThroughput.Case("JPEG 1920x1080", jpeg1080, InputSpec.imageNet(224, 224), false),
+                new DecodeThroughput.Case("JPEG 1920x1080", jpeg1080, InputSpec.imageNet(224, 224), true)),
+                cores, Math.min(3, o.seconds()), progress);
+
+        OnnxSettings onnx = new OnnxSettings(o.onnxThreads(), false, 0);
+        BenchModels models = new BenchModels(o.store(), o.storedName());
+        List<ModelInfo> infos = new ArrayList<>();
+        List<ModelThroughput.Run> modelOnly = new ArrayList<>();
+        List<EndToEnd.Result> e2e = new ArrayList<>();
+        List<E2eCheck> checks = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(o.models());
+        o.e2e().forEach(c -> names.add(c.model()));
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path work = o.out().resolve("work-" + stamp);
+        for (String name : names) {
+            BenchModel m = models.load(name, progress);
+            infos.add(new ModelInfo(m.name(), m.source(), m.params(), m.flopsPerImage(),
+                    m.spec().width() + "x" + m.spec().height() + "x" + m.spec().channels(), m.parityError()));
+            progress.accept(String.format(Locale.ROOT, "%s: %,d parameters, %.3g GFLOP/image, ONNX parity %.1e",
+                    name, m.params(), m.flopsPerImage() / 1e9, m.parityError()));
+            List<ModelThroughput.Run> runs = new ArrayList<>();
+            if (o.models().contains(name)) {
+                runs.addAll(ModelThroughput.measure(m, o.engines(), o.batches(), o.seconds(), sgemm.best(), onnx,
+                        progress));
+            }
+            for (BenchOptions.E2eCase c : o.e2e()) {
+                if (!c.model().equals(name)) {
+                    continue;
+                }
+                // The engine the comparison is about: the faster one at the service's batch size.
+                if (runs.stream().noneMatch(r -> r.batch() == o.e2eBatch())) {
+                    runs.addAll(ModelThroughput.measure(m, o.engines(), List.of(o.e2eBatch()), o.seconds(),
+                            sgemm.best(), onnx, progress));
+                }
+                ModelThroughput.Run best = runs.stream().filter(r -> r.batch() == o.e2eBatch())
+                        .max((a, b) -> Double.compare(a.imagesPerSecond(), b.imagesPerSecond())).orElseThrow();
+                List<byte[]> images = switch (c.images()) {
+                    case "png" -> pngs;
+                    case "jpeg224" -> jpeg224;
+                    default -> jpeg1080;
+                };
+                int backlog = (int) Math.max(200, Math.min(50_000, best.imagesPerSecond() * o.saturationSeconds()));
+                EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), work, o.e2eBatch(),
+                        o.batchWait(), 4, backlog, o.halfLoadSeconds());
+                progress.accept("end to end: " + c + " ...");
+                EndToEnd.Result r = EndToEnd.run(m, best.engine(), c.images(), images, setup, progress);
+                e2e.add(r);
+                double bound = 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / best.imagesPerSecond();
+                checks.add(new E2eCheck(name, c.images(), best.engine(), o.e2eBatch(), best.imagesPerSecond(),
+                        r.saturationImagesPerSecond() / best.imagesPerSecond(), bound, r.p99Ms()));
+            }
+            for (ModelThroughput.Run r : runs) {
+                if (o.models().contains(name) && !modelOnly.contains(r)) {
+                    modelOnly.add(r);
+                }
+            }
+            release(m);
+        }
+
+        Report report = new Report(Instant.now(), machine, sgemm, infos, modelOnly, decode, e2e, checks);
+        System.out.print(render(report, o));
+        Files.createDirectories(o.out());
+        Path json = o.out().resolve("bench-" + stamp + ".json");
+        Files.write(json, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        System.out.println("JSON: " + json.toAbsolutePath());
+        return 0;
+    }
+
+    static String render(Report r, BenchOptions o) {
+        StringBuilder out = new StringBuilder("\n");
+        Map<String, String> m = r.machine();
+        out.append("Argus benchmark, ").append(r.at()).append('\n');
+        out.append(m.get("cpu")).append(", ").append(m.get("cores")).append(" cores; Java ").append(m.get("java"))
+                .append("; DL4J ").append(m.get("dl4j")).append("; ONNX Runtime ").append(m.get("onnxruntime"))
+                .append("\n\n");
+
+        out.append("sgemm (float32, n x n times n x n), GFLOP/s\n");
+        Table s = new Table("library", "n=256", "n=512", "n=1024", "n=2048");
+        r.sgemm().points().stream().map(Sgemm.Point::library).distinct().forEach(lib -> {
+            List<Object> cells = new ArrayList<>(List.of(lib));
+            r.sgemm().points().stream().filter(p -> p.library().equals(lib))
+                    .forEach(p -> cells.add(String.format(Locale.ROOT, "%.1f", p.gflops())));
+            s.row(cells.toArray());
+        });
+        out.append(s.render());
+        out.append(String.format(Locale.ROOT, "machine sgemm (best): %.1f GFLOP/s%n%n", r.sgemm().best()));
+
+        if (!r.modelOnly().isEmpty()) {
+            out.append("Model only (prepared inputs into the engine; images/s, median of rounds; in brackets the ")
+                    .append("run's GFLOP/s and its share of the best sgemm)\n");
+            Table t = new Table(header("model", "params", "GFLOP/img", "input", "ONNX parity", "engine", o.batches()));
+            for (ModelInfo info : r.models()) {
+                for (Engine e : o.engines()) {
+                    List<String> cells = new ArrayList<>(List.of(info.name(), String.format(Locale.ROOT, "%.1fM",
+                                    info.params() / 1e6), String.format(Locale.ROOT, "%.3g", info.flopsPerImage() / 1e9),
+                            info.input(), String.format(Locale.ROOT, "%.0e", info.parityError()), e.toString()));
+                    boolean any = false;
+                    for (int b : o.batches()) {
+                        var run = r.modelOnly().stream().filter(x -> x.model().equals(info.name()) && x.engine() == e
+                                && x.batch() == b).findFirst();
+                        any |= run.isPresent();
+                        cells.add(run.map(x -> String.format(Locale.ROOT, "%.1f (%.0f, %.0f%%)", x.imagesPerSecond(),
+                                x.gflops(), 100 * x.sgemmShare())).orElse(""));
+                    }
+                    if (any) {
+                        t.row(cells.toArray());
+                    }
+                }
+            }
+            out.append(t.render()).append('\n');
+        }
+
+        out.append("Decode + preprocess (the shared ImagePreprocessor; images/s)\n");
+        Table d = new Table("image", "avg bytes", "to model input", "threads", "images/s", "ms/image/thread");
+        for (DecodeThroughput.Run run : r.decode()) {
+            d.row(run.image(), String.format(Locale.ROOT, "%.0f", run.bytes()), run.target(), run.threads(),
+                    String.format(Locale.ROOT, "%.1f", run.imagesPerSecond()),
+                    String.format(Locale.ROOT, "%.2f", run.msPerImage()));
+        }
+        out.append(d.render()).append('\n');
+
+        if (!r.endToEnd().isEmpty()) {
+            out.append("End to end (raw topic -> inference-service -> classified topic, read committed; ")
+                    .append("batch wait ").append(o.batchWait().toMillis()).append(" ms)\n");
+            Table e = new Table("model", "images", "engine", "batch", "saturation img/s", "model-only img/s", "ratio",
+                    "half load img/s", "p50 ms", "p95 ms", "p99 ms", "p99 bound ms");
+            for (int i = 0; i < r.endToEnd().size(); i++) {
+                EndToEnd.Result x = r.endToEnd().get(i);
+                E2eCheck c = r.endToEndChecks().get(i);
+                e.row(x.model(), x.images(), x.engine(), x.batch(),
+                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
+                        String.format(Locale.ROOT, "%.1f", c.modelOnlyImagesPerSecond()),
+                        String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()),
+                        String.format(Locale.ROOT, "%.1f", x.halfLoadImagesPerSecond()),
+                        String.format(Locale.ROOT, "%.0f", x.p50Ms()), String.format(Locale.ROOT, "%.0f", x.p95Ms()),
+                        String.format(Locale.ROOT, "%.0f", x.p99Ms()), String.format(Locale.ROOT, "%.0f", c.p99BoundMs()));
+            }
+            out.append(e.render());
+            out.append("p99 bound = 3 x batch wait + one batch of the model-only figure; ratio = saturation / ")
+                    .append("model-only at the same batch on the same engine\n\n");
+        }
+        return out.toString();
+    }
+
+    private static String[] header(String a, String b, String c, String d, String e, String f, List<Integer> batches) {
+        List<String> h = new ArrayList<>(List.of(a, b, c, d, e, f));
+        batches.forEach(x -> h.add("batch " + x));
+        return h.toArray(String[]::new);
+    }
+
+    private static Map<String, String> machine() throws IOException {
+        String cpu = "unknown CPU";
+        Path info = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(info)) {
+            cpu = Files.readAllLines(info).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        }
+        return Map.of("cpu", cpu, "cores", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch"),
+                "dl4j", "1.0.0-M2.1 (" + OneDnn.describe() + ")",
+                "onnxruntime", OrtEnvironment.getEnvironment().getVersion());
+    }
+
+    private static List<byte[]> pngs(int n) throws IOException {
+        LabeledImages test = FashionMnist.loadSubset().test();
+        return IntStream.range(0, Math.min(n, test.count())).mapToObj(test::png).toList();
+    }
+
+    private static List<byte[]> jpegs(int width, int height, int n) {
+        return IntStream.range(0, n).mapToObj(i -> SyntheticPhotos.jpeg(width, height, i)).toList();
+    }
+
+    private static void release(BenchModel m) {
+        if (m.network() instanceof MultiLayerNetwork mln) {
+            mln.close();
+        } else if (m.network() instanceof ComputationGraph cg) {
+            cg.close();
+        }
+        System.gc();
+    }
+}

@@ -1,0 +1,151 @@
+package io.argus.tools.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import io.argus.common.model.Engine;
+
+/** Command-line options of {@code ./argus bench}. */
+record BenchOptions(List<String> models, List<Engine> engines, List<Integer> batches, double seconds,
+                    List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
+                    double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
+                    List<String> inferenceJvm, Path out, boolean help) {
+
+    /** One end-to-end run: a model and the kind of images streamed to it. */
+    record E2eCase(String model, String images) {
+
+        static final List<String> IMAGES = List.of("png", "jpeg224", "jpeg1080");
+
+        static E2eCase parse(String spec) {
+            String[] parts = spec.split(":", 2);
+            if (parts.length != 2 || !BenchModels.KNOWN.contains(parts[0]) || !IMAGES.contains(parts[1])) {
+                throw new IllegalArgumentException("--e2e takes model:images pairs (models " + BenchModels.KNOWN
+                        + ", images " + IMAGES + "), not '" + spec + "'");
+            }
+            return new E2eCase(parts[0], parts[1]);
+        }
+
+        @Override
+        public String toString() {
+            return model + ":" + images;
+        }
+    }
+
+    static final String USAGE = """
+            Usage: ./argus bench [options]
+
+            Prints one table per stage and writes everything as JSON:
+              sgemm        the machine's float32 matrix-multiply GFLOP/s (the yardstick)
+              model-only   images/s of each model on each engine at each batch size, its GFLOP/s and
+                           share of sgemm, and the ONNX export's parity with DL4J
+              decode       decode + preprocess images/s: small PNGs, 224x224 and 1920x1080 JPEGs
+              end to end   a real broker and inference-service: images/s at saturation, then
+                           latency p50/p95/p99 at half of it
+
+            Options:
+              --models LIST        of fashion-cnn,resnet50,resnet50-zoo,resnet18,squeezenet,vgg16
+                                   (default: all of them; resnet50 is torchvision's layout,
+                                   resnet50-zoo DL4J's, which costs a quarter)
+              --engines LIST       onnx,dl4j (default: both)
+              --batches LIST       model-only batch sizes (default: 1,8,32)
+              --seconds S          measuring time per model-only figure (default: 5)
+              --e2e LIST           model:images runs, images png|jpeg224|jpeg1080, or 'none'
+                                   (default: fashion-cnn:png,resnet50:jpeg224,resnet50:jpeg1080)
+              --e2e-batch N        inference-service batch size (default: 32)
+              --batch-wait MS      inference-service batch wait (default: 25)
+              --saturation-seconds S  about how long the saturation backlog lasts (default: 20)
+              --half-load-seconds S   how long images are paced at half load (default: 20)
+              --onnx-threads N     ONNX Runtime intra-op threads, 0 = one per physical core (default: 0)
+              --store DIR          model store holding the project's CNN (default: run/models)
+              --model-name NAME    its model name there (default: argus)
+              --inference-app JAR  packaged inference-service
+                                   (default: inference-service/target/quarkus-app/quarkus-run.jar)
+              --inference-jvm OPTS JVM options of inference-service (default: as ./argus up starts it)
+              --out DIR            where the JSON goes (default: run/bench)
+              --quick              a short run: 2 s per figure, fashion-cnn, resnet50 and squeezenet,
+                                   end to end on fashion-cnn:png and resnet50:jpeg224, 10 s phases
+            """;
+
+    static final String DEFAULT_JVM = "-Xmx1g -Dorg.bytedeco.javacpp.maxbytes=4g "
+            + "-Dorg.bytedeco.javacpp.maxphysicalbytes=6g -Dorg.eclipse.deeplearning4j.helpers.disable=false";
+
+    static BenchOptions parse(String[] args) {
+        List<String> models = BenchModels.KNOWN;
+        List<Engine> engines = List.of(Engine.ONNX, Engine.DL4J);
+        List<Integer> batches = List.of(1, 8, 32);
+        double seconds = 5;
+        List<E2eCase> e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"),
+                new E2eCase("resnet50", "jpeg1080"));
+        int e2eBatch = 32;
+        Duration wait = Duration.ofMillis(25);
+        double half = 20;
+        double saturation = 20;
+        int threads = 0;
+        Path store = Path.of("run/models");
+        String name = "argus";
+        Path app = Path.of("inference-service/target/quarkus-app/quarkus-run.jar");
+        List<String> jvm = List.of(DEFAULT_JVM.split(" "));
+        Path out = Path.of("run/bench");
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (a.equals("--quick")) {
+                seconds = 2;
+                models = List.of("fashion-cnn", "resnet50", "squeezenet");
+                e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"));
+                half = 10;
+                saturation = 10;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--models" -> {
+                    models = list(v);
+                    for (String m : models) {
+                        if (!BenchModels.KNOWN.contains(m)) {
+                            throw new IllegalArgumentException("unknown model '" + m + "'; known: " + BenchModels.KNOWN);
+                        }
+                    }
+                }
+                case "--engines" -> engines = list(v).stream().map(e -> Engine.valueOf(e.toUpperCase(Locale.ROOT)))
+                        .toList();
+                case "--batches" -> batches = list(v).stream().map(Integer::parseInt).toList();
+                case "--seconds" -> seconds = Double.parseDouble(v);
+                case "--e2e" -> e2e = v.equals("none") ? List.of() : list(v).stream().map(E2eCase::parse).toList();
+                case "--e2e-batch" -> e2eBatch = Integer.parseInt(v);
+                case "--batch-wait" -> wait = Duration.ofMillis(Long.parseLong(v));
+                case "--saturation-seconds" -> saturation = Double.parseDouble(v);
+                case "--half-load-seconds" -> half = Double.parseDouble(v);
+                case "--onnx-threads" -> threads = Integer.parseInt(v);
+                case "--store" -> store = Path.of(v);
+                case "--model-name" -> name = v;
+                case "--inference-app" -> app = Path.of(v);
+                case "--inference-jvm" -> jvm = List.of(v.trim().split("\\s+"));
+                case "--out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
+            }
+        }
+        if (seconds <= 0 || half <= 0 || saturation <= 0 || e2eBatch <= 0 || batches.stream().anyMatch(b -> b <= 0)) {
+            throw new IllegalArgumentException("times and batch sizes must be positive");
+        }
+        return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, threads,
+                store, name, app, jvm, out, help);
+    }
+
+    private static List<String> list(String v) {
+        List<String> out = new ArrayList<>();
+        Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,277 @@
+package io.argus.tools.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.argus.common.contract.Json;
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.contract.RawImage;
+import io.argus.common.model.BundleManifest;
+import io.argus.common.model.Engine;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelStore;
+import io.argus.common.model.Provenance;
+import io.argus.common.model.StoredModel;
+import io.argus.common.topics.TopicNames;
+import io.argus.common.topics.Topics;
+import io.argus.local.broker.ArgusBroker;
+
+/**
+ * End to end through the real thing: a Kafka broker, inference-service as its own process, images
+ * produced to {@code argus.images.raw} and their results read back from
+ * {@code argus.images.classified} (read-committed, as any downstream consumer reads them).
+ * First at saturation (a backlog produced as fast as possible; throughput is the rate at which
+ * results arrive once the first 10% are through), then at half of that rate, paced, for latency:
+ * from the moment an image is sent to the moment its result can be read.
+ */
+final class EndToEnd {
+
+    /** A run fails, rather than waits forever, when no result arrives for this long. */
+    private static final Duration STALL = Duration.ofSeconds(60);
+
+    /** What to run. */
+    record Setup(Path inferenceApp, List<String> jvmOptions, Path workDir, int batch, Duration batchWait,
+                 int partitions, int saturationImages, double halfLoadSeconds) {
+    }
+
+    record Result(String model, String images, double imageBytes, Engine engine, String loaded, int batch,
+                  double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
+                  double p50Ms, double p95Ms, double p99Ms, double maxMs) {
+    }
+
+    private EndToEnd() {
+    }
+
+    static Result run(BenchModel m, Engine engine, String imagesName, List<byte[]> images, Setup setup,
+                      Consumer<String> progress) throws Exception {
+        Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName));
+        try (ArgusBroker broker = ArgusBroker.startTemporary()) {
+            broker.createTopics(TopicNames.DEFAULTS, setup.partitions());
+            announce(broker.bootstrapServers(), store(m, dir.resolve("models")));
+            Map<String, String> config = new HashMap<>();
+            config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            config.put("argus.inference.model.directory", dir.resolve("models").toString());
+            config.put("argus.inference.model.name", "bench");
+            config.put("argus.inference.engine", engine.toString());
+            config.put("argus.inference.batch.max-size", Integer.toString(setup.batch()));
+            config.put("argus.inference.batch.max-wait", setup.batchWait().toMillis() + "ms");
+            config.put("argus.inference.replica-id", "bench");
+            progress.accept("starting inference-service (" + engine + ", batches of " + setup.batch() + ") ...");
+            try (InferenceProcess inference = InferenceProcess.start(setup.inferenceApp(), setup.jvmOptions(), config,
+                    dir.resolve("inference.log"));
+                 Results results = new Results(broker.bootstrapServers(), setup.partitions());
+                 KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
+                inference.awaitReady(Duration.ofMinutes(5));
+                String loaded = inference.loadedLine();
+                progress.accept(loaded);
+
+                // Saturation: a backlog as fast as the producer goes.
+                int n = setup.saturationImages();
+                results.expect("sat-", n);
+                progress.accept("saturation: " + n + " images ...");
+                for (int i = 0; i < n; i++) {
+                    send(producer, "sat-" + i, images.get(i % images.size()), results, i);
+                }
+                producer.flush();
+                results.await(STALL);
+                double saturation = results.steadyRate(0.1);
+                progress.accept(String.format(java.util.Locale.ROOT, "saturation: %.1f images/s", saturation));
+
+                // Half load, paced: latency.
+                double rate = saturation / 2;
+                int count = Math.max(50, (int) (rate * setup.halfLoadSeconds()));
+                results.expect("half-", count);
+                progress.accept(String.format(java.util.Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    send(producer, "half-" + i, images.get(i % images.size()), results, i);
+                }
+                results.await(STALL);
+                double[] latencies = results.latenciesMs();
+                double achieved = results.rateOverAll();
+                Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
+                        engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
+                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]);
+                progress.accept(String.format(java.util.Locale.ROOT,
+                        "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", achieved, r.p50Ms(),
+                        r.p95Ms(), r.p99Ms()));
+                return r;
+            }
+        }
+    }
+
+    private static StoredModel store(BenchModel m, Path dir) throws Exception {
+        int classes = (int) new io.argus.common.model.Dl4jClassifier(new io.argus.common.model.ModelId("x", 0),
+                m.spec(), List.of(), m.network()).classify(new float[m.spec().size()], 1)[0].length;
+        List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "bench", 1, labels, m.spec(),
+                new Provenance(m.source(), "benchmark", "none", 0, 0, 0, 0, 0, m.name(), 0, null), null, null, null,
+                Instant.now());
+        return new ModelStore(dir).save(new ModelBundle(manifest, m.network(), m.onnx()));
+    }
+
+    private static void announce(String bootstrap, StoredModel stored) throws Exception {
+        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, "bench", 1, ModelStatus.PROMOTED,
+                stored.manifest().labels(), stored.manifest().inputSpec(), null, stored.sha256(), stored.sizeBytes(),
+                null, stored.file().getFileName().toString(), "benchmark", Instant.now());
+        try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
+            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, "bench", Json.write(event)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String id, byte[] image, Results results, int i) {
+        results.sent(i, System.nanoTime());
+        producer.send(new RawImage(id, "bench-camera", Instant.now(), null, null, image).toRecord(Topics.RAW));
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 512L << 20);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static double pct(double[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Reads results in the background and matches them to send times by image id. */
+    private static final class Results implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Thread reader;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private volatile String prefix = "";
+        private volatile long[] sentAt = new long[0];
+        private volatile long[] arrivedAt = new long[0];
+        private final AtomicInteger arrived = new AtomicInteger();
+
+        Results(String bootstrap, int partitions) {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(Topics.CLASSIFIED, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            reader = new Thread(this::read, "bench-results");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        synchronized void expect(String prefix, int n) {
+            this.sentAt = new long[n];
+            this.arrivedAt = new long[n];
+            this.arrived.set(0);
+            this.prefix = prefix;
+        }
+
+        void sent(int i, long nanos) {
+            sentAt[i] = nanos;
+        }
+
+        private void read() {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    String key = r.key();
+                    String p = prefix;
+                    if (key != null && key.startsWith(p)) {
+                        int i = Integer.parseInt(key.substring(p.length()));
+                        long[] a = arrivedAt;
+                        if (i < a.length && a[i] == 0) {
+                            a[i] = now;
+                            arrived.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Waits for every expected result; fails once none has arrived for {@code stall}. */
+        void await(Duration stall) throws InterruptedException {
+            int seen = arrived.get();
+            long lastProgress = System.nanoTime();
+            while (arrived.get() < arrivedAt.length) {
+                int now = arrived.get();
+                if (now != seen) {
+                    seen = now;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
+                    throw new IllegalStateException("only " + now + " of " + arrivedAt.length
+                            + " results arrived, none in the last " + stall.toSeconds() + " s");
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** Results per second after the first {@code skip} fraction arrived. */
+        double steadyRate(double skip) {
+            long[] sorted = arrivedAt.clone();
+            Arrays.sort(sorted);
+            int from = (int) (sorted.length * skip);
+            return (sorted.length - 1 - from) / ((sorted[sorted.length - 1] - sorted[from]) / 1e9);
+        }
+
+        double rateOverAll() {
+            long first = Arrays.stream(sentAt).min().orElse(0);
+            long last = Arrays.stream(arrivedAt).max().orElse(0);
+            return arrivedAt.length / ((last - first) / 1e9);
+        }
+
+        double[] latenciesMs() {
+            double[] l = new double[arrivedAt.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = (arrivedAt[i] - sentAt[i]) / 1e6;
+            }
+            Arrays.sort(l);
+            return l;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            reader.join(5000);
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.argus.tools.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import io.argus.common.bench.Timing;
+import io.argus.common.model.Dl4jClassifier;
+import io.argus.common.model.Engine;
+import io.argus.common.model.ImageClassifier;
+import io.argus.common.model.ModelId;
+import io.argus.common.onnx.OnnxClassifier;
+import io.argus.common.onnx.OnnxSettings;
+
+/** Model-only throughput: prepared inputs straight into an engine, no decoding, no Kafka. */
+final class ModelThroughput {
+
+    /** One engine at one batch size. */
+    record Run(String model, Engine engine, int batch, double imagesPerSecond, double min, double max,
+               double gflops, double sgemmShare) {
+    }
+
+    private ModelThroughput() {
+    }
+
+    static List<Run> measure(BenchModel m, List<Engine> engines, List<Integer> batches, double seconds,
+                             double sgemmGflops, OnnxSettings onnx, Consumer<String> progress) {
+        List<Run> runs = new ArrayList<>();
+        ModelId id = new ModelId(m.name(), 0);
+        int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+        float[] input = new float[maxBatch * m.spec().size()];
+        Random random = new Random(1);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        for (Engine engine : engines) {
+            ImageClassifier classifier = engine == Engine.ONNX
+                    ? new OnnxClassifier(id, m.spec(), List.of(), m.onnx(), onnx)
+                    : new Dl4jClassifier(id, m.spec(), List.of(), m.network());
+            try {
+                for (int batch : batches) {
+                    Timing.Result t = Timing.run(() -> classifier.classify(input, batch), batch, seconds);
+                    double gflops = t.perSecond() * m.flopsPerImage() / 1e9;
+                    Run run = new Run(m.name(), engine, batch, t.perSecond(), t.min(), t.max(), gflops,
+                            gflops / sgemmGflops);
+                    runs.add(run);
+                    progress.accept(String.format(java.util.Locale.ROOT, "%-11s %-5s batch %2d: %9.1f images/s",
+                            m.name(), engine, batch, t.perSecond()));
+                }
+            } finally {
+                // The DL4J classifier would close the network the next engine or stage still needs.
+                if (classifier instanceof OnnxClassifier) {
+                    classifier.close();
+                }
+            }
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,71 @@
+package io.argus.tools.keys;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.argus.common.security.ApiKeys;
+
+/**
+ * The local stack's API keys: {@code keys --file run/keys} makes the file once (one key per role,
+ * random 192-bit secrets, readable by this user only) and prints each role's secret. The review
+ * desk asks for the labeler key; {@code ./argus} hands the others to the services and the demo.
+ */
+public final class KeysCommand {
+
+    public static final String USAGE = """
+            keys --file FILE   make the local API keys file if it is missing, print a secret per role""";
+
+    /** The keys of the local stack: name, role. */
+    static final List<String[]> LOCAL = List.of(
+            new String[] {"local-sensors", "sensor"},
+            new String[] {"local-labelers", "labeler"},
+            new String[] {"local-admin", "admin"});
+
+    private KeysCommand() {
+    }
+
+    public static int run(String[] args) throws IOException {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        if (args.length != 2 || !args[0].equals("--file")) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        Path file = Path.of(args[1]);
+        if (!Files.exists(file)) {
+            create(file);
+        }
+        ApiKeys keys = ApiKeys.read(file);
+        for (String[] k : LOCAL) {
+            String secret = keys.secretOf(k[0]).orElseThrow(() -> new IllegalStateException(file
+                    + " has no key named " + k[0] + "; delete the file to make a new one"));
+            System.out.printf("%-8s %s%n", k[1], secret);
+        }
+        return 0;
+    }
+
+    static void create(Path file) throws IOException {
+        SecureRandom random = new SecureRandom();
+        StringBuilder text = new StringBuilder("# API keys of the local stack: name:roles:secret (docs/access.md)\n");
+        for (String[] k : LOCAL) {
+            byte[] secret = new byte[24];
+            random.nextBytes(secret);
+            text.append(k[0]).append(':').append(k[1]).append(':').append(HexFormat.of().formatHex(secret))
+                    .append('\n');
+        }
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        System.err.println("API keys written to " + file + " (sensor, labeler, admin)");
+    }
+}

@@ -1,0 +1,58 @@
+package io.argus.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.model.Engine;
+
+class BenchOptionsTest {
+
+    @Test
+    void byDefaultEveryModelRunsOnBothEnginesAtBatch1And8And32() {
+        BenchOptions o = BenchOptions.parse(new String[0]);
+
+        assertThat(o.models()).isEqualTo(BenchModels.KNOWN);
+        assertThat(o.engines()).containsExactly(Engine.ONNX, Engine.DL4J);
+        assertThat(o.batches()).containsExactly(1, 8, 32);
+        assertThat(o.e2e()).extracting(Object::toString)
+                .containsExactly("fashion-cnn:png", "resnet50:jpeg224", "resnet50:jpeg1080");
+    }
+
+    @Test
+    void optionsNarrowTheRun() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--models", "squeezenet", "--engines", "onnx",
+                "--batches", "8", "--e2e", "none", "--seconds", "1.5"});
+
+        assertThat(o.models()).containsExactly("squeezenet");
+        assertThat(o.engines()).containsExactly(Engine.ONNX);
+        assertThat(o.batches()).containsExactly(8);
+        assertThat(o.e2e()).isEmpty();
+        assertThat(o.seconds()).isEqualTo(1.5);
+    }
+
+    @Test
+    void unknownModelsImagesAndOptionsAreRefusedNamingWhatIsKnown() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--models", "alexnet"}))
+                .hasMessageContaining("unknown model 'alexnet'").hasMessageContaining("resnet50");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--e2e", "resnet50:bmp"}))
+                .hasMessageContaining("model:images").hasMessageContaining("jpeg1080");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--turbo", "yes"}))
+                .hasMessageContaining("unknown option --turbo");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--batches", "0"}))
+                .hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--seconds"}))
+                .hasMessageContaining("needs a value");
+    }
+
+    @Test
+    void quickIsAShortRunOfTheThreeModelClasses() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--quick"});
+
+        assertThat(o.models()).isEqualTo(List.of("fashion-cnn", "resnet50", "squeezenet"));
+        assertThat(o.seconds()).isLessThan(5);
+    }
+}
