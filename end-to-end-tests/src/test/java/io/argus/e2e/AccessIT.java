@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 
 /**

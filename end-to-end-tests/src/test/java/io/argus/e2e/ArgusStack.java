@@ -136,7 +136,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(inferenceUrl() + "/q/health/ready")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        for (var check : io.argus.common.contract.Json.mapper().readTree(response.body()).get("checks")) {
+        for (var check : io.argus.common.json.Json.mapper().readTree(response.body()).get("checks")) {
             if (check.get("name").asText().equals("model")) {
                 return check.get("data").get("version").asInt();
             }

@@ -94,7 +94,7 @@ class InferenceRestartIT {
                     var answer = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", test.png(i % test.count()),
                             "restart-cam-" + (i % 5));
                     if (answer.statusCode() == 202) {
-                        sent.add(io.argus.common.contract.Json.mapper().readTree(answer.body()).get("imageId").asText());
+                        sent.add(io.argus.common.json.Json.mapper().readTree(answer.body()).get("imageId").asText());
                     } else {
                         refused.incrementAndGet();
                     }

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;
 

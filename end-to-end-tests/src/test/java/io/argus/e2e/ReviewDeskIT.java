@@ -23,7 +23,7 @@ import org.openqa.selenium.interactions.Actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;

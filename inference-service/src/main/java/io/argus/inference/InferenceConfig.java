@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.argus.common.model.Engine;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.engine.Engine;
+import io.argus.common.engine.OnnxSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

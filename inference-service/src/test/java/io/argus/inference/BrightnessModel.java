@@ -1,6 +1,5 @@
 package io.argus.inference;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -14,6 +13,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
@@ -43,8 +43,9 @@ public final class BrightnessModel {
         net.init();
         net.getLayer(1).setParam("W", Nd4j.create(new float[][] {{(float) weight, (float) -weight}}));
         net.getLayer(1).setParam("b", Nd4j.zeros(1, 2));
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, LABELS, InputSpec.grey(8, 8),
-                new Provenance("none", "fixed weights", "none", 0, 0, 0, 0, 0, "brightness", 0, null), null, null, null, Instant.now());
-        return ModelBundle.exported(manifest, net);
+        BundleManifest manifest = BundleManifest.builder(name, version, LABELS, InputSpec.grey(8, 8))
+                .provenance(Provenance.builder().base("none").strategy("fixed weights").architecture("brightness").build())
+                .build();
+        return ExportedBundles.of(manifest, net);
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.ImageHeaders;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.HostileImages;
 import io.argus.common.topics.Topics;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.ModelBundle;
@@ -58,10 +57,7 @@ public class InferenceTestResource implements QuarkusTestResourceLifecycleManage
     }
 
     public static void announce(StoredModel stored, ModelStatus status) {
-        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, stored.manifest().name(),
-                stored.manifest().version(), status, stored.manifest().labels(), stored.manifest().inputSpec(), null,
-                stored.sha256(), stored.sizeBytes(), null, stored.file().getFileName().toString(), "test",
-                Instant.now());
+        ModelEvent event = ModelEvent.about(stored, status, "test").build();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.StoredModel;
@@ -28,9 +27,7 @@ class ModelSwapTest {
 
         StoredModel v2 = new io.argus.common.model.ModelStore(InferenceTestResource.store())
                 .save(BrightnessModel.bundle("argus", 2, -5.0));
-        ModelEvent tampered = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, BrightnessModel.LABELS,
-                v2.manifest().inputSpec(), null, "0".repeat(64), v2.sizeBytes(), null, v2.file().getFileName().toString(),
-                "tampered", Instant.now());
+        ModelEvent tampered = ModelEvent.about(v2, ModelStatus.PROMOTED, "tampered").sha256("0".repeat(64)).build();
         send(tampered);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> metric("argus_model_swaps_total{outcome=\"failed\"") >= 1);

@@ -137,9 +137,9 @@ class IngestContractTest {
                     .post("/api/images")
                     .then().statusCode(422)
                     .body("code", equalTo("BATCH_REFUSED"))
-                    .body("files", hasSize(1))
-                    .body("files[0].file", equalTo("bad.png"))
-                    .body("files[0].code", equalTo("UNSUPPORTED_FORMAT"));
+                    .body("details", hasSize(1))
+                    .body("details[0].item", equalTo("bad.png"))
+                    .body("details[0].code", equalTo("UNSUPPORTED_FORMAT"));
 
             given().multiPart("sensorId", "cam-1").post("/api/images")
                     .then().statusCode(400).body("code", equalTo("EMPTY"));

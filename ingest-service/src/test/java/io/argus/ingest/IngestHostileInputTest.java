@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import io.argus.common.rest.ErrorResponses;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.HostileImages;
 import io.argus.common.image.HostileImages.Case;
@@ -42,7 +43,7 @@ class IngestHostileInputTest {
                 var answer = given().contentType(c.contentType()).header("X-Image-Id", "corpus-" + accepted)
                         .body(c.bytes()).post("/api/images").then();
                 if (c.refusal().isPresent()) {
-                    answer.statusCode(c.refusal().get().httpStatus())
+                    answer.statusCode(ErrorResponses.status(c.refusal().get().problem()))
                             .body("code", equalTo(c.refusal().get().name()))
                             .body("message", notNullValue());
                 } else {

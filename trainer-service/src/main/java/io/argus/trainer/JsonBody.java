@@ -1,9 +1,19 @@
 package io.argus.trainer;
 
-import io.argus.common.contract.ContractViolation;
-import io.argus.common.contract.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
-/** Optional JSON request bodies: empty means "all defaults", malformed is a 400. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.argus.common.json.Json;
+import io.argus.common.rest.InvalidJson;
+
+/**
+ * Optional JSON request bodies: empty means "all defaults"; malformed JSON, a wrong type or a field
+ * the request does not have is refused (a misspelt option must not silently fall back to a default).
+ */
 public final class JsonBody {
 
     private JsonBody() {
@@ -14,10 +24,14 @@ public final class JsonBody {
         if (body == null || body.isBlank()) {
             return null;
         }
+        ObjectReader reader = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         try {
-            return Json.read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
-        } catch (ContractViolation e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage());
+            return reader.readValue(body);
+        } catch (JsonProcessingException e) {
+            throw InvalidJson.refusal(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.contract.RawImage;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -33,11 +33,11 @@ final class TrainerKafka {
             Instant captured = Instant.parse("2026-11-23T06:00:00Z");
             RecordMetadata raw = p.send(new RawImage(imageId, "cam-review", captured, "image/png", null, png)
                     .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
-            Classification c = new Classification(1, imageId, "cam-review", captured, "Shirt", confidence,
-                    List.of(new Classification.LabelScore("Shirt", confidence),
-                            new Classification.LabelScore("T-shirt/top", confidence / 2)), "argus", 1,
-                    new Classification.Source(Topics.RAW, raw.partition(), raw.offset()),
-                    new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1), null);
+            Classification c = Classification.builder().image(imageId, "cam-review", captured)
+                    .topK(List.of(new Classification.LabelScore("Shirt", confidence),
+                            new Classification.LabelScore("T-shirt/top", confidence / 2))).model("argus", 1)
+                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset()))
+                    .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
             p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
             p.send(new ProducerRecord<>(Topics.REVIEW, imageId, Json.write(c.forReview("confidence under 0.6"))))
                     .get(30, TimeUnit.SECONDS);
@@ -51,10 +51,10 @@ final class TrainerKafka {
                 KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             RecordMetadata raw = p.send(new RawImage(imageId, "cam-t", Instant.now(), "image/png", null, png)
                     .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
-            Classification c = new Classification(1, imageId, "cam-t", Instant.now(), "Bag", 0.4,
-                    List.of(new Classification.LabelScore("Bag", 0.4)), "argus", 1,
-                    new Classification.Source(Topics.RAW, raw.partition(), raw.offset()),
-                    new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1), null);
+            Classification c = Classification.builder().image(imageId, "cam-t", Instant.now())
+                    .topK(List.of(new Classification.LabelScore("Bag", 0.4))).model("argus", 1)
+                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset()))
+                    .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
             p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
             return raw;
         }

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.model.BundleManifest;
-import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -32,10 +31,10 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
         Map<String, String> config = new HashMap<>(kafka.start());
         try {
             store = Files.createTempDirectory("argus-trainer-models-");
-            BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "argus", 1, FashionMnist.LABELS,
-                    FashionCnn.INPUT, new Provenance("scratch", "pretrain", "none", 0, 0, 0, 0, 0, "fashion-cnn", 0, null), null, null, null,
-                    Instant.now());
-            new ModelStore(store).save(ModelBundle.exported(manifest, FashionCnn.build(10, 1, 1e-3)));
+            BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, FashionCnn.INPUT)
+                    .provenance(Provenance.builder().base("scratch").strategy("pretrain").architecture("fashion-cnn")
+                            .build()).build();
+            new ModelStore(store).save(ExportedBundles.of(manifest, FashionCnn.build(10, 1, 1e-3)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

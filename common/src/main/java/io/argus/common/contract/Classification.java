@@ -6,6 +6,9 @@ import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.argus.common.error.ContractViolation;
+import io.argus.common.json.Json;
+
 /**
  * One image's result, the value on {@code argus.images.classified} (keyed by image id) and, with
  * {@code reviewReason} set, on {@code argus.images.review}.
@@ -61,6 +64,61 @@ public record Classification(
             return Optional.of(Json.read(record.value(), Classification.class));
         } catch (ContractViolation e) {
             return Optional.empty();
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a result; {@code label} and {@code confidence} are the first of the top-k. */
+    public static final class Builder {
+        private String imageId;
+        private String sensorId;
+        private Instant capturedAt;
+        private List<LabelScore> topK = List.of();
+        private String modelName;
+        private int modelVersion;
+        private Source source;
+        private Timings timings;
+
+        private Builder() {
+        }
+
+        /** Which image: its id, the sensor that took it and when. */
+        public Builder image(String imageId, String sensorId, Instant capturedAt) {
+            this.imageId = imageId;
+            this.sensorId = sensorId;
+            this.capturedAt = capturedAt;
+            return this;
+        }
+
+        /** The best labels, most confident first. */
+        public Builder topK(List<LabelScore> topK) {
+            this.topK = List.copyOf(topK);
+            return this;
+        }
+
+        public Builder model(String name, int version) {
+            this.modelName = name;
+            this.modelVersion = version;
+            return this;
+        }
+
+        public Builder source(Source source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder timings(Timings timings) {
+            this.timings = timings;
+            return this;
+        }
+
+        public Classification build() {
+            LabelScore best = topK.isEmpty() ? null : topK.get(0);
+            return new Classification(SCHEMA_VERSION, imageId, sensorId, capturedAt, best == null ? null : best.label(),
+                    best == null ? 0 : best.confidence(), topK, modelName, modelVersion, source, timings, null);
         }
     }
 

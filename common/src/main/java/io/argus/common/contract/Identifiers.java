@@ -3,6 +3,8 @@ package io.argus.common.contract;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.argus.common.error.ContractViolation;
+
 /** Rules for the ids that travel as keys and headers (image ids, sensor ids). */
 public final class Identifiers {
 

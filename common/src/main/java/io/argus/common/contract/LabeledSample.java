@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
+import io.argus.common.error.ContractViolation;
+
 /**
  * A labeled image on the compacted {@code argus.labels} topic: key = sample id, value = the image
  * file's bytes, the rest in headers. The topic IS the training set: the latest record per sample

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelMetrics;
+import io.argus.common.model.StoredModel;
 
 /**
  * A model version event on {@code argus.models}, keyed by model name. The last serving event per
@@ -29,4 +31,50 @@ public record ModelEvent(
         Instant at) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** An event announcing a decision about a stored version; what else to say is set on the builder. */
+    public static Builder about(StoredModel stored, ModelStatus status, String reason) {
+        return new Builder(stored, status, reason);
+    }
+
+    /** Builds a {@link ModelEvent} from the stored bundle it is about. */
+    public static final class Builder {
+        private final StoredModel stored;
+        private final ModelStatus status;
+        private final String reason;
+        private String bundleUrl;
+        private String sha256;
+        private Instant at = Instant.now();
+
+        private Builder(StoredModel stored, ModelStatus status, String reason) {
+            this.stored = stored;
+            this.status = status;
+            this.reason = reason;
+            this.sha256 = stored.sha256();
+        }
+
+        /** Where inference downloads the bundle; without it, inference reads the shared model directory. */
+        public Builder bundleUrl(String bundleUrl) {
+            this.bundleUrl = bundleUrl;
+            return this;
+        }
+
+        /** A checksum other than the stored bundle's (tests of tampering). */
+        public Builder sha256(String sha256) {
+            this.sha256 = sha256;
+            return this;
+        }
+
+        public Builder at(Instant at) {
+            this.at = at;
+            return this;
+        }
+
+        public ModelEvent build() {
+            BundleManifest m = stored.manifest();
+            return new ModelEvent(SCHEMA_VERSION, m.name(), m.version(), status, m.labels(), m.inputSpec(),
+                    m.metrics(), sha256, stored.sizeBytes(), bundleUrl, stored.file().getFileName().toString(), reason,
+                    at);
+        }
+    }
 }

@@ -15,6 +15,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
+import io.argus.common.error.ContractViolation;
+
 /**
  * An image on {@code argus.images.raw}: key = sensor id (keeps each sensor's order), value = the
  * image file's bytes unchanged, everything else in headers ({@link ImageHeaders}).

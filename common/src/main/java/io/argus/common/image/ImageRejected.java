@@ -1,17 +1,20 @@
 package io.argus.common.image;
 
+import java.util.List;
+
+import io.argus.common.error.ArgusException;
+
 /** An image that cannot be used, with the reason code and a message a person can act on. */
-public class ImageRejected extends RuntimeException {
+public class ImageRejected extends ArgusException {
 
     private final RejectReason reason;
 
     public ImageRejected(RejectReason reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, null);
     }
 
     public ImageRejected(RejectReason reason, String message, Throwable cause) {
-        super(message, cause);
+        super(reason.problem(), reason.name(), message, List.of(), null, cause);
         this.reason = reason;
     }
 

@@ -1,5 +1,7 @@
 package io.argus.common.image;
 
+import io.argus.common.error.Problem;
+
 /** Why an image was refused. The names are the machine-readable codes in REST errors and DLQ headers. */
 public enum RejectReason {
     /** No bytes at all. */
@@ -13,13 +15,13 @@ public enum RejectReason {
     /** The bytes claim a format but cannot be decoded. */
     CORRUPT_IMAGE;
 
-    /** The HTTP status a REST endpoint answers with for this reason. */
-    public int httpStatus() {
+    /** What kind of problem this is for a client that sent the image. */
+    public Problem problem() {
         return switch (this) {
-            case EMPTY -> 400;
-            case TOO_LARGE -> 413;
-            case UNSUPPORTED_FORMAT -> 415;
-            case TOO_MANY_PIXELS, CORRUPT_IMAGE -> 422;
+            case EMPTY -> Problem.INVALID_REQUEST;
+            case TOO_LARGE -> Problem.TOO_LARGE;
+            case UNSUPPORTED_FORMAT -> Problem.UNSUPPORTED_TYPE;
+            case TOO_MANY_PIXELS, CORRUPT_IMAGE -> Problem.UNPROCESSABLE;
         };
     }
 }

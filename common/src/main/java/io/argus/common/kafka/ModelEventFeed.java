@@ -4,8 +4,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.argus.common.contract.ContractViolation;
-import io.argus.common.contract.Json;
+import io.argus.common.error.ContractViolation;
+import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 
 /**

@@ -2,8 +2,6 @@ package io.argus.common.model;
 
 import org.deeplearning4j.nn.api.Model;
 
-import io.argus.common.onnx.OnnxParity;
-
 /**
  * A model version: its manifest, its DL4J network and the same network as an ONNX graph. Read and
  * written by {@link ModelBundles}.
@@ -18,15 +16,6 @@ public record ModelBundle(BundleManifest manifest, Model network, byte[] onnx) {
     /** A bundle without an ONNX graph. */
     public ModelBundle(BundleManifest manifest, Model network) {
         this(manifest, network, null);
-    }
-
-    /**
-     * A bundle whose ONNX graph is exported from the network and checked against it on random
-     * inputs ({@link OnnxParity}): what the trainer writes. Throws if the network has a layer
-     * the exporter does not know, or if ONNX Runtime would compute something else.
-     */
-    public static ModelBundle exported(BundleManifest manifest, Model network) {
-        return new ModelBundle(manifest, network, OnnxParity.exportChecked(network, manifest.inputSpec()));
     }
 
     public boolean hasOnnx() {

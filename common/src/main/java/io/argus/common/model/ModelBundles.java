@@ -17,7 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.nd4j.OneDnn;
 
 /**
@@ -58,9 +58,8 @@ public final class ModelBundles {
     public static BundleManifest write(ModelBundle bundle, OutputStream out) throws IOException {
         byte[] network = networkBytes(bundle.network());
         BundleManifest m = bundle.manifest();
-        BundleManifest written = new BundleManifest(BundleManifest.FORMAT, m.name(), m.version(), m.labels(),
-                m.inputSpec(), m.provenance(), m.metrics(), networkType(bundle.network()), Sha256.of(network),
-                m.createdAt(), bundle.hasOnnx() ? Sha256.of(bundle.onnx()) : null);
+        BundleManifest written = m.withChecksums(networkType(bundle.network()), Sha256.of(network),
+                bundle.hasOnnx() ? Sha256.of(bundle.onnx()) : null);
         ZipOutputStream zip = new ZipOutputStream(out);
         zip.putNextEntry(new ZipEntry(MANIFEST));
         zip.write(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(written));

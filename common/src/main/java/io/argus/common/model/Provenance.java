@@ -3,11 +3,11 @@ package io.argus.common.model;
 import java.time.Instant;
 
 /**
- * Where a model version came from.
+ * Where a model version came from. Built with {@link #builder()}, so a call site says what it sets.
  *
  * @param baseModel       what training started from ({@code scratch}, {@code argus v3}, {@code zoo:resnet50})
  * @param strategy        how it was trained ({@code pretrain}, {@code frozen}, {@code finetune}, {@code scratch})
- * @param dataset         the data it saw
+ * @param dataset         the data it saw, in words
  * @param trainingSeconds wall time of training
  * @param architecture    the network family ({@code fashion-cnn}, {@code squeezenet}, ...), for later transfer
  * @param trainableParams parameters training changed (the rest were frozen)
@@ -18,11 +18,85 @@ public record Provenance(String baseModel, String strategy, String dataset, int 
                          int testSamples, int epochs, double trainingSeconds, String architecture,
                          long trainableParams, Instant labelsUpTo, Pruning pruning) {
 
-    /** Provenance of a model that was not pruned. */
-    public Provenance(String baseModel, String strategy, String dataset, int trainSamples, int validationSamples,
-                      int testSamples, int epochs, double trainingSeconds, String architecture,
-                      long trainableParams, Instant labelsUpTo) {
-        this(baseModel, strategy, dataset, trainSamples, validationSamples, testSamples, epochs, trainingSeconds,
-                architecture, trainableParams, labelsUpTo, null);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().base(baseModel).strategy(strategy).dataset(dataset)
+                .samples(trainSamples, validationSamples, testSamples).training(epochs, trainingSeconds)
+                .architecture(architecture).trainableParams(trainableParams).labelsUpTo(labelsUpTo).pruning(pruning);
+    }
+
+    /** Builds a {@link Provenance}; what is not set is empty (null or 0). */
+    public static final class Builder {
+        private String baseModel;
+        private String strategy;
+        private String dataset;
+        private int trainSamples;
+        private int validationSamples;
+        private int testSamples;
+        private int epochs;
+        private double trainingSeconds;
+        private String architecture;
+        private long trainableParams;
+        private Instant labelsUpTo;
+        private Pruning pruning;
+
+        private Builder() {
+        }
+
+        public Builder base(String baseModel) {
+            this.baseModel = baseModel;
+            return this;
+        }
+
+        public Builder strategy(String strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        public Builder dataset(String dataset) {
+            this.dataset = dataset;
+            return this;
+        }
+
+        public Builder samples(int train, int validation, int test) {
+            this.trainSamples = train;
+            this.validationSamples = validation;
+            this.testSamples = test;
+            return this;
+        }
+
+        public Builder training(int epochs, double seconds) {
+            this.epochs = epochs;
+            this.trainingSeconds = seconds;
+            return this;
+        }
+
+        public Builder architecture(String architecture) {
+            this.architecture = architecture;
+            return this;
+        }
+
+        public Builder trainableParams(long trainableParams) {
+            this.trainableParams = trainableParams;
+            return this;
+        }
+
+        public Builder labelsUpTo(Instant labelsUpTo) {
+            this.labelsUpTo = labelsUpTo;
+            return this;
+        }
+
+        public Builder pruning(Pruning pruning) {
+            this.pruning = pruning;
+            return this;
+        }
+
+        public Provenance build() {
+            return new Provenance(baseModel, strategy, dataset, trainSamples, validationSamples, testSamples, epochs,
+                    trainingSeconds, architecture, trainableParams, labelsUpTo, pruning);
+        }
     }
 }

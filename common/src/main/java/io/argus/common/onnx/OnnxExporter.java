@@ -47,6 +47,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.image.InputSpec;
 import io.argus.common.nd4j.OneDnn;
 
@@ -61,8 +62,8 @@ import io.argus.common.nd4j.OneDnn;
  */
 public final class OnnxExporter {
 
-    public static final String INPUT = "input";
-    public static final String OUTPUT = "probabilities";
+    public static final String INPUT = OnnxClassifier.INPUT;
+    public static final String OUTPUT = OnnxClassifier.OUTPUT;
 
     static {
         OneDnn.enable();

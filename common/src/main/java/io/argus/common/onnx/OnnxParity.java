@@ -7,8 +7,10 @@ import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.engine.OnnxSettings;
 import io.argus.common.image.InputSpec;
-import io.argus.common.model.Dl4jClassifier;
+import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.model.ModelId;
 
 /**

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.argus.common.error.ContractViolation;
+import io.argus.common.json.Json;
 import io.argus.common.image.InputSpec;
 
 class JsonContractsTest {

@@ -13,6 +13,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
+import io.argus.common.error.ContractViolation;
+
 class RawImageTest {
 
     private static final byte[] BYTES = {1, 2, 3};

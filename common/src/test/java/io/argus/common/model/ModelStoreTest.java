@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.argus.common.engine.Dl4jClassifier;
+
 class ModelStoreTest {
 
     @TempDir

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.image.InputSpec;
 
 /** Small random networks and bundles for tests. */
@@ -35,9 +36,9 @@ public final class TinyNetworks {
     }
 
     public static ModelBundle bundle(String name, int version, List<String> labels) {
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, name, version, labels, InputSpec.grey(8, 8),
-                new Provenance("scratch", "test", "none", 0, 0, 0, 0, 0, "tiny", 0, null), null, null, null,
-                Instant.parse("2026-11-22T00:00:00Z"));
-        return ModelBundle.exported(manifest, cnn(8, labels.size(), version));
+        BundleManifest manifest = BundleManifest.builder(name, version, labels, InputSpec.grey(8, 8))
+                .provenance(Provenance.builder().base("scratch").strategy("test").architecture("tiny").build())
+                .createdAt(Instant.parse("2026-11-22T00:00:00Z")).build();
+        return ExportedBundles.of(manifest, cnn(8, labels.size(), version));
     }
 }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.engine.OnnxSettings;
 import io.argus.common.image.InputSpec;
-import io.argus.common.model.Dl4jClassifier;
+import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.model.ModelId;
 
 /** The ONNX graph computes what the DL4J network computes, or the export refuses, naming why. */

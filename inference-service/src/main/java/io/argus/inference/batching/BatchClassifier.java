@@ -15,15 +15,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.argus.inference.outcome.Outcome;
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.ContractViolation;
+import io.argus.common.error.ContractViolation;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
-import io.argus.common.model.ImageClassifier;
-import io.argus.common.model.TopK;
+import io.argus.common.engine.ImageClassifier;
+import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
 
 /**
@@ -146,12 +147,12 @@ public class BatchClassifier {
                                   ImageClassifier model, double inferenceMs, int batchSize, Instant now) {
         List<Classification.LabelScore> top = TopK.of(probs, model.labels(), topK);
         RawImage image = p.image();
-        return new Classification(Classification.SCHEMA_VERSION, image.imageId(), image.sensorId(), image.capturedAt(),
-                top.get(0).label(), top.get(0).confidence(), top, model.id().name(), model.id().version(),
-                new Classification.Source(record.topic(), record.partition(), record.offset()),
-                new Classification.Timings(Instant.ofEpochMilli(record.timestamp()), now, p.decodeMs(), inferenceMs,
-                        batchSize),
-                null);
+        return Classification.builder().image(image.imageId(), image.sensorId(), image.capturedAt()).topK(top)
+                .model(model.id().name(), model.id().version())
+                .source(new Classification.Source(record.topic(), record.partition(), record.offset()))
+                .timings(new Classification.Timings(Instant.ofEpochMilli(record.timestamp()), now, p.decodeMs(),
+                        inferenceMs, batchSize))
+                .build();
     }
 
     private ImagePreprocessor preprocessorFor(InputSpec spec) {

@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import io.argus.inference.outcome.RawBatch;
+
 /**
  * Forms micro-batches from a consumer: a batch closes when it holds {@code maxSize} records or
  * when its first record has waited {@code maxWait}, whichever comes first. Records a poll

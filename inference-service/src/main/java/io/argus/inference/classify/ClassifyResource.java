@@ -1,5 +1,6 @@
 package io.argus.inference.classify;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,13 +12,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.argus.common.security.Roles;
 import io.argus.common.contract.Classification;
+import io.argus.common.error.ArgusException;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
-import io.argus.common.image.ImageRejected;
-import io.argus.common.model.ImageClassifier;
-import io.argus.common.model.TopK;
+import io.argus.common.engine.ImageClassifier;
+import io.argus.common.engine.TopK;
+import io.argus.common.security.Roles;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.model.CurrentModel;
 
@@ -31,10 +32,6 @@ public class ClassifyResource {
     /** The synchronous answer. */
     public record Answer(String label, double confidence, List<Classification.LabelScore> topK, String modelName,
                          int modelVersion, double decodeMs, double inferenceMs, Instant classifiedAt) {
-    }
-
-    /** An error answer: code and message. */
-    public record Error(String code, String message) {
     }
 
     private final CurrentModel current;
@@ -54,19 +51,13 @@ public class ClassifyResource {
     public Response classify(byte[] body) {
         var lease = current.lease();
         if (lease.isEmpty()) {
-            return Response.status(503).header("Retry-After", "5")
-                    .entity(new Error("NO_MODEL", "no model is loaded yet; retry later")).build();
+            throw ArgusException.unavailable("NO_MODEL", "no model is loaded yet; retry later", Duration.ofSeconds(5),
+                    null);
         }
         try (CurrentModel.Lease model = lease.get()) {
             ImageClassifier classifier = model.classifier();
             long start = System.nanoTime();
-            float[] input;
-            try {
-                input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body);
-            } catch (ImageRejected e) {
-                return Response.status(e.reason().httpStatus()).entity(new Error(e.reason().name(), e.getMessage()))
-                        .build();
-            }
+            float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body);
             double decodeMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             float[] probs = classifier.classify(input, 1)[0];

@@ -6,8 +6,8 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.argus.common.contract.Classification;
-import io.argus.inference.batching.Outcome;
-import io.argus.inference.batching.RawBatch;
+import io.argus.inference.outcome.Outcome;
+import io.argus.inference.outcome.RawBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

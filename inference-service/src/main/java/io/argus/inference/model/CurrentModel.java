@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.argus.common.model.ImageClassifier;
+import io.argus.common.engine.ImageClassifier;
 import io.argus.common.model.ModelId;
 
 /**

@@ -2,7 +2,7 @@ package io.argus.inference.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.argus.common.model.ImageClassifier;
+import io.argus.common.engine.ImageClassifier;
 
 /**
  * A classifier in service, counted by its users: a model swapped out is closed only when the

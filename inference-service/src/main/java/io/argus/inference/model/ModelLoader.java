@@ -9,11 +9,11 @@ import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.model.BundleManifest;
-import io.argus.common.model.Engine;
-import io.argus.common.model.ImageClassifier;
+import io.argus.common.engine.Engine;
+import io.argus.common.engine.ImageClassifier;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.engine.OnnxSettings;
 import io.argus.inference.InferenceConfig;
 
 /**

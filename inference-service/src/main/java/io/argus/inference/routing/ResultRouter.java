@@ -9,9 +9,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.inference.batching.Outcome;
+import io.argus.inference.outcome.Outcome;
 
 /**
  * Where each outcome goes next: every classification to {@code argus.images.classified} (keyed

@@ -13,6 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.argus.inference.outcome.RawBatch;
+
 /**
  * The batching rules alone, with Kafka's in-memory consumer (the real broker path is covered by
  * InferenceStreamTest and the end-to-end tests).

@@ -61,8 +61,8 @@ class ReviewPolicyTest {
     }
 
     private static Classification result(String first, double p1, String second, double p2) {
-        return new Classification(1, "img", "cam", null, first, p1, List.of(new LabelScore(first, p1),
-                new LabelScore(second, p2)), "argus", 1, null, null, null);
+        return Classification.builder().image("img", "cam", null)
+                .topK(List.of(new LabelScore(first, p1), new LabelScore(second, p2))).model("argus", 1).build();
     }
 
     private static final class MutableClock extends Clock {

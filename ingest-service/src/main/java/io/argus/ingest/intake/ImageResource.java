@@ -20,15 +20,16 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.argus.common.error.ArgusException;
+import io.argus.common.error.ErrorBody;
+import io.argus.common.error.Problem;
 import io.argus.common.security.Roles;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.ImageFormat;
 import io.argus.ingest.IngestConfig;
 import io.argus.ingest.metrics.IngestMetrics;
-import io.argus.ingest.publishing.KafkaUnavailable;
 import io.argus.ingest.publishing.RawImagePublisher;
 import io.argus.ingest.validation.ImageValidator;
-import io.argus.ingest.validation.Refusal;
 
 /**
  * {@code POST /api/images}: one image as the raw request body, or many as a multipart form. Every
@@ -71,7 +72,7 @@ public class ImageResource {
             image = image(body, contentType, RequestFields.imageId(imageId),
                     RequestFields.sensorId(sensorId, config.defaultSensorId()),
                     RequestFields.capturedAt(capturedAt, Instant.now()), RequestFields.meta(meta));
-        } catch (Refusal r) {
+        } catch (ArgusException r) {
             metrics.refused(r.code(), sensor, body == null ? 0 : body.length);
             throw r;
         }
@@ -92,8 +93,8 @@ public class ImageResource {
                                 @RestForm String capturedAt) {
         try {
             return batch(files, sensorId, capturedAt);
-        } catch (Refusal r) {
-            if (r.files().isEmpty()) {
+        } catch (ArgusException r) {
+            if (r.details().isEmpty() && r.problem() != Problem.UNAVAILABLE) {
                 metrics.refused(r.code(), sensorId == null ? config.defaultSensorId() : sensorId, 0);
             }
             throw r;
@@ -102,33 +103,33 @@ public class ImageResource {
 
     private Response batch(List<FileUpload> files, String sensorId, String capturedAt) {
         if (files == null || files.isEmpty()) {
-            throw new Refusal(400, "EMPTY", "the form has no parts named 'file'");
+            throw ArgusException.invalid("EMPTY", "the form has no parts named 'file'");
         }
         if (files.size() > config.maxBatchFiles()) {
-            throw new Refusal(413, "TOO_MANY_FILES",
+            throw new ArgusException(Problem.TOO_LARGE, "TOO_MANY_FILES",
                     files.size() + " files in one request; the limit is " + config.maxBatchFiles());
         }
         String sensor = RequestFields.sensorId(sensorId, config.defaultSensorId());
         Instant captured = RequestFields.capturedAt(capturedAt, Instant.now());
 
         List<RawImage> images = new ArrayList<>(files.size());
-        List<Refusal.FileRefusal> refused = new ArrayList<>();
+        List<ErrorBody.Detail> refused = new ArrayList<>();
         for (FileUpload file : files) {
             try {
                 images.add(image(read(file), file.contentType(), RequestFields.imageId(null), sensor, captured, null));
-            } catch (Refusal r) {
-                refused.add(new Refusal.FileRefusal(file.fileName(), r.code(), r.getMessage()));
+            } catch (ArgusException r) {
+                refused.add(new ErrorBody.Detail(file.fileName(), r.code(), r.getMessage()));
             }
         }
         if (!refused.isEmpty()) {
             refused.forEach(r -> metrics.refused(r.code(), sensor, 0));
-            throw new Refusal(422, "BATCH_REFUSED", refused.size() + " of " + files.size()
-                    + " files were refused; nothing was published", refused);
+            throw new ArgusException(Problem.UNPROCESSABLE, "BATCH_REFUSED", refused.size() + " of " + files.size()
+                    + " files were refused; nothing was published", refused, null, null);
         }
         List<RecordMetadata> stored;
         try {
             stored = publisher.publishAll(images);
-        } catch (KafkaUnavailable e) {
+        } catch (ArgusException e) {
             images.forEach(i -> metrics.unavailable(i.sensorId(), i.bytes().length));
             throw e;
         }
@@ -145,7 +146,7 @@ public class ImageResource {
             RecordMetadata stored = publisher.publish(image);
             metrics.accepted(image.sensorId(), image.bytes().length);
             return stored;
-        } catch (KafkaUnavailable e) {
+        } catch (ArgusException e) {
             metrics.unavailable(image.sensorId(), image.bytes().length);
             throw e;
         }

@@ -1,5 +1,6 @@
 package io.argus.ingest.publishing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 
+import io.argus.common.error.ArgusException;
 import io.argus.common.contract.RawImage;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
@@ -32,6 +34,7 @@ public class RawImagePublisher {
     private final KafkaClientMetrics producerMetrics;
     private final String topic;
     private final long timeoutMs;
+    private final Duration retryAfter;
 
     public RawImagePublisher(KafkaClients kafka, TopicsConfig topics, IngestConfig config, MeterRegistry meters) {
         // Fails fast when the broker is away, so the client hears 503 instead of hanging.
@@ -40,6 +43,7 @@ public class RawImagePublisher {
         producerMetrics.bindTo(meters);
         this.topic = topics.raw();
         this.timeoutMs = config.publishTimeout().toMillis() + 1000;
+        this.retryAfter = Duration.ofSeconds(config.retryAfterSeconds());
     }
 
     /** Publishes one image and returns where Kafka stored it. */
@@ -69,10 +73,11 @@ public class RawImagePublisher {
         }
     }
 
-    private static RuntimeException unavailable(Throwable cause) {
+    private RuntimeException unavailable(Throwable cause) {
         if (cause instanceof RetriableException || cause instanceof TimeoutException
                 || cause instanceof InterruptedException) {
-            return new KafkaUnavailable("Kafka did not acknowledge the image in time; it was not stored", cause);
+            return ArgusException.unavailable("KAFKA_UNAVAILABLE",
+                    "Kafka did not acknowledge the image in time; it was not stored; retry later", retryAfter, cause);
         }
         return new IllegalStateException("Kafka refused the image: " + cause, cause);
     }

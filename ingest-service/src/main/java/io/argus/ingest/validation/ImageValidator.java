@@ -2,10 +2,11 @@ package io.argus.ingest.validation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.argus.common.error.ArgusException;
+import io.argus.common.error.Problem;
 import io.argus.common.image.ImageDecoder;
 import io.argus.common.image.ImageFormat;
 import io.argus.common.image.ImageLimitsConfig;
-import io.argus.common.image.ImageRejected;
 
 /**
  * Decides whether an uploaded file is an image Argus can classify: the declared type is an image
@@ -25,26 +26,17 @@ public class ImageValidator {
     /**
      * @param declaredType the Content-Type the client sent, may be null
      * @return the image's real format
-     * @throws Refusal when the file is not acceptable
+     * @throws ArgusException when the file is not acceptable
      */
     public ImageFormat check(byte[] bytes, String declaredType) {
         checkDeclaredType(declaredType);
-        ImageFormat format;
-        try {
-            format = decoder.probe(bytes).format();
-        } catch (ImageRejected e) {
-            throw refusal(e);
-        }
+        ImageFormat format = decoder.probe(bytes).format();
         ImageFormat declared = ImageFormat.ofMimeType(declaredType).orElse(null);
         if (declared != null && declared != format) {
-            throw new Refusal(415, "CONTENT_TYPE_MISMATCH",
+            throw new ArgusException(Problem.UNSUPPORTED_TYPE, "CONTENT_TYPE_MISMATCH",
                     "the request says " + declaredType + " but the bytes are a " + format.name() + " image");
         }
-        try {
-            decoder.decode(bytes);
-        } catch (ImageRejected e) {
-            throw refusal(e);
-        }
+        decoder.decode(bytes);
         return format;
     }
 
@@ -54,13 +46,9 @@ public class ImageValidator {
         }
         String type = declaredType.split(";", 2)[0].trim().toLowerCase();
         if (!type.startsWith("image/") && !type.equals("application/octet-stream")) {
-            throw new Refusal(415, "UNSUPPORTED_MEDIA_TYPE",
+            throw new ArgusException(Problem.UNSUPPORTED_TYPE, "UNSUPPORTED_MEDIA_TYPE",
                     "send the image file itself with an image/* or application/octet-stream Content-Type, not "
                             + declaredType);
         }
-    }
-
-    private static Refusal refusal(ImageRejected e) {
-        return new Refusal(e.reason().httpStatus(), e.reason().name(), e.getMessage());
     }
 }

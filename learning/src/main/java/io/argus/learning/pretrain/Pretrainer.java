@@ -1,7 +1,6 @@
 package io.argus.learning.pretrain;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,10 +8,10 @@ import java.util.stream.IntStream;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.model.BundleManifest;
-import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelMetrics;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
@@ -77,12 +76,13 @@ public final class Pretrainer {
 
         ModelStore store = new ModelStore(options.store());
         int version = store.nextVersion(options.name());
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, options.name(), version, labels,
-                FashionCnn.INPUT, new Provenance("scratch", "pretrain", "Fashion-MNIST (" + data.source() + ")",
-                train.count(), 0, test.count(), options.epochs(), trainingSeconds,
-                Architecture.FASHION_CNN.name(), net.numParams(), null),
-                metrics, null, null, Instant.now());
-        StoredModel stored = store.save(ModelBundle.exported(manifest, net));
+        BundleManifest manifest = BundleManifest.builder(options.name(), version, labels, FashionCnn.INPUT)
+                .provenance(Provenance.builder().base("scratch").strategy("pretrain")
+                        .dataset("Fashion-MNIST (" + data.source() + ")").samples(train.count(), 0, test.count())
+                        .training(options.epochs(), trainingSeconds).architecture(Architecture.FASHION_CNN.name())
+                        .trainableParams(net.numParams()).build())
+                .metrics(metrics).build();
+        StoredModel stored = store.save(ExportedBundles.of(manifest, net));
         progress.report(String.format(Locale.ROOT,
                 "Pretrained %s v%d: test accuracy %.4f, macro F1 %.4f, training %.0f s (%.0f s in all). Bundle %s "
                         + "(%d bytes, sha256 %s)", options.name(), version, metrics.accuracy(), metrics.macroF1(),

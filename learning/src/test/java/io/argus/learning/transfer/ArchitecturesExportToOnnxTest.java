@@ -14,10 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.model.ModelId;
-import io.argus.common.onnx.OnnxClassifier;
+import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.onnx.OnnxExporter;
 import io.argus.common.onnx.OnnxParity;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.engine.OnnxSettings;
 import io.argus.learning.networks.FashionCnn;
 import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.argus.learning.training.Fitter;
 import io.argus.learning.training.TrainingSet;
 
 /**

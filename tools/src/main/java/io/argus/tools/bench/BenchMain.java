@@ -19,13 +19,13 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.image.InputSpec;
-import io.argus.common.model.Engine;
+import io.argus.common.engine.Engine;
 import io.argus.common.nd4j.OneDnn;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.engine.OnnxSettings;
 
 /**
  * {@code ./argus bench}: how fast Argus classifies on this machine, from the matrix multiply up to

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import io.argus.common.model.Engine;
+import io.argus.common.engine.Engine;
 
 /** Command-line options of {@code ./argus bench}. */
 record BenchOptions(List<String> models, List<Engine> engines, List<Integer> batches, double seconds,

@@ -26,12 +26,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.RawImage;
 import io.argus.common.model.BundleManifest;
-import io.argus.common.model.Engine;
+import io.argus.common.engine.Engine;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
@@ -130,19 +130,17 @@ final class EndToEnd {
     }
 
     private static StoredModel store(BenchModel m, Path dir) throws Exception {
-        int classes = (int) new io.argus.common.model.Dl4jClassifier(new io.argus.common.model.ModelId("x", 0),
+        int classes = (int) new io.argus.common.engine.Dl4jClassifier(new io.argus.common.model.ModelId("x", 0),
                 m.spec(), List.of(), m.network()).classify(new float[m.spec().size()], 1)[0].length;
         List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, "bench", 1, labels, m.spec(),
-                new Provenance(m.source(), "benchmark", "none", 0, 0, 0, 0, 0, m.name(), 0, null), null, null, null,
-                Instant.now());
+        BundleManifest manifest = BundleManifest.builder("bench", 1, labels, m.spec())
+                .provenance(Provenance.builder().base(m.source()).strategy("benchmark").architecture(m.name()).build())
+                .build();
         return new ModelStore(dir).save(new ModelBundle(manifest, m.network(), m.onnx()));
     }
 
     private static void announce(String bootstrap, StoredModel stored) throws Exception {
-        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, "bench", 1, ModelStatus.PROMOTED,
-                stored.manifest().labels(), stored.manifest().inputSpec(), null, stored.sha256(), stored.sizeBytes(),
-                null, stored.file().getFileName().toString(), "benchmark", Instant.now());
+        ModelEvent event = ModelEvent.about(stored, ModelStatus.PROMOTED, "benchmark").build();
         try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
             p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, "bench", Json.write(event)))
                     .get(30, TimeUnit.SECONDS);

@@ -6,12 +6,12 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 import io.argus.common.bench.Timing;
-import io.argus.common.model.Dl4jClassifier;
-import io.argus.common.model.Engine;
-import io.argus.common.model.ImageClassifier;
+import io.argus.common.engine.Dl4jClassifier;
+import io.argus.common.engine.Engine;
+import io.argus.common.engine.ImageClassifier;
 import io.argus.common.model.ModelId;
-import io.argus.common.onnx.OnnxClassifier;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.engine.OnnxSettings;
 
 /** Model-only throughput: prepared inputs straight into an engine, no decoding, no Kafka. */
 final class ModelThroughput {

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.topics.Topics;
@@ -246,9 +246,10 @@ public final class DemoMain {
         /** Loads and exercises the JSON mapping once, so the first real results are not timed on a cold reader. */
         static void warmUp() {
             Instant t = Instant.now();
-            Classification sample = new Classification(Classification.SCHEMA_VERSION, "warm-up", "none", t, "x", 1,
-                    List.of(new Classification.LabelScore("x", 1)), "none", 0,
-                    new Classification.Source(Topics.RAW, 0, 0), new Classification.Timings(t, t, 0, 0, 1), null);
+            Classification sample = Classification.builder().image("warm-up", "none", t)
+                    .topK(List.of(new Classification.LabelScore("x", 1))).model("none", 0)
+                    .source(new Classification.Source(Topics.RAW, 0, 0))
+                    .timings(new Classification.Timings(t, t, 0, 0, 1)).build();
             for (int i = 0; i < 2000; i++) {
                 Json.read(Json.write(sample), Classification.class);
             }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 
 /**
  * The demo's second act: people label what the model was least sure about, the trainer learns

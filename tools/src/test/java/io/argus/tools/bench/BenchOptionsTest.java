@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.argus.common.model.Engine;
+import io.argus.common.engine.Engine;
 
 class BenchOptionsTest {
 

@@ -15,7 +15,7 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import io.argus.common.contract.ContractViolation;
+import io.argus.common.error.ContractViolation;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;

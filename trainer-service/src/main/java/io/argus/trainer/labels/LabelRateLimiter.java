@@ -1,9 +1,10 @@
 package io.argus.trainer.labels;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 
 /**
  * At most {@code perMinute} labels per labeler, as a token bucket (bursts up to a minute's worth,
@@ -38,8 +39,9 @@ final class LabelRateLimiter {
         if (count > tokens) {
             long waitSeconds = (long) Math.ceil((count - tokens) * 60.0 / perMinute);
             buckets.put(labeler, new Bucket(tokens, now));
-            throw new ApiError(429, "RATE_LIMITED", labeler + " may give " + perMinute + " labels per minute; "
-                    + (count > perMinute ? "send at most " + perMinute + " at once" : "retry in " + waitSeconds + " s"));
+            throw ArgusException.rateLimited("RATE_LIMITED", labeler + " may give " + perMinute + " labels per minute; "
+                    + (count > perMinute ? "send at most " + perMinute + " at once" : "retry in " + waitSeconds + " s"),
+                    Duration.ofSeconds(Math.max(1, waitSeconds)));
         }
         buckets.put(labeler, new Bucket(tokens - count, now));
     }

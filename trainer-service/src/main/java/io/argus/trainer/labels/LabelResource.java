@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.argus.common.security.Roles;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 
 /**
  * Labels in: {@code POST /api/labels} with {@code {"imageId", "label"}} for an image Argus
@@ -57,7 +57,7 @@ public class LabelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response labelImage(LabelService.ByImage request, @RestHeader("X-Labeler") String labeler) {
         if (request == null) {
-            throw new ApiError(400, "INVALID_REQUEST", "send {\"imageId\": ..., \"label\": ...}");
+            throw ArgusException.invalid("INVALID_REQUEST", "send {\"imageId\": ..., \"label\": ...}");
         }
         return Response.status(201).entity(labels.labelImages(List.of(request), who(labeler)).get(0)).build();
     }
@@ -77,7 +77,7 @@ public class LabelResource {
     public Response upload(@RestForm("file") FileUpload file, @RestForm String label, @RestForm String sampleId,
                            @RestForm("labeler") String formLabeler, @RestHeader("X-Labeler") String labeler) {
         if (file == null) {
-            throw new ApiError(400, "EMPTY", "the form has no part named 'file'");
+            throw ArgusException.invalid("EMPTY", "the form has no part named 'file'");
         }
         byte[] bytes;
         try {
@@ -106,7 +106,7 @@ public class LabelResource {
     @GET
     @Path("/{sampleId}")
     public LabelIndex.Entry get(@PathParam("sampleId") String sampleId) {
-        return index.get(sampleId).orElseThrow(() -> new ApiError(404, "UNKNOWN_SAMPLE",
+        return index.get(sampleId).orElseThrow(() -> ArgusException.notFound("UNKNOWN_SAMPLE",
                 "there is no labeled sample " + sampleId));
     }
 }

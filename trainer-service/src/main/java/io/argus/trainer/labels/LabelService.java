@@ -1,5 +1,6 @@
 package io.argus.trainer.labels;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,15 +10,13 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.contract.ContractViolation;
 import io.argus.common.contract.Identifiers;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.ImageDecoder;
 import io.argus.common.image.ImageLimitsConfig;
-import io.argus.common.image.ImageRejected;
 import io.argus.common.model.StoredModel;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelRegistry;
@@ -75,13 +74,13 @@ public class LabelService {
     /** Labels images Argus has seen, by their image ids. All are checked before any is written. */
     public List<Labeled> labelImages(List<ByImage> items, String labeler) {
         if (items == null || items.isEmpty()) {
-            throw new ApiError(400, "EMPTY", "no labels in the request");
+            throw ArgusException.invalid("EMPTY", "no labels in the request");
         }
         String who = labeler(labeler);
         List<LabeledSample> samples = new ArrayList<>(items.size());
         for (ByImage item : items) {
             if (item == null || item.imageId() == null || item.imageId().isBlank()) {
-                throw new ApiError(400, "INVALID_REQUEST", "every label needs an imageId");
+                throw ArgusException.invalid("INVALID_REQUEST", "every label needs an imageId");
             }
             String label = allowed(label(item.label()));
             Classification.Source source = locate(item.imageId());
@@ -96,13 +95,9 @@ public class LabelService {
     /** Adds an uploaded image with its label; {@code sampleId} may be null for a new one. */
     public Labeled upload(byte[] bytes, String label, String labeler, String sampleId) {
         String l = allowed(label(label));
-        try {
-            decoder.decode(bytes);
-        } catch (ImageRejected e) {
-            throw new ApiError(e.reason().httpStatus(), e.reason().name(), e.getMessage());
-        }
+        decoder.decode(bytes);
         String id = sampleId == null || sampleId.isBlank() ? "upload-" + Identifiers.newImageId()
-                : check(() -> Identifiers.require("sample id", sampleId.trim()));
+                : Identifiers.require("sample id", sampleId.trim());
         String who = labeler(labeler);
         rateLimiter.take(who, 1);
         return write(List.of(new LabeledSample(id, l, who, Instant.now(), null, bytes))).get(0);
@@ -111,7 +106,7 @@ public class LabelService {
     /** Removes a sample from the training set (a tombstone on argus.labels). */
     public void delete(String sampleId) {
         if (index.get(sampleId).isEmpty()) {
-            throw new ApiError(404, "UNKNOWN_SAMPLE", "there is no labeled sample " + sampleId);
+            throw ArgusException.notFound("UNKNOWN_SAMPLE", "there is no labeled sample " + sampleId);
         }
         writer.delete(sampleId);
         index.remove(sampleId);
@@ -138,37 +133,29 @@ public class LabelService {
 
     private Classification.Source locate(String imageId) {
         try {
-            return locator.find(imageId, LOCATE_WAIT_MS).orElseThrow(() -> new ApiError(404, "UNKNOWN_IMAGE",
+            return locator.find(imageId, LOCATE_WAIT_MS).orElseThrow(() -> ArgusException.notFound("UNKNOWN_IMAGE",
                     "no classified image " + imageId + " is known (only recently classified images can be labeled by"
                             + " id; upload older ones)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "INTERRUPTED", "interrupted");
+            throw ArgusException.unavailable("INTERRUPTED", "the service is stopping; retry", Duration.ofSeconds(5), e);
         }
     }
 
     private String allowed(String label) {
         if (vocabulary.isPresent() && !vocabulary.get().contains(label)) {
-            throw new ApiError(400, "LABEL_NOT_IN_VOCABULARY", "'" + label + "' is not one of the configured labels "
+            throw ArgusException.invalid("LABEL_NOT_IN_VOCABULARY", "'" + label + "' is not one of the configured labels "
                     + new java.util.TreeSet<>(vocabulary.get()));
         }
         return label;
     }
 
     private static String label(String label) {
-        return check(() -> LabeledSample.normalizeLabel(label));
+        return LabeledSample.normalizeLabel(label);
     }
 
     private static String labeler(String labeler) {
         return labeler == null || labeler.isBlank() ? "anonymous"
-                : check(() -> Identifiers.require("labeler", labeler.trim()));
-    }
-
-    private static <T> T check(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (ContractViolation e) {
-            throw new ApiError(400, e.code(), e.getMessage());
-        }
+                : Identifiers.require("labeler", labeler.trim());
     }
 }

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
-import io.argus.common.contract.ContractViolation;
+import io.argus.common.error.ContractViolation;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.kafka.KafkaClients;
 

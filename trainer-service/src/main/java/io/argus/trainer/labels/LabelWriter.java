@@ -18,11 +18,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 
 /** Writes labeled samples and tombstones to {@code argus.labels} and waits for Kafka's ack. */
 @ApplicationScoped
 public class LabelWriter {
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
@@ -53,10 +55,12 @@ public class LabelWriter {
                 ack.get(15, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw new ApiError(503, "KAFKA_UNAVAILABLE", "Kafka did not store the label(s): " + e.getMessage());
+            throw ArgusException.unavailable("KAFKA_UNAVAILABLE", "Kafka did not store the label(s): " + e.getMessage(),
+                    RETRY_AFTER, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "KAFKA_UNAVAILABLE", "interrupted");
+            throw ArgusException.unavailable("KAFKA_UNAVAILABLE", "interrupted while storing the label(s)",
+                    RETRY_AFTER, e);
         }
     }
 

@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.RawImage;
 import io.argus.common.kafka.KafkaClients;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 
 /** Reads one image back from {@code argus.images.raw} by partition and offset. */
 @ApplicationScoped
@@ -27,7 +27,7 @@ public class RawImageFetcher {
     }
 
     /**
-     * @throws ApiError 410 when the record is past the topic's retention
+     * @throws ArgusException (gone) when the record is past the topic's retention
      */
     public synchronized RawImage fetch(Classification.Source source) {
         KafkaConsumer<String, byte[]> c = consumer();
@@ -35,7 +35,7 @@ public class RawImageFetcher {
         c.assign(List.of(tp));
         long first = c.beginningOffsets(List.of(tp)).get(tp);
         if (source.offset() < first) {
-            throw new ApiError(410, "PAST_RETENTION", "the image at " + source.topic() + "/" + source.partition() + "/"
+            throw ArgusException.gone("PAST_RETENTION", "the image at " + source.topic() + "/" + source.partition() + "/"
                     + source.offset() + " is past the topic's retention (oldest offset " + first + "); upload it instead");
         }
         c.seek(tp, source.offset());
@@ -46,11 +46,12 @@ public class RawImageFetcher {
                     return RawImage.fromRecord(r);
                 }
                 if (r.offset() > source.offset()) {
-                    throw new ApiError(410, "PAST_RETENTION", "the image's record is gone from " + source.topic());
+                    throw ArgusException.gone("PAST_RETENTION", "the image's record is gone from " + source.topic());
                 }
             }
         }
-        throw new ApiError(503, "KAFKA_UNAVAILABLE", "could not read the image from Kafka in time; retry later");
+        throw ArgusException.unavailable("KAFKA_UNAVAILABLE", "could not read the image from Kafka in time; retry later",
+                Duration.ofSeconds(5), null);
     }
 
     private KafkaConsumer<String, byte[]> consumer() {

@@ -1,6 +1,5 @@
 package io.argus.trainer.registry;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,10 +59,8 @@ public class ModelRegistry {
 
     /** Announces a decision about a stored version on argus.models. */
     public ModelEvent announce(StoredModel stored, ModelStatus status, String reason) throws Exception {
-        BundleManifest m = stored.manifest();
-        ModelEvent event = new ModelEvent(ModelEvent.SCHEMA_VERSION, m.name(), m.version(), status, m.labels(),
-                m.inputSpec(), m.metrics(), stored.sha256(), stored.sizeBytes(), bundleUrl(m.version()),
-                stored.file().getFileName().toString(), reason, Instant.now());
+        ModelEvent event = ModelEvent.about(stored, status, reason).bundleUrl(bundleUrl(stored.manifest().version()))
+                .build();
         publisher.publish(event);
         history.event(event);
         return event;

@@ -16,7 +16,7 @@ import io.argus.common.security.Roles;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.StoredModel;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.JsonBody;
 
 /**
@@ -29,10 +29,6 @@ import io.argus.trainer.JsonBody;
  */
 @Path("/api/models")
 public class ModelRegistryResource {
-
-    /** Error answer. */
-    public record Error(String code, String message) {
-    }
 
     /** Optional body of promote and rollback. */
     public record Decision(String reason) {
@@ -54,7 +50,7 @@ public class ModelRegistryResource {
     @Path("/{version}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("version") int version) {
-        return registry.version(version).map(v -> Response.ok(v).build()).orElseGet(() -> notFound(version));
+        return Response.ok(registry.version(version).orElseThrow(() -> unknown(version))).build();
     }
 
     @GET
@@ -66,7 +62,7 @@ public class ModelRegistryResource {
                         .header("X-Argus-Sha256", s.sha256())
                         .header("Content-Disposition", "attachment; filename=\"" + s.file().getFileName() + "\"")
                         .build())
-                .orElseGet(() -> notFound(version));
+                .orElseThrow(() -> unknown(version));
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -88,18 +84,16 @@ public class ModelRegistryResource {
     }
 
     private ModelEvent decide(int version, ModelStatus status, Decision body, String defaultReason) throws Exception {
-        StoredModel stored = registry.stored(version).orElseThrow(() -> new ApiError(404, "UNKNOWN_VERSION",
-                "there is no model version " + version));
+        StoredModel stored = registry.stored(version).orElseThrow(() -> unknown(version));
         if (registry.version(version).map(ModelRegistry.Version::champion).orElse(false)) {
-            throw new ApiError(409, "ALREADY_CHAMPION", "version " + version + " is already the champion");
+            throw ArgusException.conflict("ALREADY_CHAMPION", "version " + version + " is already the champion");
         }
         String reason = body != null && body.reason() != null && !body.reason().isBlank() ? body.reason().strip()
                 : defaultReason;
         return registry.announce(stored, status, reason);
     }
 
-    private static Response notFound(int version) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON)
-                .entity(new Error("UNKNOWN_VERSION", "there is no model version " + version)).build();
+    private static ArgusException unknown(int version) {
+        return ArgusException.notFound("UNKNOWN_VERSION", "there is no model version " + version);
     }
 }

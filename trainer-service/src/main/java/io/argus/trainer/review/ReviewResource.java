@@ -17,7 +17,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 
 import io.argus.common.contract.RawImage;
 import io.argus.common.security.Roles;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.labels.Labelers;
 import io.argus.trainer.labels.RawImageFetcher;
 
@@ -53,7 +53,7 @@ public class ReviewResource {
         try {
             return review.queue(ReviewQueue.Order.parse(order), Math.max(1, Math.min(limit, MAX_LIMIT)));
         } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage());
+            throw ArgusException.invalid("INVALID_REQUEST", e.getMessage());
         }
     }
 
@@ -63,7 +63,7 @@ public class ReviewResource {
     public Response image(@PathParam("imageId") String imageId) {
         ReviewQueue.Item item = review.queued(imageId);
         if (item.source() == null) {
-            throw new ApiError(404, "IMAGE_UNAVAILABLE", "the review record of " + imageId + " does not say where its"
+            throw ArgusException.notFound("IMAGE_UNAVAILABLE", "the review record of " + imageId + " does not say where its"
                     + " image is");
         }
         RawImage raw = fetcher.fetch(item.source());

@@ -8,7 +8,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.argus.common.contract.ModelEvent;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
 import io.argus.trainer.labels.LabelService;
@@ -50,11 +50,11 @@ public class ReviewService {
     /** Labels a queued image; synchronized so two submits of one image cannot both pass the check. */
     public synchronized LabelService.Labeled label(String imageId, String label, String labeler) {
         if (label == null || label.isBlank()) {
-            throw new ApiError(400, "EMPTY_LABEL", "the class name is empty: press 1-9 for a class or type a name");
+            throw ArgusException.invalid("EMPTY_LABEL", "the class name is empty: press 1-9 for a class or type a name");
         }
         queued(imageId);
         index.get(imageId).ifPresent(e -> {
-            throw new ApiError(409, "ALREADY_LABELED", "image " + imageId + " was already labeled '" + e.label()
+            throw ArgusException.conflict("ALREADY_LABELED", "image " + imageId + " was already labeled '" + e.label()
                     + "' by " + e.labeler() + " at " + e.labeledAt() + "; undo that label to change it");
         });
         return labels.labelImages(List.of(new LabelService.ByImage(imageId, label)), labeler).get(0);
@@ -64,7 +64,7 @@ public class ReviewService {
     public synchronized void undo(String imageId) {
         queued(imageId);
         if (index.get(imageId).isEmpty()) {
-            throw new ApiError(404, "NOT_LABELED", "image " + imageId + " has no label to undo");
+            throw ArgusException.notFound("NOT_LABELED", "image " + imageId + " has no label to undo");
         }
         labels.delete(imageId);
     }
@@ -79,7 +79,7 @@ public class ReviewService {
     }
 
     ReviewQueue.Item queued(String imageId) {
-        return queue.get(imageId).orElseThrow(() -> new ApiError(404, "NOT_IN_QUEUE", "image " + imageId
+        return queue.get(imageId).orElseThrow(() -> ArgusException.notFound("NOT_IN_QUEUE", "image " + imageId
                 + " is not in the review queue: it was never sent to review, or it has left the queue (it keeps the"
                 + " newest " + maxItems + " images)"));
     }

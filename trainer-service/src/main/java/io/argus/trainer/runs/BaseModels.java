@@ -15,7 +15,7 @@ import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.BaseNetwork;
 import io.argus.learning.transfer.Transfer;
 import io.argus.learning.transfer.ZooModels;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
@@ -43,7 +43,7 @@ public class BaseModels {
         if (b.startsWith("zoo:")) {
             Architecture arch = Architecture.named(b.substring(4))
                     .filter(a -> a != Architecture.FASHION_CNN)
-                    .orElseThrow(() -> new ApiError(400, "UNKNOWN_BASE", "unknown zoo model '" + b
+                    .orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE", "unknown zoo model '" + b
                             + "'; use zoo:squeezenet, zoo:resnet50 or zoo:vgg16"));
             ComputationGraph graph = zoo.pretrained(arch);
             return new BaseNetwork(b + " (ImageNet)", arch, graph, List.of(), Transfer.outputs(graph, arch));
@@ -52,7 +52,7 @@ public class BaseModels {
         ModelBundle bundle = registry.store().load(stored);
         String archName = bundle.manifest().provenance() == null || bundle.manifest().provenance().architecture() == null
                 ? Architecture.FASHION_CNN.name() : bundle.manifest().provenance().architecture();
-        Architecture arch = Architecture.named(archName).orElseThrow(() -> new ApiError(400, "UNKNOWN_BASE",
+        Architecture arch = Architecture.named(archName).orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE",
                 "version " + stored.id() + " has architecture " + archName + ", which this trainer cannot adapt"));
         return new BaseNetwork(stored.id().toString(), arch, bundle.network(), bundle.manifest().labels(),
                 bundle.manifest().labels().size());
@@ -61,10 +61,10 @@ public class BaseModels {
     private StoredModel champion() {
         Optional<ModelEvent> champion = history.champion();
         if (champion.isPresent()) {
-            return registry.stored(champion.get().version()).orElseThrow(() -> new ApiError(409, "MISSING_BUNDLE",
+            return registry.stored(champion.get().version()).orElseThrow(() -> ArgusException.conflict("MISSING_BUNDLE",
                     "the champion v" + champion.get().version() + " is not in this trainer's model store"));
         }
-        return registry.store().latest(registry.modelName()).orElseThrow(() -> new ApiError(409, "NO_BASE",
+        return registry.store().latest(registry.modelName()).orElseThrow(() -> ArgusException.conflict("NO_BASE",
                 "there is no model yet: run the pretrain command, or start from a zoo model (base zoo:...)"));
     }
 
@@ -73,9 +73,9 @@ public class BaseModels {
         try {
             v = Integer.parseInt(b.startsWith("v") ? b.substring(1) : b);
         } catch (NumberFormatException e) {
-            throw new ApiError(400, "UNKNOWN_BASE", "base must be champion, a version number or zoo:<model>, not '"
+            throw ArgusException.invalid("UNKNOWN_BASE", "base must be champion, a version number or zoo:<model>, not '"
                     + b + "'");
         }
-        return registry.stored(v).orElseThrow(() -> new ApiError(404, "UNKNOWN_VERSION", "there is no model version " + v));
+        return registry.stored(v).orElseThrow(() -> ArgusException.notFound("UNKNOWN_VERSION", "there is no model version " + v));
     }
 }

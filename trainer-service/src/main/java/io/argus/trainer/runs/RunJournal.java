@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
-import io.argus.common.contract.Json;
+import io.argus.common.json.Json;
 
 /**
  * Training runs on disk, one JSON file per run next to the model store, rewritten at every phase

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.argus.common.security.Roles;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.JsonBody;
 
 /**
@@ -40,7 +40,7 @@ public class TrainingRunResource {
             TrainingRun run = runner.start(JsonBody.read(body, RunRequest.class), "requested");
             return Response.accepted(run.view()).header("Location", "/api/training-runs/" + run.id()).build();
         } catch (IllegalArgumentException e) {
-            throw new ApiError(400, "INVALID_REQUEST", e.getMessage());
+            throw ArgusException.invalid("INVALID_REQUEST", e.getMessage());
         }
     }
 
@@ -53,6 +53,6 @@ public class TrainingRunResource {
     @Path("/{id}")
     public TrainingRun.View get(@PathParam("id") String id) {
         return runner.get(id)
-                .orElseThrow(() -> new ApiError(404, "UNKNOWN_RUN", "there is no training run " + id));
+                .orElseThrow(() -> ArgusException.notFound("UNKNOWN_RUN", "there is no training run " + id));
     }
 }

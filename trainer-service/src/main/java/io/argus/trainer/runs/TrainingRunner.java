@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
@@ -28,7 +29,7 @@ import io.argus.common.model.Pruning;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.gate.Gate;
 import io.argus.trainer.labels.LabelSnapshot;
@@ -105,7 +106,7 @@ public class TrainingRunner {
     /** Starts a run, or refuses with 409 while another one is going. */
     public synchronized TrainingRun start(RunRequest request, String trigger) {
         if (active != null && !active.phase().finished()) {
-            throw new ApiError(409, "RUN_IN_PROGRESS", "training run " + active.id() + " is in progress; one at a time");
+            throw ArgusException.conflict("RUN_IN_PROGRESS", "training run " + active.id() + " is in progress; one at a time");
         }
         RunRequest r = request == null ? RunRequest.DEFAULTS : request;
         r.pruneOptions(); // bad options are refused now, not after training
@@ -161,7 +162,7 @@ public class TrainingRunner {
         long start = System.nanoTime();
         try {
             train(run);
-        } catch (ApiError e) {
+        } catch (ArgusException e) {
             LOG.warnf("Training run %s failed: %s", run.id(), e.getMessage());
             run.failed(e.getMessage());
         } catch (Exception | OutOfMemoryError e) {
@@ -184,7 +185,7 @@ public class TrainingRunner {
         Instant labelsUpTo = samples.stream().map(LabeledSample::labeledAt).max(Instant::compareTo).orElse(null);
         lastRunLabelsUpTo = labelsUpTo == null ? Instant.now() : labelsUpTo;
         if (samples.isEmpty()) {
-            throw new ApiError(409, "NO_LABELS", "argus.labels holds no labeled samples yet");
+            throw ArgusException.conflict("NO_LABELS", "argus.labels holds no labeled samples yet");
         }
 
         run.phase(Phase.PREPARING);
@@ -252,13 +253,15 @@ public class TrainingRunner {
         Comparison comparison = compare(trained, classes, test, usable, parts, champion);
 
         run.phase(Phase.GATING);
-        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, config.modelName(),
-                registry.store().nextVersion(config.modelName()), classes, base.architecture().input(),
-                new Provenance(base.description(), strategy.id(), "argus.labels (" + usable.size() + " samples)",
-                        train.count(), validation.count(), test.count(), trained.epochs(), trained.seconds(),
-                        base.architecture().name(), trained.trainableParams(), labelsUpTo, pruning),
-                metrics, null, null, Instant.now());
-        StoredModel stored = registry.store().save(ModelBundle.exported(manifest, trained.network()));
+        BundleManifest manifest = BundleManifest.builder(config.modelName(),
+                        registry.store().nextVersion(config.modelName()), classes, base.architecture().input())
+                .provenance(Provenance.builder().base(base.description()).strategy(strategy.id())
+                        .dataset("argus.labels (" + usable.size() + " samples)")
+                        .samples(train.count(), validation.count(), test.count())
+                        .training(trained.epochs(), trained.seconds()).architecture(base.architecture().name())
+                        .trainableParams(trained.trainableParams()).labelsUpTo(labelsUpTo).pruning(pruning).build())
+                .metrics(metrics).build();
+        StoredModel stored = registry.store().save(ExportedBundles.of(manifest, trained.network()));
         registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id());
         Gate.Decision decision = gate.decide(comparison.candidate(), comparison.champion(), comparison.classesDiffer());
         registry.announce(stored, decision.status(), decision.reason());

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import io.argus.trainer.ApiError;
+import io.argus.common.error.ArgusException;
 
 class LabelRateLimiterTest {
 
@@ -18,12 +18,12 @@ class LabelRateLimiterTest {
     void aLabelerMayBurstAMinutesWorthThenWaitsForTheBucketToRefill() {
         limiter.take("ana", 50);
         limiter.take("ana", 10);
-        assertThatThrownBy(() -> limiter.take("ana", 1)).isInstanceOfSatisfying(ApiError.class,
+        assertThatThrownBy(() -> limiter.take("ana", 1)).isInstanceOfSatisfying(ArgusException.class,
                 e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).contains("retry in 1 s"));
 
         now.addAndGet(5_000_000_000L); // 5 s: 5 more labels
         limiter.take("ana", 5);
-        assertThatThrownBy(() -> limiter.take("ana", 1)).isInstanceOf(ApiError.class);
+        assertThatThrownBy(() -> limiter.take("ana", 1)).isInstanceOf(ArgusException.class);
     }
 
     @Test

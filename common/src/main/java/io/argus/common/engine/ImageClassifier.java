@@ -1,7 +1,8 @@
-package io.argus.common.model;
+package io.argus.common.engine;
 
 import java.util.List;
 
+import io.argus.common.model.ModelId;
 import io.argus.common.image.InputSpec;
 
 /**

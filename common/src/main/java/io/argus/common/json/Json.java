@@ -1,4 +1,4 @@
-package io.argus.common.contract;
+package io.argus.common.json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.argus.common.error.ContractViolation;
 
 /** The JSON mapping of every Argus message, shared so that writer and reader can never disagree. */
 public final class Json {

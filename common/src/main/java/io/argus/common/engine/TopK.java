@@ -1,4 +1,4 @@
-package io.argus.common.model;
+package io.argus.common.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;

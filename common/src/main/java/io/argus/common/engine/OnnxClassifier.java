@@ -1,4 +1,4 @@
-package io.argus.common.onnx;
+package io.argus.common.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.argus.common.image.InputSpec;
-import io.argus.common.model.ImageClassifier;
+import io.argus.common.engine.ImageClassifier;
 import io.argus.common.model.ModelId;
 
 /**
@@ -24,6 +24,10 @@ import io.argus.common.model.ModelId;
  * buffer reused from batch to batch.
  */
 public final class OnnxClassifier implements ImageClassifier {
+
+    /** The graph's input ([batch, channels, height, width]) and output ([batch, classes]), as the exporter names them. */
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "probabilities";
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
 
@@ -100,7 +104,7 @@ public final class OnnxClassifier implements ImageClassifier {
         buffer.flip();
         long[] shape = {count, spec.channels(), spec.height(), spec.width()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
-             OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor))) {
+             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new IllegalStateException(id + " failed in ONNX Runtime: " + e.getMessage(), e);

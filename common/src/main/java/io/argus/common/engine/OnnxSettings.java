@@ -1,4 +1,4 @@
-package io.argus.common.onnx;
+package io.argus.common.engine;
 
 /**
  * How an ONNX Runtime session runs.

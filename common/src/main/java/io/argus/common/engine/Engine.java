@@ -1,12 +1,15 @@
-package io.argus.common.model;
+package io.argus.common.engine;
 
 import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.argus.common.onnx.OnnxClassifier;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.model.BundleManifest;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelBundles;
+import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.engine.OnnxSettings;
 
 /**
  * The engines a model bundle can be served on. Which is faster depends on the model (see the

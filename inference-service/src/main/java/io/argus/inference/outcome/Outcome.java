@@ -1,4 +1,4 @@
-package io.argus.inference.batching;
+package io.argus.inference.outcome;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,4 +1,4 @@
-package io.argus.common.model;
+package io.argus.common.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.argus.common.onnx.OnnxClassifier;
-import io.argus.common.onnx.OnnxSettings;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelBundles;
+import io.argus.common.model.TinyNetworks;
+
 
 class EngineTest {
 

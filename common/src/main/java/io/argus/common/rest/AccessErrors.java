@@ -1,10 +1,11 @@
-package io.argus.common.security;
+package io.argus.common.rest;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import io.argus.common.error.ErrorBody;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -12,16 +13,12 @@ import io.quarkus.security.UnauthorizedException;
 /** 401 and 403 as JSON bodies with a code and a sentence, like every other error of Argus. */
 public final class AccessErrors {
 
-    /** The body of an access error. */
-    public record Body(String code, String message) {
-    }
-
     private AccessErrors() {
     }
 
-    static Response unauthorized(String message) {
+    public static Response unauthorized(String message) {
         return Response.status(401).type(MediaType.APPLICATION_JSON)
-                .header("WWW-Authenticate", "Bearer realm=\"argus\"").entity(new Body("UNAUTHORIZED", message)).build();
+                .header("WWW-Authenticate", "Bearer realm=\"argus\"").entity(new ErrorBody("UNAUTHORIZED", message)).build();
     }
 
     @Provider
@@ -45,7 +42,7 @@ public final class AccessErrors {
         @Override
         public Response toResponse(ForbiddenException e) {
             return Response.status(403).type(MediaType.APPLICATION_JSON)
-                    .entity(new Body("FORBIDDEN", "this API key's roles do not allow this request")).build();
+                    .entity(new ErrorBody("FORBIDDEN", "this API key's roles do not allow this request")).build();
         }
     }
 }

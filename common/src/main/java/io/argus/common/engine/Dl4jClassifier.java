@@ -1,4 +1,4 @@
-package io.argus.common.model;
+package io.argus.common.engine;
 
 import java.util.List;
 
@@ -8,6 +8,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.argus.common.model.BundleManifest;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelId;
 import io.argus.common.image.InputSpec;
 import io.argus.common.nd4j.OneDnn;
 

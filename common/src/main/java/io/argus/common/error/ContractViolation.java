@@ -1,0 +1,15 @@
+package io.argus.common.error;
+
+import io.argus.common.error.ArgusException;
+import io.argus.common.error.Problem;
+
+/**
+ * A record or request that does not follow the Argus contract. Carries a machine-readable code that
+ * ends up in the dead-letter record's headers or in a REST error body.
+ */
+public class ContractViolation extends ArgusException {
+
+    public ContractViolation(String code, String message) {
+        super(Problem.INVALID_REQUEST, code, message);
+    }
+}
