@@ -117,7 +117,15 @@ async function label(className) {
   }
   state.sending = item.imageId;
   try {
-    const done = await api('POST', '/api/review/items/' + encodeURIComponent(item.imageId) + '/label', { label: className });
+    let done;
+    try {
+      done = await api('POST', '/api/review/items/' + encodeURIComponent(item.imageId) + '/label', { label: className });
+    } catch (e) {
+      // A name that differs from a class only by case or spacing: ask whether it is meant as a new class.
+      if (e.code !== 'LOOKS_LIKE_A_CLASS' || !window.confirm(e.message + '\n\nOK: it is a new class. Cancel: go back.')) throw e;
+      done = await api('POST', '/api/review/items/' + encodeURIComponent(item.imageId) + '/label',
+        { label: className, newClass: true });
+    }
     state.history.push({ kind: 'label', item });
     state.session++;
     $('stat-session').textContent = state.session;
@@ -206,6 +214,7 @@ function detail(v) {
   document.querySelectorAll('#versions tr').forEach((r) => r.classList.toggle('selected', r.dataset.version === String(v.version)));
   $('detail').hidden = false;
   $('detail-title').textContent = 'v' + v.version + ': what it learned (' + (m ? m.samples + ' test samples' : 'no evaluation') + ')';
+  gate(v.gate);
   if (!m) return;
   $('per-class').querySelector('tbody').innerHTML = m.perClass.map((c) => '<tr><td>' + escapeHtml(c.label) + '</td><td>'
     + fixed(c.precision) + '</td><td>' + fixed(c.recall) + '</td><td>' + fixed(c.f1) + '</td><td>' + c.support + '</td></tr>').join('');
@@ -222,6 +231,21 @@ function detail(v) {
     }).join('') + '</tr>';
   });
   $('confusion').innerHTML = html + '</tbody>';
+}
+
+// Every slice the gate judged: the reference data, each sensor, each class; targeted ones marked.
+function gate(g) {
+  $('gate').hidden = !g;
+  if (!g) return;
+  $('gate-decision').textContent = g.decision + ' (' + g.method + ')';
+  $('gate-reason').textContent = g.reason;
+  const pct = (x) => x === null || x === undefined ? '' : (100 * x).toFixed(1) + '%';
+  const pts = (x) => x === null || x === undefined ? '' : (x >= 0 ? '+' : '') + (100 * x).toFixed(1);
+  $('gate-slices').querySelector('tbody').innerHTML = g.slices.map((s) => '<tr class="verdict-'
+    + escapeHtml(s.verdict.replace(/ /g, '-')) + '"><td>' + escapeHtml(s.name) + (s.targeted ? ' ◎' : '') + '</td><td>' + s.n
+    + '</td><td>' + pct(s.champion) + '</td><td>' + pct(s.candidate) + '</td><td>' + pts(s.difference) + '</td><td>'
+    + (s.lower === null || s.lower === undefined ? '' : '[' + pts(s.lower) + ', ' + pts(s.upper) + ']') + '</td><td>'
+    + escapeHtml(s.verdict) + '</td></tr>').join('');
 }
 
 async function loadRun() {

@@ -1,6 +1,7 @@
 package io.argus.inference;
 
 import java.util.List;
+import java.util.Map;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.image.InputSpec;
+import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.Provenance;
@@ -32,6 +34,12 @@ public final class BrightnessModel {
     }
 
     public static ModelBundle bundle(String name, int version, double weight) {
+        return bundle(name, version, weight, Map.of());
+    }
+
+    /** The model with some sensors' images calibrated before it sees them. */
+    public static ModelBundle bundle(String name, int version, double weight,
+                                     Map<String, SensorCalibration> calibrations) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .list()
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
@@ -45,7 +53,7 @@ public final class BrightnessModel {
         net.getLayer(1).setParam("b", Nd4j.zeros(1, 2));
         BundleManifest manifest = BundleManifest.builder(name, version, LABELS, InputSpec.grey(8, 8))
                 .provenance(Provenance.builder().base("none").strategy("fixed weights").architecture("brightness").build())
-                .build();
+                .sensorCalibrations(calibrations).build();
         return ExportedBundles.of(manifest, net);
     }
 }

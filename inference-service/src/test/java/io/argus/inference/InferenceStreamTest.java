@@ -38,6 +38,7 @@ import io.argus.common.contract.ImageHeaders;
 import io.argus.common.json.Json;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.HostileImages;
+import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
@@ -80,7 +81,8 @@ class InferenceStreamTest {
             assertThat(c.topK()).extracting(Classification.LabelScore::label).containsExactly("bright", "dark");
             assertThat(c.modelName()).isEqualTo("argus");
             assertThat(c.modelVersion()).isEqualTo(1);
-            assertThat(c.source()).isEqualTo(new Classification.Source(Topics.RAW, sent.partition(), sent.offset()));
+            assertThat(c.source()).as("the exact record, with the checksum a label binds to").isEqualTo(
+                    new Classification.Source(Topics.RAW, sent.partition(), sent.offset(), Sha256.of(image.bytes())));
             assertThat(c.timings().ingestedAt()).isEqualTo(Instant.ofEpochMilli(sent.timestamp()));
             assertThat(c.timings().classifiedAt()).isAfterOrEqualTo(c.timings().ingestedAt());
             assertThat(c.timings().batchSize()).isGreaterThanOrEqualTo(1);

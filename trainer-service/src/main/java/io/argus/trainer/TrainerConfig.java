@@ -40,6 +40,31 @@ public interface TrainerConfig {
 
     Review review();
 
+    Replay replay();
+
+    /** What every run trains on besides the new labels. */
+    interface Replay {
+
+        /**
+         * How many images of the base's own training data (a class-balanced sample of the dataset the
+         * first model was pretrained on) the training set holds, as labeled samples with the source
+         * {@code dataset:<name>}; 0: none. Written to argus.labels once, when the champion's line has
+         * such a dataset and the topic holds fewer of its samples.
+         */
+        @WithDefault("6000")
+        int baseSamples();
+
+        /** The most labels of one sensor (and of uploads without a sensor) a run trains on: a reservoir per sensor. */
+        @WithDefault("5000")
+        int maxPerSensor();
+
+        /**
+         * Where the base dataset's files are; unset: Debian's {@code dataset-fashion-mnist} when installed,
+         * else the subset bundled with Argus. Its test split is the gate's reference slice.
+         */
+        Optional<Path> dataDir();
+    }
+
     /** The review desk's queue, filled from argus.images.review. */
     interface Review {
 
@@ -51,9 +76,13 @@ public interface TrainerConfig {
     /** Guards of the training set against mistakes and poisoning. */
     interface Labels {
 
-        /** Labels one labeler (one API key) may give per minute; 0: no limit. */
+        /** Labels one labeler (an API key and the person its client names) may give per minute; 0: no limit. */
         @WithDefault("600")
         int maxPerMinute();
+
+        /** Labels all labelers of one API key together may give per minute; 0: no limit. */
+        @WithDefault("1200")
+        int maxPerMinutePerKey();
 
         /** The only labels accepted, when set (for example {@code Bag,Coat,Sandal}); unset: any label. */
         Optional<List<String>> vocabulary();
@@ -68,15 +97,18 @@ public interface TrainerConfig {
         @WithDefault("champion")
         String base();
 
-        /** {@code frozen}, {@code finetune} or {@code scratch}. */
-        @WithDefault("finetune")
+        /**
+         * {@code calibrate} (the network left alone: per-sensor calibrations, new output columns for new
+         * classes), {@code frozen}, {@code finetune} or {@code scratch} (the network trained, with replay).
+         */
+        @WithDefault("calibrate")
         String strategy();
 
         /** Overrides the architecture's last frozen layer for {@code frozen} and phase one of {@code finetune}. */
         Optional<String> freezeUpTo();
 
         /** Most epochs per phase; early stopping usually ends sooner. */
-        @WithDefault("30")
+        @WithDefault("15")
         int maxEpochs();
 
         /** Epochs without a better validation loss before a phase stops. */
@@ -84,7 +116,7 @@ public interface TrainerConfig {
         int patience();
 
         /** Optimizer steps a phase takes at least, however few labels there are (an epoch of 40 labels is 2 steps). */
-        @WithDefault("300")
+        @WithDefault("100")
         int minSteps();
 
         @WithDefault("32")
@@ -105,13 +137,13 @@ public interface TrainerConfig {
         @WithDefault("0.15")
         double validationFraction();
 
-        /** The held-out split the candidate and the champion are evaluated on. */
+        /** The share of labels held out: never trained on, scored by the gate. */
         @WithDefault("0.2")
         double testFraction();
 
-        /** Fewer held-out samples than this and no candidate is promoted (the comparison would be noise). */
-        @WithDefault("5")
-        int minTestSamples();
+        /** Fewer training labels than this and a sensor gets no calibration. */
+        @WithDefault("8")
+        int minSensorLabels();
 
         @WithDefault("42")
         long seed();
@@ -128,15 +160,27 @@ public interface TrainerConfig {
         Duration every();
     }
 
-    /** When a candidate becomes champion. */
+    /** When a candidate becomes champion: judged slice by slice against the champion (see docs/learning.md). */
     interface Gate {
-        /** {@code macro-f1} or {@code accuracy}, on the held-out samples and the classes both models know. */
-        @WithDefault("macro-f1")
-        String metric();
+        /** The largest loss of accuracy (0..1) any slice may show at the lower end of its 95% interval. */
+        @WithDefault("0.02")
+        double tolerance();
 
-        /** A candidate is promoted if its metric >= the champion's minus this. */
-        @WithDefault("0.0")
-        double margin();
+        /** Fewer samples than this and a slice is not judged for a regression. */
+        @WithDefault("30")
+        int minSliceSamples();
+
+        /** Fewer held-out labels than this and a sensor with new labels cannot show an improvement. */
+        @WithDefault("5")
+        int minTargetedSamples();
+
+        /** The lowest accuracy (lower end of its 95% interval) a new class must reach. */
+        @WithDefault("0.5")
+        double newClassFloor();
+
+        /** Bootstrap draws per slice. */
+        @WithDefault("2000")
+        int resamples();
     }
 
     /** ImageNet-pretrained DL4J zoo models as bases. */

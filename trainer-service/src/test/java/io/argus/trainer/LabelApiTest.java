@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.dataset.FashionMnist;
+import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
@@ -33,7 +34,7 @@ class LabelApiTest {
     @Test
     void labelingAnImageArgusClassifiedStoresItsOwnBytesWithTheLabel() throws Exception {
         byte[] png = FashionMnist.loadSubset().test().png(3);
-        TrainerKafka.classified("seen-1", png);
+        RecordMetadata raw = TrainerKafka.classified("seen-1", png);
         try (TopicReader labels = TopicReader.fromNow(bootstrap(), Topics.LABELS)) {
             given().contentType("application/json").header("X-Labeler", "ana")
                     .body("{\"imageId\":\"seen-1\",\"label\":\"  Trouser \"}")
@@ -49,11 +50,19 @@ class LabelApiTest {
             LabeledSample s = LabeledSample.fromRecord(r);
             assertThat(s.label()).isEqualTo("Trouser");
             assertThat(s.labeler()).isEqualTo("ana");
-            assertThat(s.sourceImageId()).isEqualTo("seen-1");
+            assertThat(s.source()).isEqualTo(LabeledSample.PERSON);
+            assertThat(s.origin().imageId()).isEqualTo("seen-1");
+            assertThat(s.origin().sensorId()).as("the sensor of the raw record").isEqualTo(TrainerKafka.SENSOR);
+            assertThat(s.origin().capturedAt()).isEqualTo(TrainerKafka.CAPTURED_AT);
+            assertThat(s.origin().raw().offset()).isEqualTo(raw.offset());
+            assertThat(s.origin().raw().partition()).isEqualTo(raw.partition());
+            assertThat(s.origin().raw().sha256()).isEqualTo(Sha256.of(png));
         }
         given().get("/api/labels/stats").then().statusCode(200)
                 .body("perClass.Trouser", greaterThanOrEqualTo(1))
-                .body("newSinceLastModel", greaterThanOrEqualTo(1));
+                .body("newSinceLastModel", greaterThanOrEqualTo(1))
+                .body("perSensor." + TrainerKafka.SENSOR, greaterThanOrEqualTo(1))
+                .body("perSource.person", greaterThanOrEqualTo(1));
     }
 
     @Test

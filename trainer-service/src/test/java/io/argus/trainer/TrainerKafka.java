@@ -13,12 +13,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.json.Json;
+import io.argus.common.model.Sha256;
 import io.argus.common.contract.RawImage;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 
 /** What ingest and inference would have written, for trainer tests. */
 final class TrainerKafka {
+
+    /** The sensor and capture time of the images {@link #classified} puts on the raw topic. */
+    static final String SENSOR = "cam-t";
+    static final Instant CAPTURED_AT = Instant.parse("2026-11-23T07:00:00Z");
 
     private TrainerKafka() {
     }
@@ -36,7 +41,7 @@ final class TrainerKafka {
             Classification c = Classification.builder().image(imageId, "cam-review", captured)
                     .topK(List.of(new Classification.LabelScore("Shirt", confidence),
                             new Classification.LabelScore("T-shirt/top", confidence / 2))).model("argus", 1)
-                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset()))
+                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)))
                     .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
             p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
             p.send(new ProducerRecord<>(Topics.REVIEW, imageId, Json.write(c.forReview("confidence under 0.6"))))
@@ -49,11 +54,11 @@ final class TrainerKafka {
     static RecordMetadata classified(String imageId, byte[] png) throws Exception {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
                 KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            RecordMetadata raw = p.send(new RawImage(imageId, "cam-t", Instant.now(), "image/png", null, png)
+            RecordMetadata raw = p.send(new RawImage(imageId, SENSOR, CAPTURED_AT, "image/png", null, png)
                     .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
-            Classification c = Classification.builder().image(imageId, "cam-t", Instant.now())
+            Classification c = Classification.builder().image(imageId, SENSOR, CAPTURED_AT)
                     .topK(List.of(new Classification.LabelScore("Bag", 0.4))).model("argus", 1)
-                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset()))
+                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)))
                     .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
             p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
             return raw;

@@ -16,7 +16,10 @@ import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.learning.networks.FashionCnn;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** A real broker and a model store holding one (untrained) base model, as after a first pretrain. */
+/**
+ * A real broker and a model store holding one base model, as after a first pretrain: untrained
+ * here (the API tests do not need it to be right); {@link TrainingTestResource} trains one.
+ */
 public class TrainerTestResource implements QuarkusTestResourceLifecycleManager {
 
     private final KafkaBrokerResource kafka = new KafkaBrokerResource();
@@ -31,16 +34,23 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
         Map<String, String> config = new HashMap<>(kafka.start());
         try {
             store = Files.createTempDirectory("argus-trainer-models-");
-            BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, FashionCnn.INPUT)
-                    .provenance(Provenance.builder().base("scratch").strategy("pretrain").architecture("fashion-cnn")
-                            .build()).build();
-            new ModelStore(store).save(ExportedBundles.of(manifest, FashionCnn.build(10, 1, 1e-3)));
+            baseModel(store);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         config.put("argus.trainer.store-dir", store.toString());
         config.put("argus.trainer.public-url", "http://127.0.0.1:8999");
+        // No base data written to argus.labels unless a test asks: tests read that topic.
+        config.put("argus.trainer.replay.base-samples", "0");
         return config;
+    }
+
+    /** Writes the base model v1 into the store. */
+    protected void baseModel(Path store) throws IOException {
+        BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, FashionCnn.INPUT)
+                .provenance(Provenance.builder().base("scratch").strategy("pretrain").architecture("fashion-cnn")
+                        .build()).build();
+        new ModelStore(store).save(ExportedBundles.of(manifest, FashionCnn.build(10, 1, 1e-3)));
     }
 
     @Override

@@ -37,7 +37,23 @@ public record Classification(
     public record LabelScore(String label, double confidence) {
     }
 
-    public record Source(String topic, int partition, long offset) {
+    /**
+     * Where the image is on the raw topic, and the SHA-256 of its bytes: the exact record a label
+     * given for this result binds to (image ids are chosen by clients and need not be unique).
+     *
+     * @param sha256 of the record's value; null in results written before results carried it
+     */
+    public record Source(String topic, int partition, long offset, String sha256) {
+
+        /** A position without the checksum. */
+        public Source(String topic, int partition, long offset) {
+            this(topic, partition, offset, null);
+        }
+
+        /** The same record: topic, partition and offset (a checksum, when both have one, must agree). */
+        public boolean sameRecord(Source other) {
+            return topic.equals(other.topic) && partition == other.partition && offset == other.offset;
+        }
     }
 
     /**

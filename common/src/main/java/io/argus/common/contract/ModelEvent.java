@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.BundleManifest;
+import io.argus.common.model.GateReport;
 import io.argus.common.model.ModelMetrics;
 import io.argus.common.model.StoredModel;
 
@@ -14,6 +15,7 @@ import io.argus.common.model.StoredModel;
  *
  * @param bundleUrl where to download the bundle (the trainer's registry endpoint)
  * @param bundleFile the bundle's file name in the model store, for services that share its directory
+ * @param gate       the gate's per-slice judgement, on the decision it made; null on other events
  */
 public record ModelEvent(
         int schemaVersion,
@@ -28,7 +30,8 @@ public record ModelEvent(
         String bundleUrl,
         String bundleFile,
         String reason,
-        Instant at) {
+        Instant at,
+        GateReport gate) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -45,6 +48,7 @@ public record ModelEvent(
         private String bundleUrl;
         private String sha256;
         private Instant at = Instant.now();
+        private GateReport gate;
 
         private Builder(StoredModel stored, ModelStatus status, String reason) {
             this.stored = stored;
@@ -65,6 +69,12 @@ public record ModelEvent(
             return this;
         }
 
+        /** The gate's judgement, on the decision the gate made. */
+        public Builder gate(GateReport gate) {
+            this.gate = gate;
+            return this;
+        }
+
         public Builder at(Instant at) {
             this.at = at;
             return this;
@@ -74,7 +84,7 @@ public record ModelEvent(
             BundleManifest m = stored.manifest();
             return new ModelEvent(SCHEMA_VERSION, m.name(), m.version(), status, m.labels(), m.inputSpec(),
                     m.metrics(), sha256, stored.sizeBytes(), bundleUrl, stored.file().getFileName().toString(), reason,
-                    at);
+                    at, gate);
         }
     }
 }

@@ -18,6 +18,8 @@ public final class FashionMnist {
 
     public static final List<String> LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    /** How models and label records name this dataset ({@code dataset:fashion-mnist} as a label source). */
+    public static final String ID = "fashion-mnist";
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     static final String SUBSET_RESOURCE = "/datasets/fashion-mnist-subset/";
 

@@ -1,6 +1,7 @@
 package io.argus.common.engine;
 
 import java.util.Locale;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,8 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelBundles;
-import io.argus.common.engine.OnnxClassifier;
-import io.argus.common.engine.OnnxSettings;
+import io.argus.common.image.SensorCalibration;
 
 /**
  * The engines a model bundle can be served on. Which is faster depends on the model (see the
@@ -35,6 +35,12 @@ public enum Engine {
      * bundles carried one) is served by DL4J whatever the engine, and the log says so.
      */
     public ImageClassifier open(ModelBundle bundle, OnnxSettings onnx) {
+        ImageClassifier classifier = openNetwork(bundle, onnx);
+        Map<String, SensorCalibration> calibrations = bundle.manifest().calibrations();
+        return calibrations.isEmpty() ? classifier : new CalibratedClassifier(classifier, calibrations);
+    }
+
+    private ImageClassifier openNetwork(ModelBundle bundle, OnnxSettings onnx) {
         BundleManifest m = bundle.manifest();
         if (this == ONNX && bundle.hasOnnx()) {
             return new OnnxClassifier(m.id(), m.inputSpec(), m.labels(), bundle.onnx(), onnx);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.argus.common.model.ModelId;
 import io.argus.common.image.InputSpec;
+import io.argus.common.image.SensorCalibration;
 
 /**
  * A model that turns prepared images into class probabilities. The one seam between Argus and a
@@ -30,6 +31,14 @@ public interface ImageClassifier extends AutoCloseable {
      * @return {@code count} rows of {@code labels().size()} probabilities
      */
     float[][] classify(float[] input, int count);
+
+    /**
+     * How images of {@code sensorId} are calibrated before {@link #classify} (the caller applies it
+     * after preprocessing): part of the model version, identity for sensors it does not name.
+     */
+    default SensorCalibration calibrationFor(String sensorId) {
+        return SensorCalibration.IDENTITY;
+    }
 
     /** Releases native memory. */
     @Override

@@ -14,7 +14,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.argus.common.image.InputSpec;
-import io.argus.common.engine.ImageClassifier;
 import io.argus.common.model.ModelId;
 
 /**

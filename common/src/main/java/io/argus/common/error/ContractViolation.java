@@ -1,7 +1,5 @@
 package io.argus.common.error;
 
-import io.argus.common.error.ArgusException;
-import io.argus.common.error.Problem;
 
 /**
  * A record or request that does not follow the Argus contract. Carries a machine-readable code that

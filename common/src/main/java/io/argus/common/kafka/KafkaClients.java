@@ -90,6 +90,23 @@ public final class KafkaClients {
     }
 
     /**
+     * A transactional producer for a request path: all of a request's records are stored or none
+     * are, and a broker that cannot take them within {@code failAfter} fails the request instead of
+     * holding it (see {@link #requestProducer}).
+     */
+    public KafkaProducer<String, byte[]> transactionalRequestProducer(String clientId, Payload payload,
+                                                                      String transactionalId, Duration failAfter) {
+        Map<String, Object> props = reliableProducerProperties(clientId, payload);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Math.max(failAfter.toMillis() * 3, 10_000));
+        int ms = (int) Math.max(2, failAfter.toMillis());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, ms / 2 - 2));
+        return producer(props);
+    }
+
+    /**
      * A producer for load generators (benchmarks): reliable, with large batches and buffer, so that
      * the generator is never what limits the measured throughput.
      */

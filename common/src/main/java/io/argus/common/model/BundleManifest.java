@@ -2,8 +2,12 @@ package io.argus.common.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.image.SensorCalibration;
 
 /**
  * Everything about a model version except its weights: the JSON part of a bundle.
@@ -12,13 +16,30 @@ import io.argus.common.image.InputSpec;
  * @param networkSha256 checksum of the network entry, verified on every read
  * @param onnxSha256    checksum of the ONNX graph entry, verified on every read; {@code null} when
  *                      the bundle has no ONNX graph (written before bundles carried one)
+ * @param sensorCalibrations per sensor id, how its images are calibrated before the network sees
+ *                      them (see {@link SensorCalibration}); sensors not named here are not calibrated
  */
 public record BundleManifest(int format, String name, int version, List<String> labels, InputSpec inputSpec,
                              Provenance provenance, ModelMetrics metrics, String networkType, String networkSha256,
-                             Instant createdAt, String onnxSha256) {
+                             Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations) {
 
-    // Still 1: the ONNX entry is an addition older readers skip, and bundles without it stay valid.
-    public static final int FORMAT = 1;
+    /**
+     * 2: bundles may carry sensor calibrations, which a reader that does not apply them would serve
+     * wrongly, so format-1 readers must refuse these bundles. Format-1 bundles read as before.
+     */
+    public static final int FORMAT = 2;
+
+    public static final Set<Integer> READABLE = Set.of(1, 2);
+
+    /** How images of {@code sensorId} are calibrated; identity when the sensor has none. */
+    public SensorCalibration calibrationFor(String sensorId) {
+        SensorCalibration c = sensorCalibrations == null || sensorId == null ? null : sensorCalibrations.get(sensorId);
+        return c == null ? SensorCalibration.IDENTITY : c;
+    }
+
+    public Map<String, SensorCalibration> calibrations() {
+        return sensorCalibrations == null ? Map.of() : sensorCalibrations;
+    }
 
     /**
      * A manifest of the model {@code name} v{@code version}: its classes and input; provenance and
@@ -34,8 +55,8 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
     /** This manifest with the network's type and the checksums of the bundle's entries. */
     BundleManifest withChecksums(String networkType, String networkSha256, String onnxSha256) {
-        return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256);
+        return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
+                networkSha256, createdAt, onnxSha256, sensorCalibrations);
     }
 
     /** Builds a manifest without checksums. */
@@ -47,6 +68,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
         private Provenance provenance;
         private ModelMetrics metrics;
         private Instant createdAt = Instant.now();
+        private Map<String, SensorCalibration> sensorCalibrations = Map.of();
 
         private Builder(String name, int version, List<String> labels, InputSpec inputSpec) {
             this.name = name;
@@ -66,6 +88,12 @@ public record BundleManifest(int format, String name, int version, List<String> 
             return this;
         }
 
+        /** How each named sensor's images are calibrated before the network sees them. */
+        public Builder sensorCalibrations(Map<String, SensorCalibration> calibrations) {
+            this.sensorCalibrations = new TreeMap<>(calibrations);
+            return this;
+        }
+
         public Builder createdAt(Instant createdAt) {
             this.createdAt = createdAt;
             return this;
@@ -73,7 +101,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
         public BundleManifest build() {
             return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, null, null,
-                    createdAt, null);
+                    createdAt, null, sensorCalibrations);
         }
     }
 }

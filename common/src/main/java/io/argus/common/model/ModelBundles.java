@@ -167,9 +167,9 @@ public final class ModelBundles {
         if (manifest == null || (withNetwork && network == null)) {
             throw new BundleCorrupted("not a model bundle: " + (manifest == null ? MANIFEST : NETWORK) + " is missing");
         }
-        if (manifest.format() != BundleManifest.FORMAT) {
+        if (!BundleManifest.READABLE.contains(manifest.format())) {
             throw new BundleCorrupted("bundle format " + manifest.format() + " is not supported (this reader knows "
-                    + BundleManifest.FORMAT + ")");
+                    + BundleManifest.READABLE + ")");
         }
         return new Entries(manifest, network, onnx);
     }

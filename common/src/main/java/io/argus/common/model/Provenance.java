@@ -13,10 +13,14 @@ import java.time.Instant;
  * @param trainableParams parameters training changed (the rest were frozen)
  * @param labelsUpTo      the newest label of argus.labels it was trained on, or null if not trained on labels
  * @param pruning         what pruning after training removed, or null if the model was not pruned
+ * @param baseData        the dataset the first model of this line was trained on ({@code fashion-mnist}),
+ *                        handed down to every version trained from it: its training split is replayed in
+ *                        every run and its test split is the gate's reference slice; null when unknown
+ *                        (an ImageNet base), which leaves runs without replay and without reference slice
  */
 public record Provenance(String baseModel, String strategy, String dataset, int trainSamples, int validationSamples,
                          int testSamples, int epochs, double trainingSeconds, String architecture,
-                         long trainableParams, Instant labelsUpTo, Pruning pruning) {
+                         long trainableParams, Instant labelsUpTo, Pruning pruning, String baseData) {
 
     public static Builder builder() {
         return new Builder();
@@ -25,7 +29,7 @@ public record Provenance(String baseModel, String strategy, String dataset, int 
     public Builder toBuilder() {
         return new Builder().base(baseModel).strategy(strategy).dataset(dataset)
                 .samples(trainSamples, validationSamples, testSamples).training(epochs, trainingSeconds)
-                .architecture(architecture).trainableParams(trainableParams).labelsUpTo(labelsUpTo).pruning(pruning);
+                .architecture(architecture).trainableParams(trainableParams).labelsUpTo(labelsUpTo).pruning(pruning).baseData(baseData);
     }
 
     /** Builds a {@link Provenance}; what is not set is empty (null or 0). */
@@ -42,6 +46,7 @@ public record Provenance(String baseModel, String strategy, String dataset, int 
         private long trainableParams;
         private Instant labelsUpTo;
         private Pruning pruning;
+        private String baseData;
 
         private Builder() {
         }
@@ -94,9 +99,15 @@ public record Provenance(String baseModel, String strategy, String dataset, int 
             return this;
         }
 
+        /** The dataset the line of models started from, e.g. {@code fashion-mnist}. */
+        public Builder baseData(String baseData) {
+            this.baseData = baseData;
+            return this;
+        }
+
         public Provenance build() {
             return new Provenance(baseModel, strategy, dataset, trainSamples, validationSamples, testSamples, epochs,
-                    trainingSeconds, architecture, trainableParams, labelsUpTo, pruning);
+                    trainingSeconds, architecture, trainableParams, labelsUpTo, pruning, baseData);
         }
     }
 }

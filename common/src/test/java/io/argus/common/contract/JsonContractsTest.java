@@ -52,7 +52,7 @@ class JsonContractsTest {
     void aModelEventRoundTrips() {
         ModelEvent e = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, List.of("a", "b"), InputSpec.grey(28, 28), null,
                 "abc", 10, "http://127.0.0.1:8083/api/models/2/bundle", "argus-v2.bundle", "bootstrap",
-                Instant.parse("2026-11-22T10:00:00Z"));
+                Instant.parse("2026-11-22T10:00:00Z"), null);
 
         assertThat(Json.read(Json.write(e), ModelEvent.class)).isEqualTo(e);
     }

@@ -23,6 +23,8 @@ import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
+import io.argus.common.image.SensorCalibration;
+import io.argus.common.model.Sha256;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
@@ -60,7 +62,7 @@ public class BatchClassifier {
 
     public List<Outcome> classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
         ImagePreprocessor prep = preprocessorFor(model.inputSpec());
-        List<Prepared> prepared = decodeAll(records, prep);
+        List<Prepared> prepared = decodeAll(records, prep, model);
 
         int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
         float[][] probabilities = new float[0][];
@@ -105,8 +107,10 @@ public class BatchClassifier {
         return outcomes;
     }
 
-    private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep) {
-        List<Callable<Prepared>> tasks = records.stream().<Callable<Prepared>>map(r -> () -> decode(r, prep)).toList();
+    private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep,
+                                     ImageClassifier model) {
+        List<Callable<Prepared>> tasks = records.stream().<Callable<Prepared>>map(r -> () -> decode(r, prep, model))
+                .toList();
         try {
             List<Prepared> out = new ArrayList<>(records.size());
             for (Future<Prepared> f : decoders.invokeAll(tasks)) {
@@ -121,7 +125,8 @@ public class BatchClassifier {
         }
     }
 
-    private static Prepared decode(ConsumerRecord<String, byte[]> record, ImagePreprocessor prep) {
+    private static Prepared decode(ConsumerRecord<String, byte[]> record, ImagePreprocessor prep,
+                                   ImageClassifier model) {
         long start = System.nanoTime();
         RawImage image;
         try {
@@ -131,6 +136,10 @@ public class BatchClassifier {
         }
         try {
             float[] input = prep.prepare(image.bytes());
+            SensorCalibration calibration = model.calibrationFor(image.sensorId());
+            if (calibration != SensorCalibration.IDENTITY) {
+                calibration.apply(input, 0, prep.spec());
+            }
             return new Prepared(image, input, (System.nanoTime() - start) / 1e6, null);
         } catch (ImageRejected e) {
             return failed(record, image.imageId(), "decode", e.reason().name(), e.getMessage());
@@ -149,7 +158,8 @@ public class BatchClassifier {
         RawImage image = p.image();
         return Classification.builder().image(image.imageId(), image.sensorId(), image.capturedAt()).topK(top)
                 .model(model.id().name(), model.id().version())
-                .source(new Classification.Source(record.topic(), record.partition(), record.offset()))
+                .source(new Classification.Source(record.topic(), record.partition(), record.offset(),
+                        Sha256.of(record.value())))
                 .timings(new Classification.Timings(Instant.ofEpochMilli(record.timestamp()), now, p.decodeMs(),
                         inferenceMs, batchSize))
                 .build();

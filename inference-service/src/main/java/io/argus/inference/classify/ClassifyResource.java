@@ -12,10 +12,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestHeader;
+
 import io.argus.common.contract.Classification;
 import io.argus.common.error.ArgusException;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
+import io.argus.common.image.SensorCalibration;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.TopK;
 import io.argus.common.security.Roles;
@@ -48,7 +51,7 @@ public class ClassifyResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response classify(byte[] body) {
+    public Response classify(byte[] body, @RestHeader("X-Sensor-Id") String sensorId) {
         var lease = current.lease();
         if (lease.isEmpty()) {
             throw ArgusException.unavailable("NO_MODEL", "no model is loaded yet; retry later", Duration.ofSeconds(5),
@@ -58,6 +61,11 @@ public class ClassifyResource {
             ImageClassifier classifier = model.classifier();
             long start = System.nanoTime();
             float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body);
+            // The sensor's calibration of this model version, as the stream applies it.
+            SensorCalibration calibration = classifier.calibrationFor(sensorId);
+            if (calibration != SensorCalibration.IDENTITY) {
+                calibration.apply(input, 0, classifier.inputSpec());
+            }
             double decodeMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             float[] probs = classifier.classify(input, 1)[0];

@@ -80,7 +80,7 @@ public final class Pretrainer {
                 .provenance(Provenance.builder().base("scratch").strategy("pretrain")
                         .dataset("Fashion-MNIST (" + data.source() + ")").samples(train.count(), 0, test.count())
                         .training(options.epochs(), trainingSeconds).architecture(Architecture.FASHION_CNN.name())
-                        .trainableParams(net.numParams()).build())
+                        .trainableParams(net.numParams()).baseData(FashionMnist.ID).build())
                 .metrics(metrics).build();
         StoredModel stored = store.save(ExportedBundles.of(manifest, net));
         progress.report(String.format(Locale.ROOT,

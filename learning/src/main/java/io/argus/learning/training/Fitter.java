@@ -28,11 +28,27 @@ public final class Fitter {
      * @param minSteps  optimizer steps before any stop
      * @param augmenter null for none
      */
-    public record Settings(int maxEpochs, int batchSize, int patience, int minSteps, long seed, Augmenter augmenter) {
+    public record Settings(int maxEpochs, int batchSize, int patience, int minSteps, long seed, Augmenter augmenter,
+                           EpochOrder order) {
+
+        public Settings(int maxEpochs, int batchSize, int patience, int minSteps, long seed, Augmenter augmenter) {
+            this(maxEpochs, batchSize, patience, minSteps, seed, augmenter, null);
+        }
 
         public Settings(int maxEpochs, int batchSize, int patience, long seed, Augmenter augmenter) {
-            this(maxEpochs, batchSize, patience, 0, seed, augmenter);
+            this(maxEpochs, batchSize, patience, 0, seed, augmenter, null);
         }
+
+        /** These settings with the samples of each epoch drawn by {@code order} (null: a shuffle of all). */
+        public Settings withOrder(EpochOrder order) {
+            return new Settings(maxEpochs, batchSize, patience, minSteps, seed, augmenter, order);
+        }
+    }
+
+    /** Which training samples an epoch visits, in which order (indices may repeat). */
+    @FunctionalInterface
+    public interface EpochOrder {
+        int[] next(Random random);
     }
 
     /** The state after one epoch; validation figures are NaN without a validation set. */
@@ -71,7 +87,12 @@ public final class Fitter {
         long start = System.nanoTime();
         while (epoch < maxEpochs) {
             epoch++;
-            shuffle(order, random);
+            if (s.order() != null) {
+                order = s.order().next(random);
+                n = order.length;
+            } else {
+                shuffle(order, random);
+            }
             long epochStart = System.nanoTime();
             long lastReport = epochStart;
             double lossSum = 0;

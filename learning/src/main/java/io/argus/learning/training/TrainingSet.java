@@ -1,10 +1,14 @@
 package io.argus.learning.training;
 
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.image.ImageLimits;
 import io.argus.common.image.ImagePreprocessor;
+import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
 
 /**
@@ -42,12 +46,12 @@ public record TrainingSet(InputSpec spec, List<String> labels, float[] inputs, i
         int size = spec.size();
         float[] buffer = new float[files.size() * size];
         int[] y = new int[files.size()];
-        java.util.List<Integer> kept = new java.util.ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             int k = kept.size();
             try {
                 prep.prepare(files.get(i), buffer, k * size);
-            } catch (io.argus.common.image.ImageRejected e) {
+            } catch (ImageRejected e) {
                 continue;
             }
             int label = labels.indexOf(fileLabels.get(i));
@@ -58,8 +62,20 @@ public record TrainingSet(InputSpec spec, List<String> labels, float[] inputs, i
             kept.add(i);
         }
         int n = kept.size();
-        return new Prepared(new TrainingSet(spec, labels, java.util.Arrays.copyOf(buffer, n * size),
-                java.util.Arrays.copyOf(y, n)), kept);
+        return new Prepared(new TrainingSet(spec, labels, Arrays.copyOf(buffer, n * size),
+                Arrays.copyOf(y, n)), kept);
+    }
+
+    /** Prepares decoded images with their class indices, as inference prepares what sensors send. */
+    public static TrainingSet ofImages(List<BufferedImage> images, int[] classes, List<String> labels,
+                                       InputSpec spec) {
+        ImagePreprocessor prep = new ImagePreprocessor(spec, ImageLimits.DEFAULT);
+        int size = spec.size();
+        float[] inputs = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            prep.prepare(images.get(i), inputs, i * size);
+        }
+        return new TrainingSet(spec, labels, inputs, Arrays.copyOf(classes, images.size()));
     }
 
     /** Prepares grey dataset images exactly as inference will prepare the PNGs sensors send. */

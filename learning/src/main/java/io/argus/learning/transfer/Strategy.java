@@ -4,6 +4,12 @@ import java.util.Locale;
 
 /** How a training run uses its base network. */
 public enum Strategy {
+    /**
+     * The network's weights left alone: sensors with new labels get a calibration of their images,
+     * new classes get new output columns. What the network says about other sensors and known
+     * classes cannot change.
+     */
+    CALIBRATE,
     /** Feature extractor frozen, head trained. */
     FROZEN,
     /** As FROZEN, then the top block(s) unfrozen and trained on at a lower learning rate. */
@@ -15,7 +21,7 @@ public enum Strategy {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown strategy '" + s + "'; use frozen, finetune or scratch");
+            throw new IllegalArgumentException("unknown strategy '" + s + "'; use calibrate, frozen, finetune or scratch");
         }
     }
 

@@ -39,6 +39,18 @@ public final class TransferTrainer {
     public record Result(Model network, int epochs, double seconds, long trainableParams) {
     }
 
+    private final Fitter.EpochOrder order;
+
+    /** Epochs visit every training sample once, shuffled. */
+    public TransferTrainer() {
+        this(null);
+    }
+
+    /** Epochs visit the training samples {@code order} draws (e.g. {@link io.argus.learning.training.MixedBatches}). */
+    public TransferTrainer(Fitter.EpochOrder order) {
+        this.order = order;
+    }
+
     /**
      * @param keepKnown how many leading classes mean the same in base and {@code train.labels()}
      */
@@ -82,14 +94,14 @@ public final class TransferTrainer {
                 epochs = fitter.fit(trained, train, validation, settings(s, s.seed(), augmenter), "scratch",
                         listener).epochs();
             }
-            default -> throw new IllegalArgumentException(strategy.toString());
+            default -> throw new IllegalArgumentException(strategy + " does not train the network; see LearningRun");
         }
         Model clean = Transfer.unfrozen(source, arch, sourceOutputs, classes, trained, s.seed());
         return new Result(clean, epochs, (System.nanoTime() - start) / 1e9, trainable);
     }
 
-    private static Fitter.Settings settings(Settings s, long seed, Augmenter augmenter) {
-        return new Fitter.Settings(s.maxEpochs(), s.batchSize(), s.patience(), s.minSteps(), seed, augmenter);
+    private Fitter.Settings settings(Settings s, long seed, Augmenter augmenter) {
+        return new Fitter.Settings(s.maxEpochs(), s.batchSize(), s.patience(), s.minSteps(), seed, augmenter, order);
     }
 
     /** The label list of a new model: the base's (or champion's) labels in order, then new ones, sorted. */

@@ -78,18 +78,58 @@ public final class DemoMain {
             Tally newCamera = stream(options, images, options.count(), options.after(), watcher, NEW_CAMERA);
             summary("New camera, before learning", options, newCamera);
             complete &= newCamera.unaccounted() == 0;
+            int before = served(options);
             int served = new LearningRound(options).run(newCamera);
-            if (served > 0) {
+            if (served > 0 && served != before) {
                 System.out.printf(Locale.ROOT, "%nStreaming %d more images of the new camera (not seen before) at %.0f/s on"
                         + " v%d ...%n", options.after(), options.rate(), served);
                 Tally after = stream(options, images, options.count() + options.after(), options.after(), watcher,
                         NEW_CAMERA);
                 summary("New camera, after learning", options, after);
                 complete &= after.unaccounted() == 0;
+                // The ordinary cameras again, on the same images they sent first: did they lose anything?
+                System.out.printf(Locale.ROOT, "%nThe ordinary cameras send the first %d images of their stream again,"
+                        + " on v%d ...%n", options.after(), served);
+                Tally ordinary = stream(options, images, 0, options.after(), watcher);
+                complete &= ordinary.unaccounted() == 0;
+                perCamera(options, before, served, first, ordinary, newCamera, after);
             }
         }
         watcher.stop();
         return complete ? 0 : 1;
+    }
+
+    /** Accuracy per camera, before and after learning, side by side. */
+    private static void perCamera(DemoOptions options, int v1, int v2, Tally firstStream, Tally ordinaryAfter,
+                                  Tally newBefore, Tally newAfter) {
+        double[] ordinaryBefore = firstStream.accuracyBelow(options.after());
+        double[] ordinaryNow = ordinaryAfter.accuracyBelow(options.after());
+        System.out.println();
+        System.out.println("Accuracy per camera, before and after learning");
+        System.out.println("-----------------------------------------------");
+        System.out.printf(Locale.ROOT, "%-34s %12s %12s %10s%n", "camera (images)", "v" + v1, "v" + v2, "change");
+        System.out.printf(Locale.ROOT, "%-34s %11.1f%% %11.1f%% %+9.1f%n",
+                "ordinary cameras (" + (int) ordinaryNow[1] + ", the same)", 100 * ordinaryBefore[0],
+                100 * ordinaryNow[0], 100 * (ordinaryNow[0] - ordinaryBefore[0]));
+        System.out.printf(Locale.ROOT, "%-34s %11.1f%% %11.1f%% %+9.1f%n",
+                "new camera (" + newBefore.classified() + " / " + newAfter.classified() + ")", 100 * newBefore.accuracy(),
+                100 * newAfter.accuracy(), 100 * (newAfter.accuracy() - newBefore.accuracy()));
+    }
+
+    /** The version inference serves now, from its readiness check; -1 if it cannot be read. */
+    private static int served(DemoOptions options) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    options.inferenceUrl() + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : Json.mapper().readTree(r.body()).path("checks")) {
+                if (check.path("name").asText().equals("model")) {
+                    return check.path("data").path("version").asInt(-1);
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** The sensor id of the new camera and how its images differ. */
@@ -138,7 +178,7 @@ public final class DemoMain {
             http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                     .whenComplete((response, error) -> {
                         inFlight.release();
-                        record(tally, label, response, error);
+                        record(tally, label, index, response, error);
                     });
             if (System.nanoTime() > nextReport) {
                 nextReport += 1_000_000_000L;
@@ -169,7 +209,7 @@ public final class DemoMain {
         return out.toByteArray();
     }
 
-    private static void record(Tally tally, String label, HttpResponse<String> response, Throwable error) {
+    private static void record(Tally tally, String label, int index, HttpResponse<String> response, Throwable error) {
         if (error != null) {
             tally.failed.incrementAndGet();
             return;
@@ -178,7 +218,7 @@ public final class DemoMain {
             JsonNode body = parse(response.body());
             String imageId = body == null ? null : body.path("imageId").asText(null);
             if (imageId != null) {
-                tally.accepted(imageId, label);
+                tally.accepted(imageId, label, index);
             }
         } else if (response.statusCode() >= 400 && response.statusCode() < 500) {
             tally.refused.incrementAndGet();

@@ -76,7 +76,7 @@ final class LearningRound {
                     last = line;
                 }
                 String phase = run.path("phase").asText();
-                if (phase.equals("DONE") || phase.equals("FAILED")) {
+                if (phase.equals("DONE") || phase.equals("FAILED") || phase.equals("CANCELLED")) {
                     break;
                 }
             } else if (last.isEmpty()) {
@@ -93,6 +93,7 @@ final class LearningRound {
         int version = run.path("result").path("version").asInt();
         System.out.printf("Candidate v%d: %s (%s)%n", version, decision.path("status").asText(),
                 decision.path("reason").asText());
+        gateTable(run.path("result").path("gate"));
         if (!decision.path("status").asText().equals("PROMOTED")) {
             return served();
         }
@@ -107,6 +108,34 @@ final class LearningRound {
         }
         System.out.println("Inference did not switch to v" + version + " in time.");
         return served();
+    }
+
+    /** The gate's judgement, slice by slice: what the candidate did for every camera and class. */
+    static void gateTable(JsonNode gate) {
+        if (gate.isMissingNode() || gate.isNull()) {
+            return;
+        }
+        System.out.println();
+        System.out.println("The gate, slice by slice (" + gate.path("method").asText() + ")");
+        System.out.printf(Locale.ROOT, "%-28s %6s %9s %9s %8s %18s  %s%n", "slice", "n", "champion", "candidate",
+                "change", "95% interval", "verdict");
+        for (JsonNode s : gate.path("slices")) {
+            System.out.printf(Locale.ROOT, "%-28s %6d %9s %9s %8s %18s  %s%n",
+                    s.path("name").asText() + (s.path("targeted").asBoolean() ? " *" : ""), s.path("n").asInt(),
+                    percent(s.path("champion")), percent(s.path("candidate")), points(s.path("difference")),
+                    s.path("lower").isNull() || s.path("lower").isMissingNode() ? ""
+                            : "[" + points(s.path("lower")) + ", " + points(s.path("upper")) + "]",
+                    s.path("verdict").asText());
+        }
+        System.out.println("(* the run had new labels there: the candidate must improve it; points are accuracy %)");
+    }
+
+    private static String percent(JsonNode x) {
+        return x.isNull() || x.isMissingNode() ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * x.asDouble());
+    }
+
+    private static String points(JsonNode x) {
+        return x.isNull() || x.isMissingNode() ? "" : String.format(Locale.ROOT, "%+.1f", 100 * x.asDouble());
     }
 
     private static String describe(JsonNode run) {

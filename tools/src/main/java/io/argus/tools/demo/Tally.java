@@ -28,8 +28,12 @@ final class Tally {
     private int correct;
     private int deadLettered;
     private int duplicates;
-    /** Accepted images without a result yet: id -> true label. */
-    private final Map<String, String> waiting = new HashMap<>();
+    /** An accepted image: its true label and its index in the test images. */
+    private record Sent(String trueLabel, int index) {
+    }
+
+    /** Accepted images without a result yet. */
+    private final Map<String, Sent> waiting = new HashMap<>();
     /** A result seen before its image's 202, and when it became visible. */
     private record Early(Classification result, long receivedAt) {
     }
@@ -38,7 +42,7 @@ final class Tally {
     private final Map<String, Early> early = new HashMap<>();
     private final Set<String> done = new HashSet<>();
     /** An image's result next to its truth, for choosing what to label. */
-    record Scored(String imageId, String trueLabel, String predicted, double confidence, int modelVersion) {
+    record Scored(String imageId, String trueLabel, String predicted, double confidence, int modelVersion, int index) {
     }
 
     private final List<Scored> scored = new ArrayList<>();
@@ -49,18 +53,18 @@ final class Tally {
     private long firstResultAt;
     private long lastResultAt;
 
-    synchronized void accepted(String imageId, String trueLabel) {
+    synchronized void accepted(String imageId, String trueLabel, int index) {
         accepted++;
         Early e = early.remove(imageId);
         if (e != null) {
             if (e.result() == null) {
                 deadLettered++;
             } else {
-                count(e.result(), trueLabel, e.receivedAt());
+                count(e.result(), new Sent(trueLabel, index), e.receivedAt());
             }
             done.add(imageId);
         } else {
-            waiting.put(imageId, trueLabel);
+            waiting.put(imageId, new Sent(trueLabel, index));
         }
     }
 
@@ -69,13 +73,13 @@ final class Tally {
             duplicates++;
             return;
         }
-        String label = waiting.remove(imageId);
-        if (label == null) {
+        Sent sent = waiting.remove(imageId);
+        if (sent == null) {
             done.remove(imageId);
             early.put(imageId, new Early(c, receivedAt));
             return;
         }
-        count(c, label, receivedAt);
+        count(c, sent, receivedAt);
     }
 
     synchronized void deadLettered(String imageId) {
@@ -90,8 +94,9 @@ final class Tally {
         }
     }
 
-    private void count(Classification c, String trueLabel, long receivedAt) {
-        scored.add(new Scored(c.imageId(), trueLabel, c.label(), c.confidence(), c.modelVersion()));
+    private void count(Classification c, Sent sent, long receivedAt) {
+        String trueLabel = sent.trueLabel();
+        scored.add(new Scored(c.imageId(), trueLabel, c.label(), c.confidence(), c.modelVersion(), sent.index()));
         perVersion.merge(c.modelVersion(), 1, Integer::sum);
         latencies.add(receivedAt - c.timings().ingestedAt().toEpochMilli());
         inInference.add(c.timings().classifiedAt().toEpochMilli() - c.timings().ingestedAt().toEpochMilli());
@@ -174,6 +179,13 @@ final class Tally {
 
     synchronized double accuracy() {
         return classified == 0 ? 0 : (double) correct / classified;
+    }
+
+    /** Accuracy on the test images with an index below {@code maxIndex}, and how many there were. */
+    synchronized double[] accuracyBelow(int maxIndex) {
+        List<Scored> those = scored.stream().filter(s -> s.index() < maxIndex).toList();
+        long right = those.stream().filter(s -> s.predicted().equals(s.trueLabel())).count();
+        return new double[] {those.isEmpty() ? 0 : (double) right / those.size(), those.size()};
     }
 
     String line(int total) {

@@ -17,7 +17,7 @@ import io.argus.learning.networks.FashionCnn;
 import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.Progress;
-import io.argus.learning.training.StratifiedSplit;
+import io.argus.learning.training.StableSplit;
 import io.argus.learning.training.TrainingSet;
 import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.BaseNetwork;
@@ -159,8 +159,7 @@ public final class TransferReport {
                 TrainingSet all = TrainingSet.of(labeled, taskLabels, FashionCnn.INPUT);
                 List<Integer> idx = IntStream.range(0, all.count()).boxed().toList();
                 String salt = Integer.toString(seed);
-                StratifiedSplit.Parts parts = StratifiedSplit.of(idx, i -> Integer.toString(all.classes()[i]),
-                        i -> salt + ":" + i, 0.2, 0.0);
+                StableSplit.Parts parts = new StableSplit(0.2, 0.0).split(idx, i -> salt + ":" + i);
                 TrainingSet train = all.subset(parts.train());
                 TrainingSet validation = all.subset(parts.validation());
                 for (int r = rows.size() - 3; r < rows.size(); r++) {

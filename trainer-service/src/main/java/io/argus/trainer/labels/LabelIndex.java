@@ -1,6 +1,7 @@
 package io.argus.trainer.labels;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,33 +10,50 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
-import io.argus.common.error.ContractViolation;
 import io.argus.common.contract.LabeledSample;
+import io.argus.common.error.ContractViolation;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.registry.FollowedTopic;
 
 /**
- * What the training set holds, without the image bytes: one entry per sample id of the
- * compacted {@code argus.labels} topic (tombstones remove). Rebuilt from the topic on start and
- * kept current by following it; labels written by this trainer count at once.
+ * What the training set holds, without the image bytes: one entry per sample id of the compacted
+ * {@code argus.labels} topic (tombstones remove). Rebuilt from the topic on start and kept current
+ * by following it: the topic is the one way in, for labels this trainer writes too, which it waits
+ * to read back ({@link #awaitRead}) so that a label answered 201 is in the index.
  */
 @Singleton
 public class LabelIndex extends FollowedTopic {
 
-    /** A sample's label and its history. */
-    public record Entry(String label, String labeler, Instant labeledAt, String sourceImageId) {
+    /**
+     * A sample without its bytes.
+     *
+     * @param source   {@link LabeledSample#PERSON}, or {@code dataset:<name>} for a base's own data
+     * @param sensorId the sensor that took the image, when known
+     * @param imageId  the raw image it was labeled from, when it was
+     * @param raw      the exact raw record, when it was labeled from one
+     */
+    public record Entry(String label, String labeler, Instant labeledAt, String source, String sensorId,
+                        String imageId, LabeledSample.RawRecord raw) {
+
+        public boolean fromPerson() {
+            return LabeledSample.PERSON.equals(source);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(LabelIndex.class);
 
     private final Map<String, Entry> samples = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> read = new HashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -45,41 +63,54 @@ public class LabelIndex extends FollowedTopic {
 
     @Override
     public void record(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
-            return;
+        if (r.key() != null) {
+            if (r.value() == null) {
+                samples.remove(r.key());
+            } else {
+                try {
+                    LabeledSample s = LabeledSample.fromRecord(r);
+                    LabeledSample.Origin o = s.origin();
+                    samples.put(s.sampleId(), new Entry(s.label(), s.labeler(), s.labeledAt(), s.source(),
+                            o.sensorId(), o.imageId(), o.raw()));
+                } catch (ContractViolation e) {
+                    LOG.warnf("Skipping unreadable label record %s at offset %d: %s", r.key(), r.offset(),
+                            e.getMessage());
+                }
+            }
         }
-        if (r.value() == null) {
-            samples.remove(r.key());
-            return;
+        synchronized (read) {
+            read.merge(r.partition(), r.offset() + 1, Math::max);
+            read.notifyAll();
         }
-        try {
-            LabeledSample s = LabeledSample.fromRecord(r);
-            put(s.sampleId(), new Entry(s.label(), s.labeler(), s.labeledAt(), s.sourceImageId()));
-        } catch (ContractViolation e) {
-            LOG.warnf("Skipping unreadable label record %s at offset %d: %s", r.key(), r.offset(), e.getMessage());
+        if (caughtUp.getCount() == 0) {
+            listeners.forEach(Runnable::run);
         }
     }
 
     @Override
     public void caughtUp() {
         caughtUp.countDown();
-        LOG.infof("Training set: %d labeled samples in %d classes", samples.size(), perClass(null).size());
+        LOG.infof("Training set: %d labeled samples (%s) in %d classes", samples.size(), perSource(e -> true),
+                perClass(e -> true).size());
         listeners.forEach(Runnable::run);
     }
 
-    /** Records a label this trainer just wrote (the topic will say the same a moment later). */
-    void put(String sampleId, Entry entry) {
-        samples.put(sampleId, entry);
-        if (caughtUp.getCount() == 0) {
-            listeners.forEach(Runnable::run);
+    /** Waits until the index has read the records Kafka stored at {@code written}; false on timeout. */
+    public boolean awaitRead(List<RecordMetadata> written, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (read) {
+            while (true) {
+                boolean all = written.stream().allMatch(m -> read.getOrDefault(m.partition(), 0L) > m.offset());
+                long left = deadline - System.currentTimeMillis();
+                if (all || left <= 0) {
+                    return all;
+                }
+                read.wait(left);
+            }
         }
     }
 
-    void remove(String sampleId) {
-        samples.remove(sampleId);
-    }
-
-    /** Calls {@code listener} (on some trainer thread) whenever labels change after start-up. */
+    /** Calls {@code listener} (on the follower's thread) whenever labels change after start-up. */
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }
@@ -96,20 +127,37 @@ public class LabelIndex extends FollowedTopic {
         return samples.size();
     }
 
-    /** Samples per class, of all samples or of those labeled after {@code since} (null: all). */
-    public Map<String, Integer> perClass(Instant since) {
+    /** Samples per class among those {@code which} selects. */
+    public Map<String, Integer> perClass(Predicate<Entry> which) {
+        return count(which, Entry::label);
+    }
+
+    /** Samples per sensor ({@code (unknown)} for uploads without one and base data). */
+    public Map<String, Integer> perSensor(Predicate<Entry> which) {
+        return count(which, e -> e.sensorId() == null ? "(unknown)" : e.sensorId());
+    }
+
+    /** Samples per source: {@code person}, {@code dataset:...}. */
+    public Map<String, Integer> perSource(Predicate<Entry> which) {
+        return count(which, Entry::source);
+    }
+
+    /** Labels people gave after {@code since} (all of them when null): what counts as new for a run. */
+    public static Predicate<Entry> newSince(Instant since) {
+        return e -> e.fromPerson() && (since == null || e.labeledAt().isAfter(since));
+    }
+
+    public int count(Predicate<Entry> which) {
+        return (int) samples.values().stream().filter(which).count();
+    }
+
+    private Map<String, Integer> count(Predicate<Entry> which, Function<Entry, String> key) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Entry e : samples.values()) {
-            if (since == null || e.labeledAt().isAfter(since)) {
-                counts.merge(e.label(), 1, Integer::sum);
+            if (which.test(e)) {
+                counts.merge(key.apply(e), 1, Integer::sum);
             }
         }
         return counts;
-    }
-
-    /** How many samples were labeled after {@code since} (null: all). */
-    public int countSince(Instant since) {
-        return since == null ? samples.size()
-                : (int) samples.values().stream().filter(e -> e.labeledAt().isAfter(since)).count();
     }
 }

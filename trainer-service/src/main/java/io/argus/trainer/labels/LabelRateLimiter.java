@@ -3,12 +3,14 @@ package io.argus.trainer.labels;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.argus.common.error.ArgusException;
 
 /**
- * At most {@code perMinute} labels per labeler, as a token bucket (bursts up to a minute's worth,
- * refilled continuously): one compromised or careless key cannot flood the training set.
+ * At most {@code perMinute} labels per labeler and {@code perKeyPerMinute} per API key, as token
+ * buckets (bursts up to a minute's worth, refilled continuously): one compromised or careless key
+ * cannot flood the training set, whatever person it claims to be.
  */
 final class LabelRateLimiter {
 
@@ -16,33 +18,50 @@ final class LabelRateLimiter {
     }
 
     private final int perMinute;
+    private final int perKeyPerMinute;
     private final Map<String, Bucket> buckets = new HashMap<>();
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
 
-    LabelRateLimiter(int perMinute) {
-        this(perMinute, System::nanoTime);
+    LabelRateLimiter(int perMinute, int perKeyPerMinute) {
+        this(perMinute, perKeyPerMinute, System::nanoTime);
     }
 
-    LabelRateLimiter(int perMinute, java.util.function.LongSupplier nanoClock) {
+    LabelRateLimiter(int perMinute, int perKeyPerMinute, LongSupplier nanoClock) {
         this.perMinute = perMinute;
+        this.perKeyPerMinute = perKeyPerMinute;
         this.clock = nanoClock;
     }
 
-    /** Takes {@code count} labels from the labeler's allowance, or refuses them all with 429. */
-    synchronized void take(String labeler, int count) {
-        if (perMinute <= 0) {
+    /** Takes {@code count} labels from the key's and the labeler's allowance, or refuses them all. */
+    synchronized void take(Labelers.Labeler labeler, int count) {
+        long now = clock.getAsLong();
+        check("key:" + labeler.key(), "API key " + labeler.key(), perKeyPerMinute, count, now);
+        check("labeler:" + labeler.name(), labeler.name(), perMinute, count, now);
+        spend("key:" + labeler.key(), perKeyPerMinute, count, now);
+        spend("labeler:" + labeler.name(), perMinute, count, now);
+    }
+
+    private void check(String bucket, String who, int limit, int count, long now) {
+        if (limit <= 0) {
             return;
         }
-        long now = clock.getAsLong();
-        Bucket b = buckets.getOrDefault(labeler, new Bucket(perMinute, now));
-        double tokens = Math.min(perMinute, b.tokens() + (now - b.at()) / 60e9 * perMinute);
+        double tokens = tokens(bucket, limit, now);
         if (count > tokens) {
-            long waitSeconds = (long) Math.ceil((count - tokens) * 60.0 / perMinute);
-            buckets.put(labeler, new Bucket(tokens, now));
-            throw ArgusException.rateLimited("RATE_LIMITED", labeler + " may give " + perMinute + " labels per minute; "
-                    + (count > perMinute ? "send at most " + perMinute + " at once" : "retry in " + waitSeconds + " s"),
+            long waitSeconds = (long) Math.ceil((count - tokens) * 60.0 / limit);
+            throw ArgusException.rateLimited("RATE_LIMITED", who + " may give " + limit + " labels per minute; "
+                    + (count > limit ? "send at most " + limit + " at once" : "retry in " + waitSeconds + " s"),
                     Duration.ofSeconds(Math.max(1, waitSeconds)));
         }
-        buckets.put(labeler, new Bucket(tokens - count, now));
+    }
+
+    private void spend(String bucket, int limit, int count, long now) {
+        if (limit > 0) {
+            buckets.put(bucket, new Bucket(tokens(bucket, limit, now) - count, now));
+        }
+    }
+
+    private double tokens(String bucket, int limit, long now) {
+        Bucket b = buckets.getOrDefault(bucket, new Bucket(limit, now));
+        return Math.min(limit, b.tokens() + (now - b.at()) / 60e9 * limit);
     }
 }

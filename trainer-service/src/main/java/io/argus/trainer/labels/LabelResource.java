@@ -20,12 +20,15 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.argus.common.contract.RawImage;
 import io.argus.common.security.Roles;
 import io.argus.common.error.ArgusException;
 
 /**
- * Labels in: {@code POST /api/labels} with {@code {"imageId", "label"}} for an image Argus
- * classified, or multipart ({@code file}, {@code label}, optional {@code sampleId}) to upload one;
+ * Labels in: {@code POST /api/labels} with {@code {"imageId", "label"}} (and, when the image id
+ * names several raw records, {@code "raw": {"partition", "offset", "sha256"}}) for an image Argus
+ * classified, or multipart ({@code file}, {@code label}, optional {@code sampleId}, {@code sensorId},
+ * {@code capturedAt}, {@code newClass}) to upload one;
  * {@code POST /api/labels/batch} with {@code {"labels": [...]}} for many (all or nothing);
  * {@code DELETE /api/labels/{sampleId}}; {@code GET /api/labels/stats}. The labeler is the
  * {@code X-Labeler} header (or form field {@code labeler}).
@@ -48,7 +51,7 @@ public class LabelResource {
         this.labelers = labelers;
     }
 
-    private String who(String claimed) {
+    private Labelers.Labeler who(String claimed) {
         return labelers.who(claimed);
     }
 
@@ -75,6 +78,7 @@ public class LabelResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response upload(@RestForm("file") FileUpload file, @RestForm String label, @RestForm String sampleId,
+                           @RestForm String sensorId, @RestForm String capturedAt, @RestForm String newClass,
                            @RestForm("labeler") String formLabeler, @RestHeader("X-Labeler") String labeler) {
         if (file == null) {
             throw ArgusException.invalid("EMPTY", "the form has no part named 'file'");
@@ -85,8 +89,10 @@ public class LabelResource {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Response.status(201).entity(labels.upload(bytes, label, who(labeler != null ? labeler : formLabeler),
-                sampleId)).build();
+        LabelService.Upload upload = new LabelService.Upload(bytes, label, sampleId, sensorId,
+                capturedAt == null || capturedAt.isBlank() ? null : RawImage.parseInstant(capturedAt.strip()),
+                "true".equalsIgnoreCase(newClass));
+        return Response.status(201).entity(labels.upload(upload, who(labeler != null ? labeler : formLabeler))).build();
     }
 
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})

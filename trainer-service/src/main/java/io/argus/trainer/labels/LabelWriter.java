@@ -14,58 +14,114 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.jboss.logging.Logger;
 
 import io.argus.common.contract.LabeledSample;
+import io.argus.common.error.ArgusException;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.common.error.ArgusException;
+import io.argus.trainer.TrainerConfig;
 
-/** Writes labeled samples and tombstones to {@code argus.labels} and waits for Kafka's ack. */
+/**
+ * Writes labeled samples and tombstones to {@code argus.labels}, a request's records in one Kafka
+ * transaction: a batch of labels is stored whole or not at all, even if the broker fails half way
+ * (readers of the topic read only committed records). Answers with where Kafka stored them.
+ */
 @ApplicationScoped
 public class LabelWriter {
 
+    private static final Logger LOG = Logger.getLogger(LabelWriter.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Duration FAIL_AFTER = Duration.ofSeconds(10);
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClients kafka;
     private final String topic;
+    private final String transactionalId;
+    private KafkaProducer<String, byte[]> producer;
 
-    public LabelWriter(KafkaClients kafka, TopicsConfig topics) {
-        this.producer = kafka.requestProducer("argus-trainer-labels", KafkaClients.Payload.IMAGES,
-                Duration.ofSeconds(10));
+    public LabelWriter(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
+        this.kafka = kafka;
         this.topic = topics.labels();
+        // One trainer per model: its id fences a trainer that an operator forgot to stop.
+        this.transactionalId = "argus-trainer-labels-" + config.modelName();
     }
 
-    public void write(List<LabeledSample> samples) {
+    public List<RecordMetadata> write(List<LabeledSample> samples) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         samples.forEach(s -> records.add(s.toRecord(topic)));
-        send(records);
+        return send(records);
     }
 
-    public void delete(String sampleId) {
-        send(List.of(LabeledSample.tombstone(topic, sampleId)));
+    public List<RecordMetadata> delete(String sampleId) {
+        return send(List.of(LabeledSample.tombstone(topic, sampleId)));
     }
 
-    private void send(List<ProducerRecord<String, byte[]>> records) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+    /** One request's records, in one transaction. */
+    private synchronized List<RecordMetadata> send(List<ProducerRecord<String, byte[]>> records) {
+        KafkaProducer<String, byte[]> p;
         try {
+            p = producer();
+            p.beginTransaction();
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
-                acks.add(producer.send(r));
+                acks.add(p.send(r));
             }
+            p.commitTransaction();
+            List<RecordMetadata> stored = new ArrayList<>(acks.size());
             for (Future<RecordMetadata> ack : acks) {
-                ack.get(15, TimeUnit.SECONDS);
+                stored.add(ack.get(FAIL_AFTER.toMillis(), TimeUnit.MILLISECONDS));
             }
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw ArgusException.unavailable("KAFKA_UNAVAILABLE", "Kafka did not store the label(s): " + e.getMessage(),
-                    RETRY_AFTER, e);
+            return stored;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ArgusException.unavailable("KAFKA_UNAVAILABLE", "interrupted while storing the label(s)",
-                    RETRY_AFTER, e);
+            abortOrReplace(e);
+            throw unavailable("interrupted while storing the label(s)", e);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            abortOrReplace(e);
+            throw unavailable("Kafka did not store the label(s), none of them: " + e.getMessage(), e);
         }
     }
 
+    /** After a failure the transaction is aborted; a producer in a fatal state is replaced. */
+    private void abortOrReplace(Exception cause) {
+        if (producer == null) {
+            return;
+        }
+        boolean fatal = cause instanceof ProducerFencedException || cause instanceof OutOfOrderSequenceException
+                || cause instanceof AuthorizationException;
+        if (!fatal) {
+            try {
+                producer.abortTransaction();
+                return;
+            } catch (KafkaException e) {
+                LOG.debugf("Could not abort the label transaction (%s); starting a new producer", e.toString());
+            }
+        }
+        producer.close(Duration.ZERO);
+        producer = null;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = kafka.transactionalRequestProducer("argus-trainer-labels", KafkaClients.Payload.IMAGES,
+                    transactionalId, FAIL_AFTER);
+            producer.initTransactions();
+        }
+        return producer;
+    }
+
+    private static ArgusException unavailable(String message, Exception cause) {
+        return ArgusException.unavailable("KAFKA_UNAVAILABLE", message + "; retry later", RETRY_AFTER, cause);
+    }
+
     @PreDestroy
-    void close() {
-        producer.close();
+    synchronized void close() {
+        if (producer != null) {
+            producer.close();
+        }
     }
 }

@@ -54,7 +54,7 @@ public class ChampionBootstrap {
                 return;
             }
             StoredModel first = newest.get();
-            registry.announce(first, ModelStatus.PROMOTED, "first model of this installation");
+            registry.announce(first, ModelStatus.PROMOTED, "first model of this installation", null);
             LOG.infof("Promoted %s as the first champion", first.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.kafka.KafkaClients;
+import io.argus.common.model.GateReport;
 import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.trainer.TrainerConfig;
@@ -27,6 +28,7 @@ public class ModelHistory implements ModelEventFeed.Listener {
 
     private final ModelEventFeed feed;
     private final Map<Integer, ModelEvent> latest = new ConcurrentHashMap<>();
+    private final Map<Integer, GateReport> gates = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile ModelEvent champion;
 
@@ -52,6 +54,11 @@ public class ModelHistory implements ModelEventFeed.Listener {
         return Optional.ofNullable(latest.get(version));
     }
 
+    /** The gate's judgement of a version, from the event that announced its decision. */
+    public Optional<GateReport> gate(int version) {
+        return Optional.ofNullable(gates.get(version));
+    }
+
     public Optional<ModelEvent> champion() {
         return Optional.ofNullable(champion);
     }
@@ -60,6 +67,9 @@ public class ModelHistory implements ModelEventFeed.Listener {
     @Override
     public void event(ModelEvent e) {
         latest.put(e.version(), e);
+        if (e.gate() != null) {
+            gates.put(e.version(), e.gate());
+        }
         if (e.status() != null && e.status().serves()) {
             champion = e;
         }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.BundleManifest;
+import io.argus.common.model.GateReport;
 import io.argus.common.model.ModelId;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
@@ -20,9 +21,13 @@ import io.argus.trainer.TrainerConfig;
 @ApplicationScoped
 public class ModelRegistry {
 
-    /** A version as the REST API shows it. */
+    /**
+     * A version as the REST API shows it.
+     *
+     * @param gate the gate's judgement of it, slice by slice (null for versions the gate did not judge)
+     */
     public record Version(String name, int version, ModelStatus status, boolean champion, BundleManifest manifest,
-                          String sha256, long sizeBytes, String bundleUrl) {
+                          String sha256, long sizeBytes, String bundleUrl, GateReport gate) {
     }
 
     private final ModelStore store;
@@ -58,9 +63,10 @@ public class ModelRegistry {
     }
 
     /** Announces a decision about a stored version on argus.models. */
-    public ModelEvent announce(StoredModel stored, ModelStatus status, String reason) throws Exception {
+    public ModelEvent announce(StoredModel stored, ModelStatus status, String reason, GateReport gate)
+            throws Exception {
         ModelEvent event = ModelEvent.about(stored, status, reason).bundleUrl(bundleUrl(stored.manifest().version()))
-                .build();
+                .gate(gate).build();
         publisher.publish(event);
         history.event(event);
         return event;
@@ -71,7 +77,7 @@ public class ModelRegistry {
         ModelStatus status = history.latest(v).map(ModelEvent::status).orElse(null);
         boolean champion = history.champion().map(c -> c.version() == v).orElse(false);
         return new Version(s.manifest().name(), v, status, champion, s.manifest(), s.sha256(), s.sizeBytes(),
-                bundleUrl(v));
+                bundleUrl(v), history.gate(v).orElse(null));
     }
 
     private String bundleUrl(int version) {

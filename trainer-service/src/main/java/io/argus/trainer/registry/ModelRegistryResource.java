@@ -90,7 +90,7 @@ public class ModelRegistryResource {
         }
         String reason = body != null && body.reason() != null && !body.reason().isBlank() ? body.reason().strip()
                 : defaultReason;
-        return registry.announce(stored, status, reason);
+        return registry.announce(stored, status, reason, null);
     }
 
     private static ArgusException unknown(int version) {

@@ -31,7 +31,7 @@ import io.argus.trainer.labels.RawImageFetcher;
 public class ReviewResource {
 
     /** Body of a label request. */
-    public record LabelRequest(String label) {
+    public record LabelRequest(String label, Boolean newClass) {
     }
 
     private static final int MAX_LIMIT = 200;
@@ -78,7 +78,7 @@ public class ReviewResource {
     public Response label(@PathParam("imageId") String imageId, LabelRequest request,
                           @RestHeader("X-Labeler") String labeler) {
         return Response.status(201).entity(review.label(imageId, request == null ? null : request.label(),
-                labelers.who(labeler))).build();
+                request != null && Boolean.TRUE.equals(request.newClass()), labelers.who(labeler))).build();
     }
 
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})

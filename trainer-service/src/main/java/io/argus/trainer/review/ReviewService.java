@@ -1,9 +1,11 @@
 package io.argus.trainer.review;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +13,7 @@ import io.argus.common.contract.ModelEvent;
 import io.argus.common.error.ArgusException;
 import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
+import io.argus.trainer.labels.Labelers;
 import io.argus.trainer.labels.LabelService;
 import io.argus.trainer.registry.ModelHistory;
 
@@ -43,21 +46,25 @@ public class ReviewService {
 
     public Queue queue(ReviewQueue.Order order, int limit) {
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
-        classes.addAll(new java.util.TreeSet<>(index.perClass(null).keySet()));
+        classes.addAll(new TreeSet<>(index.perClass(e -> true).keySet()));
         return new Queue(queue.waiting(order, limit), queue.waitingCount(), index.size(), new ArrayList<>(classes));
     }
 
     /** Labels a queued image; synchronized so two submits of one image cannot both pass the check. */
-    public synchronized LabelService.Labeled label(String imageId, String label, String labeler) {
+    public synchronized LabelService.Labeled label(String imageId, String label, boolean newClass,
+                                                   Labelers.Labeler labeler) {
         if (label == null || label.isBlank()) {
             throw ArgusException.invalid("EMPTY_LABEL", "the class name is empty: press 1-9 for a class or type a name");
         }
-        queued(imageId);
+        ReviewQueue.Item item = queued(imageId);
         index.get(imageId).ifPresent(e -> {
             throw ArgusException.conflict("ALREADY_LABELED", "image " + imageId + " was already labeled '" + e.label()
                     + "' by " + e.labeler() + " at " + e.labeledAt() + "; undo that label to change it");
         });
-        return labels.labelImages(List.of(new LabelService.ByImage(imageId, label)), labeler).get(0);
+        // The desk labels the very record it showed, whatever else shares its image id.
+        LabelService.RawRef shown = item.source() == null ? null : new LabelService.RawRef(item.source().partition(),
+                item.source().offset(), item.source().sha256());
+        return labels.labelImages(List.of(new LabelService.ByImage(imageId, label, shown, newClass)), labeler).get(0);
     }
 
     /** Removes the label a queued image got, so it waits again. */
@@ -72,7 +79,7 @@ public class ReviewService {
     public void skip(String imageId, boolean skip) {
         queued(imageId);
         if (skip) {
-            queue.skip(imageId, java.time.Instant.now());
+            queue.skip(imageId, Instant.now());
         } else {
             queue.unskip(imageId);
         }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import io.argus.common.contract.ModelEvent;
+import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.StoredModel;
 import io.argus.learning.transfer.Architecture;
@@ -41,21 +42,44 @@ public class BaseModels {
     public BaseNetwork resolve(String base) throws IOException {
         String b = base == null ? "champion" : base.trim();
         if (b.startsWith("zoo:")) {
-            Architecture arch = Architecture.named(b.substring(4))
-                    .filter(a -> a != Architecture.FASHION_CNN)
-                    .orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE", "unknown zoo model '" + b
-                            + "'; use zoo:squeezenet, zoo:resnet50 or zoo:vgg16"));
+            Architecture arch = zooArchitecture(b);
             ComputationGraph graph = zoo.pretrained(arch);
             return new BaseNetwork(b + " (ImageNet)", arch, graph, List.of(), Transfer.outputs(graph, arch));
         }
         StoredModel stored = b.equals("champion") ? champion() : version(b);
         ModelBundle bundle = registry.store().load(stored);
-        String archName = bundle.manifest().provenance() == null || bundle.manifest().provenance().architecture() == null
-                ? Architecture.FASHION_CNN.name() : bundle.manifest().provenance().architecture();
-        Architecture arch = Architecture.named(archName).orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE",
-                "version " + stored.id() + " has architecture " + archName + ", which this trainer cannot adapt"));
-        return new BaseNetwork(stored.id().toString(), arch, bundle.network(), bundle.manifest().labels(),
-                bundle.manifest().labels().size());
+        return new BaseNetwork(stored.id().toString(), architectureOf(bundle.manifest()), bundle.network(),
+                bundle.manifest().labels(), bundle.manifest().labels().size());
+    }
+
+    /** Refuses, when a run is requested, a base no run could start from. */
+    public void check(String base) {
+        String b = base == null ? "champion" : base.trim();
+        if (b.startsWith("zoo:")) {
+            zooArchitecture(b);
+            return;
+        }
+        architectureOf((b.equals("champion") ? champion() : version(b)).manifest());
+    }
+
+    /** The stored version a base names; empty for zoo bases. */
+    public Optional<StoredModel> stored(String base) {
+        String b = base == null ? "champion" : base.trim();
+        return b.startsWith("zoo:") ? Optional.empty() : Optional.of(b.equals("champion") ? champion() : version(b));
+    }
+
+    /** The network family of a stored version, by which transfer knows its layers. */
+    public Architecture architectureOf(BundleManifest manifest) {
+        String archName = manifest.provenance() == null || manifest.provenance().architecture() == null
+                ? Architecture.FASHION_CNN.name() : manifest.provenance().architecture();
+        return Architecture.named(archName).orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE",
+                "version " + manifest.id() + " has architecture " + archName + ", which this trainer cannot adapt"));
+    }
+
+    private static Architecture zooArchitecture(String b) {
+        return Architecture.named(b.substring(4)).filter(a -> a != Architecture.FASHION_CNN)
+                .orElseThrow(() -> ArgusException.invalid("UNKNOWN_BASE", "unknown zoo model '" + b
+                        + "'; use zoo:squeezenet, zoo:resnet50 or zoo:vgg16"));
     }
 
     private StoredModel champion() {

@@ -7,7 +7,9 @@ public enum Phase {
     SNAPSHOT,
     /** Loading the base, decoding and splitting the samples. */
     PREPARING,
-    /** Training the head on a frozen feature extractor (frozen, finetune phase one). */
+    /** Fitting the calibrations of sensors with new labels (calibrate). */
+    CALIBRATING,
+    /** Training the head on a frozen feature extractor (frozen, finetune phase one), or new classes' columns. */
     TRAINING_HEAD,
     /** Training the top block(s) and head at the lower rate (finetune phase two). */
     FINE_TUNING,
@@ -20,9 +22,11 @@ public enum Phase {
     /** Storing the candidate and deciding. */
     GATING,
     DONE,
-    FAILED;
+    FAILED,
+    /** Stopped on request; nothing was stored. */
+    CANCELLED;
 
     public boolean finished() {
-        return this == DONE || this == FAILED;
+        return this == DONE || this == FAILED || this == CANCELLED;
     }
 }

@@ -2,9 +2,13 @@ package io.argus.trainer.runs;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 import io.argus.common.model.ModelMetrics;
-import io.argus.trainer.gate.Gate;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.GateReport;
+import io.argus.common.model.Pruning;
 import io.argus.learning.training.Fitter;
 
 /**
@@ -13,9 +17,18 @@ import io.argus.learning.training.Fitter;
  */
 public final class TrainingRun {
 
-    /** The outcome: the candidate version and the gate's decision. */
-    public record Result(int version, Gate.Decision decision, ModelMetrics metrics, long trainableParams,
-                         io.argus.common.model.Pruning pruning) {
+    /** What the gate decided about the candidate. */
+    public record Decision(ModelStatus status, String reason) {
+    }
+
+    /**
+     * The outcome: the candidate version, the gate's decision and its per-slice judgement.
+     *
+     * @param calibratedSensors the sensors the candidate calibrates
+     * @param notes             what the run did, sensor by sensor
+     */
+    public record Result(int version, Decision decision, ModelMetrics metrics, long trainableParams, Pruning pruning,
+                         GateReport gate, List<String> calibratedSensors, List<String> notes) {
     }
 
     /** A consistent copy of the run's state. */
@@ -42,7 +55,8 @@ public final class TrainingRun {
     private Result result;
     private String error;
 
-    private final java.util.function.Consumer<View> onChange;
+    private final Consumer<View> onChange;
+    private volatile boolean cancelRequested;
 
     TrainingRun(String id, String trigger, RunRequest request, String base, String strategy) {
         this(id, trigger, request, base, strategy, v -> { });
@@ -50,7 +64,7 @@ public final class TrainingRun {
 
     /** {@code onChange} sees the run at every phase change (the run journal). */
     TrainingRun(String id, String trigger, RunRequest request, String base, String strategy,
-                java.util.function.Consumer<View> onChange) {
+                Consumer<View> onChange) {
         this.onChange = onChange;
         this.id = id;
         this.trigger = trigger;
@@ -102,6 +116,23 @@ public final class TrainingRun {
     synchronized void failed(String message) {
         error = message;
         phase(Phase.FAILED);
+    }
+
+    /** Asks the run to stop at its next step. */
+    void cancel() {
+        cancelRequested = true;
+    }
+
+    /** Stops the run (on its own thread) if it was asked to. */
+    void checkCancelled() {
+        if (cancelRequested) {
+            throw new CancellationException("training run " + id + " was cancelled");
+        }
+    }
+
+    synchronized void cancelled() {
+        error = "cancelled on request";
+        phase(Phase.CANCELLED);
     }
 
     public synchronized View view() {

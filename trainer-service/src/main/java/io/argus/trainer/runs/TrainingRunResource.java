@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,7 +19,8 @@ import io.argus.trainer.JsonBody;
 
 /**
  * {@code POST /api/training-runs} starts a run now (body optional: base, strategy, maxEpochs,
- * learning rates; 409 while one runs); {@code GET /api/training-runs} lists recent runs, newest
+ * minSteps, learning rates, replay, prune; checked now, 400 naming what is allowed; 409 while one
+ * runs); {@code DELETE /api/training-runs/{id}} cancels a running one; {@code GET /api/training-runs} lists recent runs, newest
  * first; {@code GET /api/training-runs/{id}} shows phase, epoch, loss, validation accuracy, ETA
  * and, when done, the candidate version and the gate's decision.
  */
@@ -36,17 +38,21 @@ public class TrainingRunResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response start(String body) {
-        try {
-            TrainingRun run = runner.start(JsonBody.read(body, RunRequest.class), "requested");
-            return Response.accepted(run.view()).header("Location", "/api/training-runs/" + run.id()).build();
-        } catch (IllegalArgumentException e) {
-            throw ArgusException.invalid("INVALID_REQUEST", e.getMessage());
-        }
+        TrainingRun run = runner.start(JsonBody.read(body, RunRequest.class), "requested");
+        return Response.accepted(run.view()).header("Location", "/api/training-runs/" + run.id()).build();
     }
 
     @GET
     public List<TrainingRun.View> list() {
         return runner.all();
+    }
+
+    /** Cancels a run in progress: it stops at its next step and stores nothing. */
+    @RolesAllowed(Roles.ADMIN)
+    @DELETE
+    @Path("/{id}")
+    public TrainingRun.View cancel(@PathParam("id") String id) {
+        return runner.cancel(id);
     }
 
     @GET

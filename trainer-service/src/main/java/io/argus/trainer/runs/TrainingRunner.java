@@ -1,59 +1,57 @@
 package io.argus.trainer.runs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
+import io.argus.common.error.ArgusException;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
-import io.argus.common.model.ModelMetrics;
-import io.argus.common.model.Pruning;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
+import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.topics.TopicsConfig;
-import io.argus.common.error.ArgusException;
+import io.argus.learning.calibration.CalibrationFitter;
+import io.argus.learning.gate.SliceGate;
+import io.argus.learning.heads.HeadExtension;
+import io.argus.learning.run.LearningRun;
+import io.argus.learning.training.Fitter;
+import io.argus.learning.transfer.BaseNetwork;
+import io.argus.learning.transfer.Strategy;
+import io.argus.learning.transfer.TransferTrainer;
 import io.argus.trainer.TrainerConfig;
-import io.argus.trainer.gate.Gate;
 import io.argus.trainer.labels.LabelSnapshot;
 import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
-import io.argus.learning.training.Augmenter;
-import io.argus.learning.training.Evaluator;
-import io.argus.learning.pruning.IterativePruning;
-import io.argus.learning.pruning.PruneOptions;
-import io.argus.learning.training.Fitter;
-import io.argus.learning.training.Networks;
-import io.argus.learning.training.StratifiedSplit;
-import io.argus.learning.training.TrainingSet;
-import io.argus.trainer.runs.BaseModels;
-import io.argus.learning.transfer.BaseNetwork;
-import io.argus.learning.transfer.Strategy;
-import io.argus.learning.transfer.TransferTrainer;
+import io.argus.trainer.replay.BaseData;
 
 /**
- * Runs training runs, one at a time, on a thread of its own: snapshot argus.labels, load the
- * base, prepare and split the samples, train by strategy, evaluate the candidate and the champion
- * on the same held-out samples, store the candidate, let the gate decide, announce both on
- * argus.models.
+ * Runs training runs, one at a time, on a thread of its own: snapshot argus.labels (new labels and
+ * the base's replayed data), load the base and the champion, let a {@link LearningRun} train the
+ * candidate and judge it against the champion slice by slice, store the candidate, and announce
+ * it and the gate's decision, with every slice, on argus.models.
  */
 @ApplicationScoped
 public class TrainingRunner {
@@ -68,7 +66,7 @@ public class TrainingRunner {
     private final BaseModels bases;
     private final ModelRegistry registry;
     private final ModelHistory history;
-    private final Gate gate;
+    private final BaseData baseData;
     private final TrainerMetrics metrics;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "argus-training");
@@ -81,15 +79,16 @@ public class TrainingRunner {
             return size() > KEEP_RUNS;
         }
     });
+    private final List<Consumer<TrainingRun.View>> finishedListeners = new CopyOnWriteArrayList<>();
     private TrainingRun active;
     private volatile Instant lastRunLabelsUpTo;
     private final RunJournal journal;
     /** Runs of earlier trainer processes, newest first. */
     private final List<TrainingRun.View> earlier;
 
-    public TrainingRunner(KafkaClients kafka, TopicsConfig topics,
-                          TrainerConfig config, ImageLimitsConfig limits, BaseModels bases, ModelRegistry registry,
-                          ModelHistory history, Gate gate, TrainerMetrics metrics) {
+    public TrainingRunner(KafkaClients kafka, TopicsConfig topics, TrainerConfig config, ImageLimitsConfig limits,
+                          BaseModels bases, ModelRegistry registry, ModelHistory history, BaseData baseData,
+                          TrainerMetrics metrics) {
         this.metrics = metrics;
         this.kafka = kafka;
         this.labelsTopic = topics.labels();
@@ -98,20 +97,22 @@ public class TrainingRunner {
         this.bases = bases;
         this.registry = registry;
         this.history = history;
-        this.gate = gate;
+        this.baseData = baseData;
         this.journal = new RunJournal(config.storeDir().resolve("runs"));
         this.earlier = journal.recover();
     }
 
-    /** Starts a run, or refuses with 409 while another one is going. */
+    /** Starts a run, or refuses while another one is going; a request that cannot work is refused now. */
     public synchronized TrainingRun start(RunRequest request, String trigger) {
         if (active != null && !active.phase().finished()) {
-            throw ArgusException.conflict("RUN_IN_PROGRESS", "training run " + active.id() + " is in progress; one at a time");
+            throw ArgusException.conflict("RUN_IN_PROGRESS", "training run " + active.id()
+                    + " is in progress; one at a time");
         }
         RunRequest r = request == null ? RunRequest.DEFAULTS : request;
-        r.pruneOptions(); // bad options are refused now, not after training
+        r.check();
         String strategy = Strategy.parse(r.strategy() != null ? r.strategy() : config.training().strategy()).id();
         String base = r.base() != null ? r.base() : config.training().base();
+        bases.check(base);
         TrainingRun run = new TrainingRun("run-" + Long.toString(System.currentTimeMillis(), 36), trigger, r, base,
                 strategy, journal::write);
         runs.put(run.id(), run);
@@ -122,8 +123,26 @@ public class TrainingRunner {
         return run;
     }
 
+    /** Asks a running run to stop at its next step; it ends CANCELLED and stores nothing. */
+    public synchronized TrainingRun.View cancel(String id) {
+        TrainingRun run = runs.get(id);
+        if (run == null) {
+            throw ArgusException.notFound("UNKNOWN_RUN", "there is no training run " + id + " of this trainer");
+        }
+        if (run.phase().finished()) {
+            throw ArgusException.conflict("RUN_FINISHED", "training run " + id + " already ended " + run.phase());
+        }
+        run.cancel();
+        return run.view();
+    }
+
     public synchronized boolean busy() {
         return active != null && !active.phase().finished();
+    }
+
+    /** Hears about every run that ends (on the training thread). */
+    public void onFinished(Consumer<TrainingRun.View> listener) {
+        finishedListeners.add(listener);
     }
 
     /** A run of this process, or one recorded by an earlier one. */
@@ -153,7 +172,7 @@ public class TrainingRunner {
         return views;
     }
 
-    /** The newest label the last run saw, or null before any run of this process. */
+    /** The newest label people gave that the last run saw, or null before any run of this process. */
     public Instant lastRunLabelsUpTo() {
         return lastRunLabelsUpTo;
     }
@@ -162,6 +181,9 @@ public class TrainingRunner {
         long start = System.nanoTime();
         try {
             train(run);
+        } catch (CancellationException e) {
+            LOG.infof("Training run %s cancelled", run.id());
+            run.cancelled();
         } catch (ArgusException e) {
             LOG.warnf("Training run %s failed: %s", run.id(), e.getMessage());
             run.failed(e.getMessage());
@@ -170,10 +192,12 @@ public class TrainingRunner {
             run.failed(e.toString());
         }
         TrainingRun.View v = run.view();
-        String outcome = v.result() == null ? "failed" : v.result().decision().status().name().toLowerCase();
-        metrics.run(outcome, java.time.Duration.ofNanos(System.nanoTime() - start),
+        String outcome = v.result() == null ? v.phase().name().toLowerCase(Locale.ROOT)
+                : v.result().decision().status().name().toLowerCase(Locale.ROOT);
+        metrics.run(outcome, Duration.ofNanos(System.nanoTime() - start),
                 v.result() == null ? null : v.result().metrics());
         metrics.refresh(registry);
+        finishedListeners.forEach(l -> l.accept(v));
     }
 
     private void train(TrainingRun run) throws Exception {
@@ -182,117 +206,118 @@ public class TrainingRunner {
 
         run.phase(Phase.SNAPSHOT);
         List<LabeledSample> samples = LabelSnapshot.read(kafka, labelsTopic);
-        Instant labelsUpTo = samples.stream().map(LabeledSample::labeledAt).max(Instant::compareTo).orElse(null);
+        Instant labelsUpTo = samples.stream().filter(LabeledSample::fromPerson).map(LabeledSample::labeledAt)
+                .max(Instant::compareTo).orElse(null);
         lastRunLabelsUpTo = labelsUpTo == null ? Instant.now() : labelsUpTo;
-        if (samples.isEmpty()) {
-            throw ArgusException.conflict("NO_LABELS", "argus.labels holds no labeled samples yet");
+        if (samples.stream().noneMatch(LabeledSample::fromPerson)) {
+            throw ArgusException.conflict("NO_LABELS", "argus.labels holds no labels given by people yet");
         }
+        run.checkCancelled();
 
         run.phase(Phase.PREPARING);
-        BaseNetwork base = bases.resolve(run.view().base());
-        Optional<ModelEvent> champion = history.champion();
-        List<String> known = !base.labels().isEmpty() ? base.labels()
-                : champion.map(ModelEvent::labels).orElse(List.of());
-        List<String> classes = TransferTrainer.classes(known, samples.stream().map(LabeledSample::label).toList());
-        int keepKnown = base.labels().isEmpty() ? 0 : base.labels().size();
-
-        TrainingSet.Prepared prepared = TrainingSet.ofFiles(samples.stream().map(LabeledSample::bytes).toList(),
-                samples.stream().map(LabeledSample::label).toList(), classes, base.architecture().input(),
-                limits.limits());
-        List<LabeledSample> usable = prepared.kept().stream().map(samples::get).toList();
-        StratifiedSplit.Parts parts = StratifiedSplit.of(usable, LabeledSample::label, LabeledSample::sampleId,
-                t.validationFraction(), t.testFraction());
-        TrainingSet train = prepared.set().subset(parts.train());
-        TrainingSet validation = prepared.set().subset(parts.validation());
-        TrainingSet test = prepared.set().subset(parts.test());
-        run.data(train.count(), validation.count(), test.count(), samples.size() - usable.size(), classes);
-        LOG.infof("Run %s: %d samples (%d train, %d validation, %d test, %d undecodable) in %d classes, base %s",
-                run.id(), samples.size(), train.count(), validation.count(), test.count(),
-                samples.size() - usable.size(), classes.size(), base.description());
+        BaseNetwork baseNetwork = bases.resolve(run.view().base());
+        Optional<StoredModel> baseStored = bases.stored(run.view().base());
+        Optional<ModelEvent> championEvent = history.champion();
+        Optional<StoredModel> championStored = championEvent.flatMap(c -> registry.stored(c.version()));
+        Optional<ModelBundle> champion = championStored.isPresent()
+                ? Optional.of(registry.store().load(championStored.get())) : Optional.empty();
+        LearningRun.Version base = new LearningRun.Version(baseNetwork.description(), baseNetwork.architecture(),
+                baseNetwork.network(), baseNetwork.labels(),
+                baseStored.map(s -> s.manifest().calibrations()).orElse(Map.of()),
+                baseStored.map(s -> labelsUpTo(s.manifest())).orElse(null));
+        Optional<LearningRun.Version> championVersion = champion.map(b -> new LearningRun.Version(
+                b.manifest().id().toString(), bases.architectureOf(b.manifest()), b.network(), b.manifest().labels(),
+                b.manifest().calibrations(), labelsUpTo(b.manifest())));
+        Provenance lineage = champion.map(b -> b.manifest().provenance())
+                .orElse(baseStored.map(s -> s.manifest().provenance()).orElse(null));
+        Optional<BaseData.Dataset> dataset = baseData.of(lineage);
+        Optional<LearningRun.Reference> reference = dataset.map(d -> new LearningRun.Reference(d.id() + ":test",
+                d.test(), d.labels()));
 
         Strategy strategy = Strategy.parse(run.view().strategy());
-        TransferTrainer.Settings settings = new TransferTrainer.Settings(
+        boolean replay = req.replay() == null || req.replay();
+        LearningRun.Settings settings = new LearningRun.Settings(t.validationFraction(), t.testFraction(),
+                t.minSensorLabels(), config.replay().maxPerSensor(), replay, new TransferTrainer.Settings(
                 req.maxEpochs() != null ? req.maxEpochs() : t.maxEpochs(), t.patience(),
                 req.minSteps() != null ? req.minSteps() : t.minSteps(), t.batchSize(),
                 req.headLearningRate() != null ? req.headLearningRate() : t.headLearningRate(),
                 req.fineTuneLearningRate() != null ? req.fineTuneLearningRate() : t.fineTuneLearningRate(),
-                t.augment(), t.seed(), t.freezeUpTo().orElse(null));
-        run.phase(strategy == Strategy.SCRATCH ? Phase.TRAINING : Phase.TRAINING_HEAD);
-        TransferTrainer.Result trained = new TransferTrainer().train(base, keepKnown, strategy, train, validation,
-                settings, new Fitter.Listener() {
-                    @Override
-                    public void epoch(Fitter.Epoch e) {
-                        if (e.phase().equals("finetune")) {
-                            run.phase(Phase.FINE_TUNING);
-                        }
-                        run.epoch(e);
-                    }
-                });
-
-        Pruning pruning = null;
-        Optional<PruneOptions> prune = req.pruneOptions();
-        if (prune.isPresent()) {
-            run.phase(Phase.PRUNING);
-            IterativePruning.Result pruned = new IterativePruning(line -> LOG.infof("Run %s: %s", run.id(), line))
-                    .run(trained.network(), base.architecture().input(), train, validation, prune.get(),
-                            new Fitter.Settings(1, t.batchSize(), 1, t.minSteps(), t.seed(),
-                                    t.augment() ? Augmenter.standard(train.spec()) : null),
-                            new Fitter.Listener() {
-                                @Override
-                                public void epoch(Fitter.Epoch e) {
-                                    run.epoch(e);
-                                }
-                            });
-            pruning = pruned.summary();
-            trained = new TransferTrainer.Result(pruned.network(), trained.epochs(), trained.seconds(),
-                    Networks.trainableParams(pruned.network()));
-        }
-
-        run.phase(Phase.EVALUATING);
-        ModelMetrics metrics = Evaluator.evaluate(trained.network(), test);
-        Comparison comparison = compare(trained, classes, test, usable, parts, champion);
+                t.augment(), t.seed(), t.freezeUpTo().orElse(null)),
+                CalibrationFitter.Settings.DEFAULTS, HeadExtension.Settings.DEFAULTS, gateSettings(),
+                limits.limits());
+        LearningRun.Outcome out = new LearningRun(settings).run(new LearningRun.Inputs(base, championVersion,
+                samples, reference, strategy, req.pruneOptions()), listener(run));
+        run.data(out.counts().train(), out.counts().validation(), out.counts().heldOut(), out.counts().skipped(),
+                out.classes());
+        run.checkCancelled();
+        LOG.infof("Run %s: %d train, %d validation, %d held out, %d reference (%d replayed); %s", run.id(),
+                out.counts().train(), out.counts().validation(), out.counts().heldOut(), out.counts().reference(),
+                out.counts().replay(), String.join("; ", out.notes()));
 
         run.phase(Phase.GATING);
         BundleManifest manifest = BundleManifest.builder(config.modelName(),
-                        registry.store().nextVersion(config.modelName()), classes, base.architecture().input())
-                .provenance(Provenance.builder().base(base.description()).strategy(strategy.id())
-                        .dataset("argus.labels (" + usable.size() + " samples)")
-                        .samples(train.count(), validation.count(), test.count())
-                        .training(trained.epochs(), trained.seconds()).architecture(base.architecture().name())
-                        .trainableParams(trained.trainableParams()).labelsUpTo(labelsUpTo).pruning(pruning).build())
-                .metrics(metrics).build();
-        StoredModel stored = registry.store().save(ExportedBundles.of(manifest, trained.network()));
-        registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id());
-        Gate.Decision decision = gate.decide(comparison.candidate(), comparison.champion(), comparison.classesDiffer());
-        registry.announce(stored, decision.status(), decision.reason());
-        LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), decision.status(), decision.reason());
-        run.done(new TrainingRun.Result(stored.manifest().version(), decision, metrics, trained.trainableParams(),
-                pruning));
+                        registry.store().nextVersion(config.modelName()), out.classes(),
+                        baseNetwork.architecture().input())
+                .provenance(Provenance.builder().base(baseNetwork.description()).strategy(strategy.id())
+                        .dataset(String.format(Locale.ROOT, "argus.labels (%d labels, %d replayed)",
+                                out.counts().train() + out.counts().validation() + out.counts().heldOut()
+                                        - out.counts().replay(), out.counts().replay()))
+                        .samples(out.counts().train(), out.counts().validation(),
+                                out.counts().heldOut() + out.counts().reference())
+                        .training(out.epochs(), out.seconds()).architecture(baseNetwork.architecture().name())
+                        .trainableParams(out.trainableParams()).labelsUpTo(labelsUpTo).pruning(out.pruning())
+                        .baseData(lineage == null ? null : lineage.baseData()).build())
+                .metrics(out.metrics()).sensorCalibrations(out.calibrations()).build();
+        StoredModel stored = registry.store().save(ExportedBundles.of(manifest, out.network()));
+        registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id(), null);
+        ModelStatus status = out.gate().promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED;
+        registry.announce(stored, status, out.gate().reason(), out.gate());
+        LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), status, out.gate().reason());
+        run.done(new TrainingRun.Result(stored.manifest().version(), new TrainingRun.Decision(status,
+                out.gate().reason()), out.metrics(), out.trainableParams(), out.pruning(), out.gate(),
+                out.calibrations().keySet().stream().sorted().toList(), out.notes()));
     }
 
-    /** Candidate and champion on the same held-out samples, over the classes both know. */
-    private record Comparison(ModelMetrics candidate, ModelMetrics champion, boolean classesDiffer) {
+    private SliceGate.Settings gateSettings() {
+        TrainerConfig.Gate g = config.gate();
+        return new SliceGate.Settings(g.tolerance(), g.minSliceSamples(), g.minTargetedSamples(), g.newClassFloor(),
+                config.training().testFraction(), g.resamples(), config.training().seed());
     }
 
-    private Comparison compare(TransferTrainer.Result trained, List<String> classes, TrainingSet test,
-                               List<LabeledSample> usable, StratifiedSplit.Parts parts,
-                               Optional<ModelEvent> champion) throws Exception {
-        float[][] candidateProbs = Evaluator.predict(trained.network(), test);
-        Optional<StoredModel> championBundle = champion.flatMap(c -> registry.stored(c.version()));
-        if (championBundle.isEmpty()) {
-            return new Comparison(Evaluator.onShared(test, candidateProbs, classes, classes), null, false);
-        }
-        ModelBundle champ = registry.store().load(championBundle.get());
-        List<String> championLabels = champ.manifest().labels();
-        List<String> shared = classes.stream().filter(championLabels::contains).collect(Collectors.toList());
-        boolean differ = !championLabels.equals(classes);
-        List<LabeledSample> testSamples = parts.test().stream().map(usable::get).toList();
-        TrainingSet championTest = TrainingSet.ofFiles(testSamples.stream().map(LabeledSample::bytes).toList(),
-                testSamples.stream().map(LabeledSample::label).toList(), classes, champ.manifest().inputSpec(),
-                limits.limits()).set();
-        float[][] championProbs = Evaluator.predict(champ.network(), championTest);
-        return new Comparison(Evaluator.onShared(test, candidateProbs, classes, shared),
-                Evaluator.onShared(championTest, championProbs, championLabels, shared), differ);
+    private static Instant labelsUpTo(BundleManifest m) {
+        return m.provenance() == null ? null : m.provenance().labelsUpTo();
+    }
+
+    /** Follows a learning run's progress into the run's state, and stops it when it is cancelled. */
+    private static LearningRun.Listener listener(TrainingRun run) {
+        return new LearningRun.Listener() {
+            @Override
+            public void phase(String phase) {
+                run.checkCancelled();
+                run.phase(switch (phase) {
+                    case "calibrating" -> Phase.CALIBRATING;
+                    case "training-head" -> Phase.TRAINING_HEAD;
+                    case "fine-tuning" -> Phase.FINE_TUNING;
+                    case "training" -> Phase.TRAINING;
+                    case "pruning" -> Phase.PRUNING;
+                    case "evaluating" -> Phase.EVALUATING;
+                    case "gating" -> Phase.GATING;
+                    default -> Phase.PREPARING;
+                });
+            }
+
+            @Override
+            public void line(String line) {
+                run.checkCancelled();
+                LOG.infof("Run %s: %s", run.id(), line);
+            }
+
+            @Override
+            public void epoch(Fitter.Epoch e) {
+                run.checkCancelled();
+                run.epoch(e);
+            }
+        };
     }
 
     @PreDestroy

@@ -2,8 +2,10 @@ package io.argus.trainer.runs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -37,18 +39,23 @@ public class TrainingTriggers {
         this.config = config.trigger();
     }
 
-    void start(@jakarta.enterprise.event.Observes StartupEvent event) {
+    void start(@Observes StartupEvent event) {
         labels.onChange(this::onLabels);
+        // Labels that arrived while a run was going start the next run as soon as it ends.
+        runner.onFinished(run -> onLabels());
     }
 
-    /** New labels since the last run or, before any run, since the newest model's training set. */
+    /**
+     * Labels people gave since the last run or, before any run of this process, since the newest
+     * model's training set. The base's replayed data never counts.
+     */
     int newLabels() {
         Instant since = runner.lastRunLabelsUpTo();
         if (since == null) {
             since = registry.store().latest(registry.modelName()).map(StoredModel::manifest)
                     .map(m -> m.provenance() == null ? null : m.provenance().labelsUpTo()).orElse(null);
         }
-        return labels.countSince(since);
+        return labels.count(LabelIndex.newSince(since));
     }
 
     private synchronized void onLabels() {
@@ -58,7 +65,7 @@ public class TrainingTriggers {
         }
     }
 
-    @Scheduled(every = "30s", delay = 30, delayUnit = java.util.concurrent.TimeUnit.SECONDS)
+    @Scheduled(every = "30s", delay = 30, delayUnit = TimeUnit.SECONDS)
     synchronized void onSchedule() {
         Duration every = config.every();
         if (every.isZero() || runner.busy()

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.ModelMetrics;
-import io.argus.trainer.gate.Gate;
+import io.argus.common.model.GateReport;
+import io.argus.common.model.Pruning;
 
 class RunJournalTest {
 
@@ -49,12 +50,17 @@ class RunJournalTest {
         RunJournal journal = new RunJournal(dir);
         TrainingRun run = new TrainingRun("run-c", "manual", RunRequest.DEFAULTS, "champion", "finetune", journal::write);
         run.data(30, 8, 12, 0, List.of("cat", "dog"));
-        run.done(new TrainingRun.Result(4, new Gate.Decision(ModelStatus.PROMOTED, "beats the champion", "macro-f1",
-                0.9, 0.8, 12, false), ModelMetrics.fromConfusion(List.of("cat", "dog"), new int[][] {{5, 1}, {1, 5}}),
-                1234, new io.argus.common.model.Pruning(1000, 400, 5000, 2000, 0.9, 0.89, 3, "target reached")));
+        GateReport gate = new GateReport("PROMOTED", "better on sensor:cam", 0.02, "paired bootstrap",
+                new GateReport.EvaluationSet("abc", 100, 12), List.of(new GateReport.Slice("sensor:cam", true, 12, 0.1,
+                0.9, 0.8, 0.5, 1.0, "improved")));
+        run.done(new TrainingRun.Result(4, new TrainingRun.Decision(ModelStatus.PROMOTED, "better on sensor:cam"),
+                ModelMetrics.fromConfusion(List.of("cat", "dog"), new int[][] {{5, 1}, {1, 5}}), 1234,
+                new Pruning(1000, 400, 5000, 2000, 0.9, 0.89, 3, "target reached"), gate, List.of("cam"),
+                List.of("sensor cam: calibrated")));
 
         TrainingRun.View back = new RunJournal(dir).recover().get(0);
         assertThat(back.result().pruning().paramsAfter()).isEqualTo(400);
+        assertThat(back.result().gate()).isEqualTo(gate);
 
         assertThat(back).isEqualTo(run.view());
     }

@@ -1,0 +1,213 @@
+package io.argus.learning.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.model.GateReport;
+
+/**
+ * The gate's rule on predictions made up for each case, so that each case is exactly what it says:
+ * a gate that always promotes, always rejects or always answers "too little evidence" fails here.
+ */
+class SliceGateTest {
+
+    private static final List<String> CLASSES = List.of("a", "b", "c", "d", "e");
+    private static final GateReport.EvaluationSet SET = new GateReport.EvaluationSet("test", 1000, 100);
+
+    private final SliceGate gate = new SliceGate(SliceGate.Settings.DEFAULTS);
+
+    @Test
+    void aCandidateThatLearnsTheNewSensorAndChangesNothingElseIsPromoted() {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        samples.addAll(reference(1000, 0.85, 0.0, 1));
+        samples.addAll(sensor("new-cam", 12, 0.1, 0.8, 2));
+        samples.addAll(sensor("cam-1", 40, 0.85, 0.85, 3));
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(r.decision()).as(r.reason()).isEqualTo("PROMOTED");
+        assertThat(r.reason()).contains("sensor:new-cam");
+        GateReport.Slice reference = slice(r, "reference");
+        assertThat(reference.lower()).isEqualTo(0.0);
+        assertThat(reference.upper()).isEqualTo(0.0);
+        assertThat(slice(r, "sensor:new-cam").verdict()).isEqualTo("improved");
+        assertThat(slice(r, "sensor:new-cam").targeted()).isTrue();
+    }
+
+    @Test
+    void aCandidateThatLosesFivePointsOnTheReferenceIsRejectedNamingIt() {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        samples.addAll(reference(1000, 0.85, 0.05, 4));
+        samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 5));
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).startsWith("worse than the champion").contains("reference");
+        assertThat(slice(r, "reference").verdict()).isEqualTo("regressed");
+    }
+
+    @Test
+    void aCandidateBetterOnOneSensorAndWorseOnAnotherIsRejectedNamingThatSensor() {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        samples.addAll(reference(1000, 0.85, 0.0, 6));
+        samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 7));
+        samples.addAll(sensorLosing("old-cam", 60, 0.9, 0.2, 8));
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).contains("sensor:old-cam").doesNotContain("sensor:new-cam");
+    }
+
+    @Test
+    void aCandidateWithinNoiseOfTheChampionIsNotPromoted() {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        samples.addAll(reference(1000, 0.85, 0.0, 9));
+        // The new sensor: as many images the candidate gets newly right as newly wrong.
+        samples.addAll(swapped("new-cam", 12, 3, 10));
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).startsWith("no improvement shown").contains("sensor new-cam");
+    }
+
+    @Test
+    void tooFewHeldOutLabelsIsARejectionThatSaysHowManyMoreLabels() {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        samples.addAll(reference(1000, 0.85, 0.0, 11));
+        samples.addAll(sensor("new-cam", 3, 0.0, 1.0, 12));
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).contains("too little evidence", "sensor new-cam has 3 held-out labels",
+                "about 10 more labels");
+    }
+
+    @Test
+    void noNewLabelsMeansNothingToImproveAndNoPromotion() {
+        GateReport r = gate.decide(reference(1000, 0.85, 0.0, 13), new SliceGate.Targets(Set.of(), Set.of()), true,
+                SET);
+
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).contains("nothing the candidate must improve");
+    }
+
+    @Test
+    void aNewClassIsJudgedOnItsOwnAndTheOldClassesAgainstTheChampion() {
+        List<SliceGate.Scored> learned = new ArrayList<>(reference(1000, 0.85, 0.0, 14));
+        learned.addAll(newClass("f", 20, 0.9, 15));
+        List<SliceGate.Scored> notLearned = new ArrayList<>(reference(1000, 0.85, 0.0, 14));
+        notLearned.addAll(newClass("f", 20, 0.3, 16));
+        SliceGate.Targets targets = new SliceGate.Targets(Set.of(), Set.of("f"));
+
+        GateReport yes = gate.decide(learned, targets, true, SET);
+        GateReport no = gate.decide(notLearned, targets, true, SET);
+
+        assertThat(yes.decision()).as(yes.reason()).isEqualTo("PROMOTED");
+        assertThat(slice(yes, "new-class:f").verdict()).isEqualTo("learned");
+        assertThat(slice(yes, "class:a").verdict()).isEqualTo("no change");
+        assertThat(no.decision()).isEqualTo("REJECTED");
+        assertThat(no.reason()).contains("new-class:f");
+    }
+
+    @Test
+    void theFirstModelHasNothingToBeat() {
+        GateReport r = gate.decide(reference(200, 0.85, 0.0, 17).stream()
+                        .map(s -> new SliceGate.Scored(s.id(), true, null, s.truth(), null, s.candidate())).toList(),
+                new SliceGate.Targets(Set.of(), Set.of()), false, SET);
+
+        assertThat(r.decision()).isEqualTo("PROMOTED");
+        assertThat(r.reason()).contains("no champion to beat");
+    }
+
+    private static GateReport.Slice slice(GateReport r, String name) {
+        return r.slices().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Reference samples the champion gets right with probability {@code accuracy}; the candidate
+     * agrees with the champion except on {@code loss} of the samples the champion got right.
+     */
+    private static List<SliceGate.Scored> reference(int n, double accuracy, double loss, long seed) {
+        Random r = new Random(seed);
+        List<SliceGate.Scored> out = new ArrayList<>();
+        int toLose = (int) Math.round(loss * n);
+        for (int i = 0; i < n; i++) {
+            String truth = CLASSES.get(i % CLASSES.size());
+            String champion = r.nextDouble() < accuracy ? truth : other(truth);
+            String candidate = champion;
+            if (toLose > 0 && champion.equals(truth)) {
+                candidate = other(truth);
+                toLose--;
+            }
+            out.add(new SliceGate.Scored("ref-" + i, true, null, truth, champion, candidate));
+        }
+        return out;
+    }
+
+    /** Held-out labels of a sensor: the champion is right on a share {@code before}, the candidate on {@code after}. */
+    private static List<SliceGate.Scored> sensor(String sensor, int n, double before, double after, long seed) {
+        List<SliceGate.Scored> out = new ArrayList<>();
+        int championRight = (int) Math.round(before * n);
+        int candidateRight = (int) Math.round(after * n);
+        for (int i = 0; i < n; i++) {
+            String truth = CLASSES.get(i % CLASSES.size());
+            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth,
+                    i < championRight ? truth : other(truth), i < candidateRight ? truth : other(truth)));
+        }
+        return out;
+    }
+
+    /** A sensor where the candidate is wrong on a share {@code lost} of what the champion got right. */
+    private static List<SliceGate.Scored> sensorLosing(String sensor, int n, double accuracy, double lost, long seed) {
+        List<SliceGate.Scored> out = new ArrayList<>();
+        int right = (int) Math.round(accuracy * n);
+        int losing = (int) Math.round(lost * right);
+        for (int i = 0; i < n; i++) {
+            String truth = CLASSES.get(i % CLASSES.size());
+            String champion = i < right ? truth : other(truth);
+            String candidate = i < losing ? other(truth) : champion;
+            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth, champion, candidate));
+        }
+        return out;
+    }
+
+    /** A sensor where the candidate gains {@code swaps} images and loses as many. */
+    private static List<SliceGate.Scored> swapped(String sensor, int n, int swaps, long seed) {
+        List<SliceGate.Scored> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String truth = CLASSES.get(i % CLASSES.size());
+            String champion = i < n / 2 ? truth : other(truth);
+            String candidate = champion;
+            if (i < swaps) {
+                candidate = other(truth);
+            } else if (i >= n / 2 && i < n / 2 + swaps) {
+                candidate = truth;
+            }
+            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth, champion, candidate));
+        }
+        return out;
+    }
+
+    private static List<SliceGate.Scored> newClass(String label, int n, double accuracy, long seed) {
+        List<SliceGate.Scored> out = new ArrayList<>();
+        int right = (int) Math.round(accuracy * n);
+        for (int i = 0; i < n; i++) {
+            out.add(new SliceGate.Scored(label + "-" + i, false, "cam-x", label, "a", i < right ? label : "a"));
+        }
+        return out;
+    }
+
+    private static String other(String truth) {
+        return CLASSES.get((CLASSES.indexOf(truth) + 1) % CLASSES.size());
+    }
+}
