@@ -50,6 +50,9 @@ public final class ImageDecoder {
      */
     public DecodedImage decode(byte[] bytes, int targetWidth, int targetHeight) {
         return withReader(bytes, (format, reader, width, height) -> {
+            if (format == ImageFormat.JPEG) {
+                requireEndMarker(bytes);
+            }
             ImageReadParam param = reader.getDefaultReadParam();
             int step = subsampling(width, height, targetWidth, targetHeight);
             if (step > 1) {
@@ -117,6 +120,13 @@ public final class ImageDecoder {
         if (pixels > limits.maxPixels()) {
             throw new ImageRejected(RejectReason.TOO_MANY_PIXELS, "the header declares " + width + "x" + height
                     + " = " + pixels + " pixels; the limit is " + limits.maxPixels());
+        }
+    }
+
+    private static void requireEndMarker(byte[] jpeg) {
+        if (JpegEnd.of(jpeg) < 0) {
+            throw new ImageRejected(RejectReason.CORRUPT_IMAGE, "the JPEG ends before its end-of-image marker (FF D9): "
+                    + "the file is truncated (" + jpeg.length + " bytes arrived); send the whole file");
         }
     }
 

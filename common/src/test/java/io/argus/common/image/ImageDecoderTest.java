@@ -80,6 +80,36 @@ class ImageDecoderTest {
         assertRejected(truncated, RejectReason.CORRUPT_IMAGE);
     }
 
+    /** A Full HD photo, the kind a camera uploads; its scan data is nearly all of the file. */
+    private static final byte[] PHOTO = HostileImages.photoJpeg(1920, 1080, 5);
+
+    @ParameterizedTest(name = "cut to {0} of its length")
+    @ValueSource(doubles = {0.5, 1.0 / 3, 0.9, 0.999})
+    void aPhotoCutAnywhereInItsScanDataIsRefusedAsCorrupt(double fraction) {
+        byte[] cut = Arrays.copyOf(PHOTO, (int) (PHOTO.length * fraction));
+
+        assertRejected(cut, RejectReason.CORRUPT_IMAGE);
+        assertThatThrownBy(() -> decoder.decode(cut, 224, 224)).as("subsampled, as inference decodes")
+                .isInstanceOfSatisfying(ImageRejected.class, e -> {
+                    assertThat(e.reason()).isEqualTo(RejectReason.CORRUPT_IMAGE);
+                    assertThat(e.getMessage()).contains("truncated");
+                });
+    }
+
+    @Test
+    void aPhotoWithoutItsEndMarkerIsRefusedEvenIfOnlyThoseTwoBytesAreMissing() {
+        assertRejected(Arrays.copyOf(PHOTO, PHOTO.length - 2), RejectReason.CORRUPT_IMAGE);
+    }
+
+    @Test
+    void bytesAfterTheEndMarkerAreIgnoredAsPhonesAppendVideosAndTrailers() {
+        // A motion photo: the JPEG, then an MP4 (whose bytes may contain anything, FF D9 included).
+        byte[] trailer = HostileImages.concat("\0\0\0\u0018ftypmp42".getBytes(), HostileImages.random(5000, 9),
+                new byte[] {(byte) 0xFF, (byte) 0xD9, 0, 0});
+
+        assertThat(decoder.decode(HostileImages.concat(PHOTO, trailer)).image().getWidth()).isEqualTo(1920);
+    }
+
     @Test
     void decodesLargeImagesSubsampledButNeverBelowTwiceTheTarget() {
         byte[] jpeg = TestImages.encode(TestImages.solid(1920, 1080, BufferedImage.TYPE_3BYTE_BGR, Color.GREEN), "jpeg");
