@@ -10,10 +10,14 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import io.argus.common.error.ArgusException;
+
 /**
  * Turns image file bytes into pixels, safely: format from the magic bytes, size and pixel-count
- * limits checked from the header before decoding, and every decoder failure reported as an
- * {@link ImageRejected} with a reason instead of an exception from deep inside ImageIO.
+ * limits checked from the header before decoding, a JPEG required to be whole, the memory a decode
+ * takes estimated from the header and claimed from the {@link DecodeMemory} budget, and every
+ * decoder failure reported as an {@link ImageRejected} with a reason (or, when memory ran out, a
+ * {@link DecoderBusy}) instead of an exception from deep inside ImageIO.
  *
  * <p>Thread-safe; each call uses its own reader.
  */
@@ -26,13 +30,25 @@ public final class ImageDecoder {
     }
 
     private final ImageLimits limits;
+    private final DecodeMemory memory;
 
+    /** A decoder without a memory budget: decodes run as they come (inference, training, tools). */
     public ImageDecoder(ImageLimits limits) {
+        this(limits, DecodeMemory.unbounded());
+    }
+
+    /** A decoder whose decodes claim their memory from {@code memory}, shared with the service's other decoders. */
+    public ImageDecoder(ImageLimits limits, DecodeMemory memory) {
         this.limits = limits;
+        this.memory = memory;
     }
 
     public ImageLimits limits() {
         return limits;
+    }
+
+    public DecodeMemory memory() {
+        return memory;
     }
 
     /** Decodes the first frame at full resolution. */
@@ -49,23 +65,57 @@ public final class ImageDecoder {
      * @param targetHeight the height the pixels will be resized to, or 0 for full resolution
      */
     public DecodedImage decode(byte[] bytes, int targetWidth, int targetHeight) {
-        return withReader(bytes, (format, reader, width, height) -> {
-            ImageReadParam param = reader.getDefaultReadParam();
-            int step = subsampling(width, height, targetWidth, targetHeight);
-            if (step > 1) {
-                param.setSourceSubsampling(step, step, 0, 0);
-            }
-            BufferedImage image = reader.read(0, param);
-            if (format == ImageFormat.JPEG) {
-                image = ExifOrientation.apply(image, ExifOrientation.of(bytes));
-            }
-            return new DecodedImage(format, width, height, image);
-        });
+        return read(bytes, (format, reader, width, height) -> Subsampling.forTarget(width, height, targetWidth,
+                targetHeight));
+    }
+
+    /**
+     * Decodes all of the first frame's data, to know that the image can be used, keeping no more
+     * than a megapixel of it ({@link Subsampling#forVerification}): what ingest needs, in memory
+     * that does not grow with the image. A 7000x7000 16-bit PNG takes 8 MB instead of 392 MB.
+     * Refuses what {@link #decode(byte[])} refuses.
+     */
+    public DecodedImage verify(byte[] bytes) {
+        return read(bytes, Subsampling::forVerification);
     }
 
     /** Format and dimensions from the header only, without decoding pixels. */
     public DecodedImage probe(byte[] bytes) {
         return withReader(bytes, (format, reader, width, height) -> new DecodedImage(format, width, height, null));
+    }
+
+    /** The subsampling step of one decode, chosen once the header is known. */
+    @FunctionalInterface
+    private interface StepChoice {
+        int step(ImageFormat format, ImageReader reader, int width, int height) throws IOException;
+    }
+
+    private DecodedImage read(byte[] bytes, StepChoice choice) {
+        return withReader(bytes, (format, reader, width, height) -> {
+            if (format == ImageFormat.JPEG) {
+                requireEndMarker(bytes);
+            }
+            int step = choice.step(format, reader, width, height);
+            long need = DecodeCost.bytes(format, reader, width, height, step);
+            if (need > memory.budgetBytes()) {
+                // No wait makes room that is not there: answering "retry later" would be a loop.
+                throw new ImageRejected(RejectReason.TOO_MANY_PIXELS, "decoding this " + width + "x" + height + " "
+                        + format.name() + " image takes about " + DecodeMemory.mib(need) + " MiB, more than all the "
+                        + "memory this service decodes with (argus.images.decode-memory, "
+                        + DecodeMemory.mib(memory.budgetBytes()) + " MiB)");
+            }
+            try (DecodeMemory.Claim claim = memory.claim(need)) {
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
+                if (format == ImageFormat.JPEG) {
+                    image = ExifOrientation.apply(image, ExifOrientation.of(bytes));
+                }
+                return new DecodedImage(format, width, height, image);
+            }
+        });
     }
 
     /** What to do with a reader positioned on an image whose header passed the checks. */
@@ -86,15 +136,20 @@ public final class ImageDecoder {
             } finally {
                 reader.dispose();
             }
-        } catch (ImageRejected e) {
-            throw e;
+        } catch (ArgusException e) {
+            throw e; // ImageRejected or DecoderBusy: already said in Argus' terms
         } catch (IOException | RuntimeException e) {
-            // Decoders signal broken input with anything from IIOException to ArrayIndexOutOfBounds.
-            throw corrupt(format, e);
+            // Decoders signal broken input with anything from IIOException to ArrayIndexOutOfBounds,
+            // and running out of memory sometimes wrapped in one of those.
+            throw OutOfMemory.in(e) ? outOfMemory(format, e) : corrupt(format, e);
         } catch (OutOfMemoryError e) {
-            throw new ImageRejected(RejectReason.CORRUPT_IMAGE,
-                    "the " + format.name() + " image needs more memory to decode than is available", e);
+            throw outOfMemory(format, e);
         }
+    }
+
+    private DecoderBusy outOfMemory(ImageFormat format, Throwable e) {
+        return new DecoderBusy("the decoder ran out of memory on this " + format.name() + " image, which says "
+                + "nothing about the image: retry later", memory.retryAfter(), e);
     }
 
     private ImageFormat checkFormatAndSize(byte[] bytes) {
@@ -120,6 +175,13 @@ public final class ImageDecoder {
         }
     }
 
+    private static void requireEndMarker(byte[] jpeg) {
+        if (JpegEnd.of(jpeg) < 0) {
+            throw new ImageRejected(RejectReason.CORRUPT_IMAGE, "the JPEG ends before its end-of-image marker (FF D9): "
+                    + "the file is truncated (" + jpeg.length + " bytes arrived); send the whole file");
+        }
+    }
+
     private static ImageReader readerFor(ImageFormat format, ImageInputStream in) throws IOException {
         if (in == null) {
             throw new IOException("no image input stream");
@@ -131,14 +193,6 @@ public final class ImageDecoder {
         ImageReader reader = readers.next();
         reader.setInput(in, true, true);
         return reader;
-    }
-
-    static int subsampling(int width, int height, int targetWidth, int targetHeight) {
-        if (targetWidth <= 0 || targetHeight <= 0) {
-            return 1;
-        }
-        int step = Math.min(width / (2 * targetWidth), height / (2 * targetHeight));
-        return Math.max(1, step);
     }
 
     private static ImageRejected corrupt(ImageFormat format, Throwable e) {

@@ -1,5 +1,7 @@
 package io.argus.common.image;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,6 +16,19 @@ public interface ImageLimitsConfig {
     /** Largest width x height accepted, read from the header before decoding (default 50 megapixels). */
     @WithDefault("50000000")
     long maxPixels();
+
+    /**
+     * Memory all image decodes of a service may hold at once, in bytes (default 128 MiB), estimated
+     * per image from its header. A decode that finds no room within {@link #decodeWait()} is
+     * answered 503 {@code DECODER_BUSY} with a Retry-After; an image whose decode alone needs more
+     * is refused {@code TOO_MANY_PIXELS}. Applied by ingest (see {@link DecodeMemory}).
+     */
+    @WithDefault("134217728")
+    long decodeMemory();
+
+    /** How long a decode waits for room in {@link #decodeMemory()} before giving up (default 1s). */
+    @WithDefault("1s")
+    Duration decodeWait();
 
     default ImageLimits limits() {
         return new ImageLimits(maxBytes(), maxPixels());

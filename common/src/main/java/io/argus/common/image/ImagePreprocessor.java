@@ -19,9 +19,21 @@ public final class ImagePreprocessor {
     private final float[] scale;
     private final float[] shift;
 
+    /** Preprocessing whose decodes run as they come, without a memory budget. */
     public ImagePreprocessor(InputSpec spec, ImageLimits limits) {
+        this(spec, limits, DecodeMemory.unbounded());
+    }
+
+    /**
+     * Preprocessing whose decodes claim their memory from {@code memory} (one per service). Decodes
+     * are subsampled to twice the model's input size, so a claim stays small whatever the image;
+     * when the budget is taken for longer than its wait, {@link #prepare(byte[])} throws
+     * {@link DecoderBusy}: a stream consumer should then wait and try the record again, not
+     * dead-letter it.
+     */
+    public ImagePreprocessor(InputSpec spec, ImageLimits limits, DecodeMemory memory) {
         this.spec = spec;
-        this.decoder = new ImageDecoder(limits);
+        this.decoder = new ImageDecoder(limits, memory);
         int c = spec.channels();
         this.scale = new float[c];
         this.shift = new float[c];
@@ -51,6 +63,9 @@ public final class ImagePreprocessor {
             // A decoder can hand back pixels its own colour model cannot describe (found by fuzzing).
             throw new ImageRejected(RejectReason.CORRUPT_IMAGE, "the " + decoded.format().name()
                     + " image decodes, but its pixels cannot be read: " + e, e);
+        } catch (OutOfMemoryError e) {
+            throw new DecoderBusy("preparing this " + decoded.format().name() + " image ran out of memory, which "
+                    + "says nothing about the image: retry later", decoder.memory().retryAfter(), e);
         }
     }
 

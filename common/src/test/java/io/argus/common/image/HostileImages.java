@@ -3,6 +3,7 @@ package io.argus.common.image;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
@@ -61,6 +62,7 @@ public final class HostileImages {
         List<Case> cases = new ArrayList<>();
         byte[] jpeg = TestImages.encode(scene(96, 64, BufferedImage.TYPE_INT_RGB), "jpg");
         byte[] png = TestImages.encode(scene(96, 64, BufferedImage.TYPE_INT_RGB), "png");
+        byte[] photo = photoJpeg(640, 480, 11);
 
         cases.add(Case.refused("empty body", new byte[0], "image/png", RejectReason.EMPTY));
         cases.add(Case.refused("random bytes", random(4096, 7), "image/jpeg", RejectReason.UNSUPPORTED_FORMAT));
@@ -70,6 +72,11 @@ public final class HostileImages {
                 RejectReason.CORRUPT_IMAGE));
         cases.add(Case.refused("truncated PNG", Arrays.copyOf(png, png.length / 2), "image/png",
                 RejectReason.CORRUPT_IMAGE));
+        // A camera's upload cut off mid-transfer: headers whole, the scan data stops halfway.
+        cases.add(Case.refused("photo JPEG cut to half its length", Arrays.copyOf(photo, photo.length / 2),
+                "image/jpeg", RejectReason.CORRUPT_IMAGE));
+        cases.add(Case.refused("photo JPEG cut to a third of its length", Arrays.copyOf(photo, photo.length / 3),
+                "image/jpeg", RejectReason.CORRUPT_IMAGE));
         cases.add(Case.refused("JPEG cut after its first marker", Arrays.copyOf(jpeg, 24), "image/jpeg",
                 RejectReason.CORRUPT_IMAGE));
         cases.add(Case.refused("PNG declaring 100000x100000 pixels", TestImages.pngHeaderOnly(100_000, 100_000),
@@ -78,6 +85,7 @@ public final class HostileImages {
                 "image/jpeg", RejectReason.TOO_MANY_PIXELS));
 
         cases.add(Case.classified("RGB JPEG", jpeg, "image/jpeg"));
+        cases.add(Case.classified("photo JPEG (640x480, quality 85)", photo, "image/jpeg"));
         cases.add(Case.classified("CMYK JPEG (Adobe marker)", cmykJpeg(48, 32), "image/jpeg"));
         cases.add(Case.classified("RGB PNG", png, "image/png"));
         cases.add(Case.classified("greyscale JPEG", TestImages.encode(scene(96, 64, BufferedImage.TYPE_BYTE_GRAY), "jpg"),
@@ -110,6 +118,53 @@ public final class HostileImages {
         g.fillRect(w / 8, h / 8, w / 3, h / 4);
         g.dispose();
         return img;
+    }
+
+    /**
+     * A photo-like JPEG as a camera sends it: sky and ground gradients, shapes and sensor noise,
+     * encoded at quality 85, so that its scan data is most of the file (as in real photos, unlike
+     * a tiny flat test image, whose cut tends to land in the headers).
+     */
+    public static byte[] photoJpeg(int w, int h, long seed) {
+        return TestImages.jpeg(photo(w, h, seed), 0.85f);
+    }
+
+    /** The picture behind {@link #photoJpeg}. */
+    public static BufferedImage photo(int w, int h, long seed) {
+        Random random = new Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        int horizon = h * 3 / 5;
+        g.setPaint(new GradientPaint(0, 0, new Color(90, 140, 220), 0, horizon, new Color(230, 235, 245)));
+        g.fillRect(0, 0, w, horizon);
+        g.setPaint(new GradientPaint(0, horizon, new Color(70, 110, 40), 0, h, new Color(40, 60, 20)));
+        g.fillRect(0, horizon, w, h - horizon);
+        for (int i = 0; i < 40; i++) {
+            g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256), 100 + random.nextInt(156)));
+            int x = random.nextInt(w);
+            int y = random.nextInt(h);
+            int size = 10 + random.nextInt(Math.max(1, w / 5));
+            if (random.nextBoolean()) {
+                g.fillOval(x, y, size, size * 2 / 3);
+            } else {
+                g.fillRect(x, y, size, size / 2);
+            }
+        }
+        g.dispose();
+        int[] pixels = img.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < pixels.length; i++) {
+            int noise = (int) Math.round(random.nextGaussian() * 6);
+            int p = pixels[i];
+            pixels[i] = clamp((p >> 16 & 0xFF) + noise) << 16 | clamp((p >> 8 & 0xFF) + noise) << 8
+                    | clamp((p & 0xFF) + noise);
+        }
+        img.setRGB(0, 0, w, h, pixels, 0, w);
+        return img;
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
     }
 
     public static byte[] random(int n, long seed) {

@@ -34,7 +34,7 @@ import io.argus.ingest.validation.ImageValidator;
 /**
  * {@code POST /api/images}: one image as the raw request body, or many as a multipart form. Every
  * file is checked before anything is published; the answer is 202 only once Kafka has stored
- * every image of the request.
+ * every image of the request, and 503 with Retry-After when Kafka or the decoders have no room.
  */
 @Path("/api/images")
 @Produces(MediaType.APPLICATION_JSON)
@@ -73,7 +73,12 @@ public class ImageResource {
                     RequestFields.sensorId(sensorId, config.defaultSensorId()),
                     RequestFields.capturedAt(capturedAt, Instant.now()), RequestFields.meta(meta));
         } catch (ArgusException r) {
-            metrics.refused(r.code(), sensor, body == null ? 0 : body.length);
+            int bytes = body == null ? 0 : body.length;
+            if (r.problem() == Problem.UNAVAILABLE) {
+                metrics.unavailable(r.code(), sensor, bytes);
+            } else {
+                metrics.refused(r.code(), sensor, bytes);
+            }
             throw r;
         }
         RecordMetadata stored = publish(image);
@@ -83,7 +88,8 @@ public class ImageResource {
     /**
      * Many images as {@code multipart/form-data}: files in parts named {@code file}, optional form
      * fields {@code sensorId} and {@code capturedAt} for all of them. All or nothing: if any file
-     * is refused, none is published and the answer lists each refused file.
+     * is refused, none is published and the answer lists each refused file; if a file finds no
+     * room to be decoded, none is published and the answer is 503, for the whole batch to be sent again.
      */
     @RolesAllowed(Roles.SENSOR)
     @POST
@@ -118,6 +124,11 @@ public class ImageResource {
             try {
                 images.add(image(read(file), file.contentType(), RequestFields.imageId(null), sensor, captured, null));
             } catch (ArgusException r) {
+                if (r.problem() == Problem.UNAVAILABLE) {
+                    // No room to decode now says nothing about the files: the whole batch may come back.
+                    files.forEach(f -> metrics.unavailable(r.code(), sensor, (int) f.size()));
+                    throw r;
+                }
                 refused.add(new ErrorBody.Detail(file.fileName(), r.code(), r.getMessage()));
             }
         }

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What ingest counts: {@code argus_ingest_images_total{outcome, reason, sensor}} (outcome
- * accepted, refused or unavailable; reason the refusal code) and
+ * accepted, refused or unavailable; reason the refusal code, or what was unavailable:
+ * {@code KAFKA_UNAVAILABLE}, {@code DECODER_BUSY}) and
  * {@code argus_ingest_bytes_total{outcome}}.
  */
 @ApplicationScoped
@@ -32,7 +33,11 @@ public class IngestMetrics {
     }
 
     public void unavailable(String sensor, int bytes) {
-        count("unavailable", "KAFKA_UNAVAILABLE", sensor, bytes);
+        unavailable("KAFKA_UNAVAILABLE", sensor, bytes);
+    }
+
+    public void unavailable(String reason, String sensor, int bytes) {
+        count("unavailable", reason, sensor, bytes);
     }
 
     private void count(String outcome, String reason, String sensor, int bytes) {
