@@ -61,9 +61,8 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         for (String service : List.of("trainer", "ingest", "inference")) {
             java.nio.file.Files.deleteIfExists(work.resolve(service + ".log"));
         }
-        ServiceProcess pretrain = ServiceProcess.start("pretrain", jar("trainer"), work.resolve("pretrain.log"),
-                List.of("-Xmx1500m", "-Dquarkus.http.port=0"), "pretrain", "--epochs", "1", "--limit", "3000",
-                "--store", store.toString());
+        ServiceProcess pretrain = ServiceProcess.start("pretrain", tools(), work.resolve("pretrain.log"),
+                List.of("-Xmx1500m"), "pretrain", "--epochs", "1", "--limit", "3000", "--store", store.toString());
         int code = pretrain.awaitExit(Duration.ofMinutes(5));
         if (code != 0) {
             throw new IllegalStateException("pretrain failed:\n" + pretrain.logTail());
@@ -144,13 +143,13 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         throw new IllegalStateException("no model check in " + response.body());
     }
 
-    /** Runs the trainer's pretrain command into the stack's model store; returns its log. */
+    /** Runs the pretrain command of the tools jar into the stack's model store; returns its log. */
     String pretrain(String... options) throws Exception {
         java.util.List<String> args = new java.util.ArrayList<>(List.of("pretrain", "--store", store.toString()));
         args.addAll(List.of(options));
         java.nio.file.Path log = work.resolve("pretrain-" + System.currentTimeMillis() + ".log");
-        ServiceProcess p = ServiceProcess.start("pretrain", jar("trainer"), log,
-                List.of("-Xmx1500m", "-Dquarkus.http.port=0"), args.toArray(String[]::new));
+        ServiceProcess p = ServiceProcess.start("pretrain", tools(), log, List.of("-Xmx1500m"),
+                args.toArray(String[]::new));
         if (p.awaitExit(Duration.ofMinutes(5)) != 0) {
             throw new IllegalStateException("pretrain failed:\n" + p.logTail());
         }
@@ -163,6 +162,11 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
 
     int inferenceStarts() {
         return inferenceStarts;
+    }
+
+    /** The tools jar, where offline commands such as pretrain run. */
+    private Path tools() {
+        return root.resolve("tools/target/argus-tools.jar");
     }
 
     private Path jar(String service) {

@@ -1,5 +1,9 @@
 package io.argus.e2e;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
+
+import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,13 +37,44 @@ final class TrainerApi {
     /** Sends test images {@code from..to} through ingest; their ids with the true labels. */
     static Map<String, String> sendThroughIngest(ArgusStack stack, LabeledImages images, int from, int to,
                                                  String sensor) throws Exception {
+        return sendThroughIngest(stack, images, from, to, sensor, false);
+    }
+
+    /**
+     * Sends test images {@code from..to} through ingest, as a camera with inverted contrast would
+     * when {@code inverted}; their ids with the true labels.
+     */
+    static Map<String, String> sendThroughIngest(ArgusStack stack, LabeledImages images, int from, int to,
+                                                 String sensor, boolean inverted) throws Exception {
         Map<String, String> truth = new HashMap<>();
         for (int i = from; i < to; i++) {
-            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", images.png(i), sensor);
+            byte[] png = inverted ? invertedPng(images, i) : images.png(i);
+            HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", png, sensor);
             truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
                     FashionMnist.LABELS.get(images.labels()[i]));
         }
         return truth;
+    }
+
+    /** Test image {@code i} as a camera with inverted contrast renders it, as PNG. */
+    static byte[] invertedPng(LabeledImages images, int i) throws IOException {
+        BufferedImage img = images.image(i);
+        WritableRaster raster = img.getRaster();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                raster.setSample(x, y, 0, 255 - raster.getSample(x, y, 0));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    /** The share of these images classified with their true label. */
+    static double accuracy(ArgusStack stack, Map<String, String> truth) {
+        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
+        long right = ledger.results.values().stream().filter(c -> c.label().equals(truth.get(c.imageId()))).count();
+        return (double) right / ledger.results.size();
     }
 
     /** Their classifications, least confident first. */

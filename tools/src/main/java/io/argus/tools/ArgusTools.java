@@ -7,6 +7,7 @@ import io.argus.tools.bench.BenchMain;
 import io.argus.tools.demo.DemoMain;
 import io.argus.tools.keys.KeysCommand;
 import io.argus.tools.pretrain.PretrainCommand;
+import io.argus.tools.report.LearningReport;
 import io.argus.tools.report.PruneReport;
 import io.argus.tools.report.TransferReport;
 import io.argus.tools.topics.TopicsMain;
@@ -30,6 +31,8 @@ public final class ArgusTools {
             new Command("pretrain", "train the base model on Fashion-MNIST into a model store", PretrainCommand::run),
             new Command("report", "scratch vs frozen vs finetune on a few-shot Fashion-MNIST task",
                     TransferReport::command),
+            new Command("learning-report", "new cameras and classes learned without forgetting, and the gate's "
+                    + "error rates", LearningReport::command),
             new Command("prune-report", "the CNN and a small ResNet before and after pruning", PruneReport::command),
             new Command("bench", "serving benchmark: sgemm, model-only, decode, end to end", BenchMain::run),
             new Command("stream", "stream Fashion-MNIST images through a running stack (the demo)", DemoMain::run),

@@ -170,6 +170,13 @@ public interface TrainerConfig {
         @WithDefault("30")
         int minSliceSamples();
 
+        /**
+         * From this many samples on, a slice must show it is not worse than the tolerance (the lower end of
+         * its interval); a smaller one is stopped only when it is worse with confidence by more than that.
+         */
+        @WithDefault("200")
+        int minNonInferioritySamples();
+
         /** Fewer held-out labels than this and a sensor with new labels cannot show an improvement. */
         @WithDefault("5")
         int minTargetedSamples();

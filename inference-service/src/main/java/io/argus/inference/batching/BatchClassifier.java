@@ -1,5 +1,6 @@
 package io.argus.inference.batching;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ import io.argus.inference.outcome.Outcome;
 import io.argus.common.contract.Classification;
 import io.argus.common.error.ContractViolation;
 import io.argus.common.contract.RawImage;
+import io.argus.common.image.DecodeMemory;
+import io.argus.common.image.DecoderBusy;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.ImageRejected;
@@ -41,6 +44,12 @@ public class BatchClassifier {
     private final int topK;
     private final long faultDelayMs;
     private final ImageLimitsConfig limits;
+    /**
+     * Shared by the decode threads: a batch of large images waits for room rather than running out
+     * of memory; one that finds none in {@link #DECODE_WAIT} is processed again later.
+     */
+    private final DecodeMemory memory;
+    private static final Duration DECODE_WAIT = Duration.ofSeconds(30);
     private final ExecutorService decoders;
     private volatile ImagePreprocessor preprocessor;
 
@@ -48,6 +57,7 @@ public class BatchClassifier {
         this.topK = config.topK();
         this.faultDelayMs = config.faultBatchDelay().toMillis();
         this.limits = limits;
+        this.memory = new DecodeMemory(limits.decodeMemory(), DECODE_WAIT, DecodeMemory.DEFAULT_RETRY_AFTER);
         int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
         this.decoders = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "argus-decode");
@@ -121,6 +131,10 @@ public class BatchClassifier {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while decoding a batch", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof DecoderBusy busy) {
+                // Out of decode memory is not the image's fault: the batch is processed again later.
+                throw busy;
+            }
             throw new IllegalStateException("decoding failed unexpectedly", e.getCause());
         }
     }
@@ -143,6 +157,8 @@ public class BatchClassifier {
             return new Prepared(image, input, (System.nanoTime() - start) / 1e6, null);
         } catch (ImageRejected e) {
             return failed(record, image.imageId(), "decode", e.reason().name(), e.getMessage());
+        } catch (DecoderBusy e) {
+            throw e;
         } catch (RuntimeException e) {
             return failed(record, image.imageId(), "decode", "CORRUPT_IMAGE", e.toString());
         }
@@ -168,7 +184,7 @@ public class BatchClassifier {
     private ImagePreprocessor preprocessorFor(InputSpec spec) {
         ImagePreprocessor p = preprocessor;
         if (p == null || !p.spec().equals(spec)) {
-            p = new ImagePreprocessor(spec, limits.limits());
+            p = new ImagePreprocessor(spec, limits.limits(), memory);
             preprocessor = p;
         }
         return p;

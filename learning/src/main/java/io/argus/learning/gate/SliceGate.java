@@ -27,8 +27,12 @@ import io.argus.common.model.GateReport;
  *
  * <p>The rule: a candidate is promoted only if
  * <ul>
- *   <li>no slice with enough samples loses more than {@code tolerance} at the lower end of its
- *       interval (so a candidate that is worse somewhere, with confidence, never passes);</li>
+ *   <li>no slice of at least {@code minNonInferioritySamples} loses more than {@code tolerance} at
+ *       the lower end of its interval: there the candidate must show it is not worse. A smaller
+ *       slice (a class of a hundred reference images) cannot show that unless the two models agree
+ *       on every image, so there the candidate is stopped only when it is worse with confidence
+ *       (the upper end below 0) and by more than the tolerance; one or two images that change
+ *       their answer are not evidence of a loss of two points in a hundred, five are;</li>
  *   <li>every new class with enough held-out samples is learned: the lower end of the candidate's
  *       accuracy on it is at least {@code newClassFloor};</li>
  *   <li>and at least one targeted slice (a sensor with new labels, a new class) shows an
@@ -51,15 +55,18 @@ public final class SliceGate {
      *
      * @param tolerance          the largest loss (0..1) a slice may show at the lower end of its interval
      * @param minSliceSamples    fewer samples than this and a slice is not judged for regression
+     * @param minNonInferioritySamples from this many samples on a slice must show it is not worse than the
+     *                           tolerance; below, it must not be worse with confidence by more than the tolerance
      * @param minTargetedSamples fewer held-out samples than this and a targeted slice cannot show improvement
      * @param newClassFloor      the lowest accuracy (lower end) a new class must reach
      * @param testFraction       the share of labels held out, to say how many more labels are needed
      * @param resamples          bootstrap draws per slice
      */
-    public record Settings(double tolerance, int minSliceSamples, int minTargetedSamples, double newClassFloor,
-                           double testFraction, int resamples, long seed) {
+    public record Settings(double tolerance, int minSliceSamples, int minNonInferioritySamples,
+                           int minTargetedSamples, double newClassFloor, double testFraction, int resamples,
+                           long seed) {
 
-        public static final Settings DEFAULTS = new Settings(0.02, 30, 5, 0.5, 0.2, 2000, 7);
+        public static final Settings DEFAULTS = new Settings(0.02, 30, 200, 5, 0.5, 0.2, 2000, 7);
     }
 
     /**
@@ -104,8 +111,10 @@ public final class SliceGate {
             judged.add(judge(e.getKey(), e.getValue(), targeted(e.getKey(), targets), hasChampion, random));
         }
         String method = String.format(Locale.ROOT, "paired bootstrap, %d resamples, 95%% percentile interval; "
-                        + "tolerance %.1f points; slices judged from %d samples (targeted: %d)", settings.resamples(),
-                100 * settings.tolerance(), settings.minSliceSamples(), settings.minTargetedSamples());
+                        + "tolerance %.1f points (not worse shown from %d samples, worse with confidence below); "
+                        + "slices judged from %d samples (targeted: %d)", settings.resamples(),
+                100 * settings.tolerance(), settings.minNonInferioritySamples(), settings.minSliceSamples(),
+                settings.minTargetedSamples());
         return decision(judged, targets, hasChampion, samples.size(), evaluationSet, method);
     }
 
@@ -184,9 +193,12 @@ public final class SliceGate {
         double[] ci = pairedBootstrap(d, random);
         // A targeted slice must improve; one whose interval straddles 0 has shown nothing either way,
         // and is reported as such (it is rejected all the same: its lower end is not above 0).
+        double difference = candidate - champion;
+        boolean worse = n >= settings.minNonInferioritySamples() ? ci[0] < -settings.tolerance()
+                : ci[1] < 0 && difference < -settings.tolerance();
         String verdict = ci[0] > 0 ? IMPROVED
                 : targeted ? (ci[1] < 0 ? REGRESSED : NOT_SHOWN)
-                : ci[0] < -settings.tolerance() ? REGRESSED : NO_CHANGE;
+                : worse ? REGRESSED : NO_CHANGE;
         return new GateReport.Slice(name, targeted, n, champion, candidate, candidate - champion, ci[0], ci[1],
                 verdict);
     }

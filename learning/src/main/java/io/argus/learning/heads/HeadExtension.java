@@ -21,6 +21,9 @@ import io.argus.learning.transfer.Transfer;
  * classes' scores stay exactly what they were; an old image can change its answer only if a new
  * class outscores its old one, which the training discourages by showing the old data (replay) as
  * examples of "not the new class". Classes are weighted equally, however many labels each has.
+ * Last, each new class's bias is lowered until it outscores the old classes on none of the old
+ * classes' training and validation images: a new class may cost the old ones an answer only where
+ * an image looks more like it than anything it was shown.
  */
 public final class HeadExtension {
 
@@ -144,6 +147,7 @@ public final class HeadExtension {
                 progress.report(String.format(Locale.ROOT, "  new classes' head pass %d: loss %.4f", epoch, loss));
             }
         }
+        protectOldClasses(kOld, bestW, bestB, f, train, fv, validation);
         MultiLayerNetwork extended = (MultiLayerNetwork) Transfer.adapt(net, arch, kOld, k, kOld, null, 1e-3,
                 settings.seed());
         INDArray wNew = extended.getOutputLayer().getParam("W");
@@ -154,11 +158,45 @@ public final class HeadExtension {
             }
         }
         for (int c = 0; c < k; c++) {
-            bNew.putScalar(new long[] {0, c}, c < kOld ? bOld.getFloat(c) : bestB[c]);
+            // The bias is a vector ([nOut] or [1, nOut]): index it linearly.
+            bNew.putScalar(c, c < kOld ? bOld.getFloat(c) : bestB[c]);
         }
         return new Result(extended, epoch, (System.nanoTime() - start) / 1e9, accuracyOnNew(f, train, bestW, bestB, kOld),
                 accuracyOnNew(fv, validation, bestW, bestB, kOld));
     }
+
+    /** Lowers each new class's bias below its score on every image of an old class (see the class comment). */
+    private static void protectOldClasses(int kOld, float[][] w, float[] b, float[][] f, TrainingSet train,
+                                          float[][] fv, TrainingSet validation) {
+        double[] worst = new double[b.length];
+        java.util.Arrays.fill(worst, Double.NEGATIVE_INFINITY);
+        double[] logits = new double[b.length];
+        for (int pass = 0; pass < 2; pass++) {
+            float[][] features = pass == 0 ? f : fv;
+            TrainingSet set = pass == 0 ? train : validation;
+            for (int n = 0; n < features.length; n++) {
+                if (set.classes()[n] >= kOld) {
+                    continue;
+                }
+                softmax(features[n], w, b, logits);
+                double bestOld = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < kOld; c++) {
+                    bestOld = Math.max(bestOld, logits[c]);
+                }
+                for (int c = kOld; c < b.length; c++) {
+                    worst[c] = Math.max(worst[c], logits[c] - bestOld);
+                }
+            }
+        }
+        for (int c = kOld; c < b.length; c++) {
+            if (worst[c] > -MARGIN) {
+                b[c] -= (float) (worst[c] + MARGIN);
+            }
+        }
+    }
+
+    /** How far below the best old class a new class must stay on old images (in logits). */
+    private static final double MARGIN = 0.5;
 
     /** The activations entering the output layer, as the network computes them when it serves. */
     static float[][] features(MultiLayerNetwork net, TrainingSet set) {

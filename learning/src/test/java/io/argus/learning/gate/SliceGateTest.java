@@ -54,6 +54,24 @@ class SliceGateTest {
     }
 
     @Test
+    void onASmallSliceOneChangedAnswerIsNoEvidenceOfALossButFiveAre() {
+        // A slice of 100 reference images, all else equal: the candidate loses 1, then 5 of them.
+        for (int lost : new int[] {1, 5}) {
+            List<SliceGate.Scored> samples = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                String truth = "a";
+                samples.add(new SliceGate.Scored("a-" + i, true, null, truth, truth, i < lost ? "b" : truth));
+            }
+            samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 20));
+
+            GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+            assertThat(slice(r, "reference").verdict()).as("%d lost", lost).isEqualTo(lost == 1 ? "no change" : "regressed");
+            assertThat(r.decision()).as("%d lost", lost).isEqualTo(lost == 1 ? "PROMOTED" : "REJECTED");
+        }
+    }
+
+    @Test
     void aCandidateBetterOnOneSensorAndWorseOnAnotherIsRejectedNamingThatSensor() {
         List<SliceGate.Scored> samples = new ArrayList<>();
         samples.addAll(reference(1000, 0.85, 0.0, 6));

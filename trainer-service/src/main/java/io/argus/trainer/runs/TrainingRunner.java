@@ -280,8 +280,9 @@ public class TrainingRunner {
 
     private SliceGate.Settings gateSettings() {
         TrainerConfig.Gate g = config.gate();
-        return new SliceGate.Settings(g.tolerance(), g.minSliceSamples(), g.minTargetedSamples(), g.newClassFloor(),
-                config.training().testFraction(), g.resamples(), config.training().seed());
+        return new SliceGate.Settings(g.tolerance(), g.minSliceSamples(), g.minNonInferioritySamples(),
+                g.minTargetedSamples(), g.newClassFloor(), config.training().testFraction(), g.resamples(),
+                config.training().seed());
     }
 
     private static Instant labelsUpTo(BundleManifest m) {

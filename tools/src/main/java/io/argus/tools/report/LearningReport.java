@@ -1,0 +1,507 @@
+package io.argus.tools.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import io.argus.common.contract.LabeledSample;
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import io.argus.common.image.SensorCalibration;
+import io.argus.common.model.ConfusionMatrix;
+import io.argus.common.model.GateReport;
+import io.argus.learning.calibration.Forward;
+import io.argus.learning.gate.SliceGate;
+import io.argus.learning.networks.FashionCnn;
+import io.argus.learning.run.LearningRun;
+import io.argus.learning.training.Fitter;
+import io.argus.learning.training.Progress;
+import io.argus.learning.training.TrainingSet;
+import io.argus.learning.transfer.Architecture;
+import io.argus.learning.transfer.Strategy;
+import io.argus.learning.transfer.TransferTrainer;
+
+/**
+ * How Argus learns a camera that sees the world differently, without making the others worse: a
+ * base model is pretrained on Fashion-MNIST; for each kind of shift (inverted contrast, washed-out
+ * contrast, gamma, blur, noise, a quarter turn, a class only the new camera sees) a new camera's
+ * labels go through the same {@link LearningRun} the trainer runs (replay, calibration, the gate),
+ * and the table gives, per shift, the labels used, v1 and v2 on the new camera and on the ordinary
+ * cameras, the gate's decision and the run's time. Then three new cameras in a row, and the gate's
+ * error rates over several seeds: how often a good candidate is promoted, and how often one that
+ * loses 5 points on a slice is let through.
+ */
+public final class LearningReport {
+
+    public static final String USAGE = """
+            learning-report [options]   new cameras and classes learned without forgetting: a table per shift, three
+                                        cameras in a row, and the gate's error rates (a few minutes on the subset)
+              --labels N         labels of the new camera per run (default 50)
+              --base-epochs N    epochs of the base model (default 3)
+              --replay N         base images replayed in every run, class-balanced (default 2000)
+              --data DIR         Fashion-MNIST directory (default: Debian's if installed, else the bundled subset)
+              --shifts LIST      which shifts (default inverted,low-contrast,gamma,blur,noise,rotated,new-class)
+              --gate-seeds N     seeds for the gate's error rates (default 10; 0 skips them)""";
+
+    /** Options; see {@link #USAGE}. */
+    public record Options(int labels, int baseEpochs, int replay, Optional<java.nio.file.Path> data, List<String> shifts,
+                          int gateSeeds) {
+    }
+
+    private static final String NEW_CAMERA = "new-cam";
+    private static final List<String> SHIFTS = List.of("inverted", "low-contrast", "gamma", "blur", "noise", "rotated",
+            "new-class");
+    /** Test images from here on measure the cameras; labels come from before it. */
+    private static final int MEASURE_FROM = 500;
+
+    private final Progress out;
+
+    public LearningReport(Progress out) {
+        this.out = out;
+    }
+
+    /** The {@code learning-report} command: parses, runs, prints; the exit code. */
+    public static int command(String[] args) throws IOException {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        new LearningReport(Progress.CONSOLE).run(options);
+        return 0;
+    }
+
+    public static Options parse(String[] args) {
+        int labels = 50;
+        int baseEpochs = 3;
+        int replay = 2000;
+        Optional<java.nio.file.Path> data = Optional.empty();
+        List<String> shifts = SHIFTS;
+        int gateSeeds = 10;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
+            }
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--labels" -> labels = positive(args[i], v);
+                case "--base-epochs" -> baseEpochs = positive(args[i], v);
+                case "--replay" -> replay = Integer.parseInt(v);
+                case "--data" -> data = Optional.of(java.nio.file.Path.of(v));
+                case "--shifts" -> {
+                    shifts = Arrays.stream(v.split(",")).map(String::strip).toList();
+                    for (String s : shifts) {
+                        if (!SHIFTS.contains(s)) {
+                            throw new IllegalArgumentException("unknown shift " + s + "; known: " + SHIFTS);
+                        }
+                    }
+                }
+                case "--gate-seeds" -> gateSeeds = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+            }
+        }
+        return new Options(labels, baseEpochs, replay, data, shifts, gateSeeds);
+    }
+
+    private static int positive(String option, String value) {
+        int v = Integer.parseInt(value);
+        if (v <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, not " + value);
+        }
+        return v;
+    }
+
+    /** One run's line in the table. */
+    record Row(String shift, int labels, double newBefore, double newAfter, double oldBefore, double oldAfter,
+               String decision, double seconds, String notes) {
+    }
+
+    public void run(Options o) throws IOException {
+        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        out.report("Fashion-MNIST (" + data.source() + "): " + data.train().count() + " training, " + data.test().count()
+                + " test images. Base: " + o.baseEpochs() + " epochs.");
+        long t0 = System.nanoTime();
+        MultiLayerNetwork net = FashionCnn.build(10, 42, 1e-3);
+        new Fitter().fit(net, TrainingSet.of(data.train(), FashionMnist.LABELS, FashionCnn.INPUT), null,
+                new Fitter.Settings(o.baseEpochs(), 64, o.baseEpochs(), 42, null), "base", e -> out.report(
+                        String.format(Locale.ROOT, "  base epoch %d/%d: loss %.4f", e.epoch(), e.maxEpochs(),
+                                e.trainLoss())));
+        out.report(String.format(Locale.ROOT, "Base model trained in %.0f s.", (System.nanoTime() - t0) / 1e9));
+        LearningRun.Version v1 = version("v1", net, Map.of());
+        List<LabeledSample> replay = replay(data.train(), o.replay());
+        LearningRun.Reference reference = new LearningRun.Reference("fashion-mnist:test", data.test(),
+                FashionMnist.LABELS);
+
+        List<Row> rows = new ArrayList<>();
+        for (String shift : o.shifts()) {
+            out.report("Shift " + shift + " ...");
+            rows.add(oneCamera(shift, o.labels(), 0, v1, replay, reference, data.test()));
+        }
+        print(rows, data.source());
+        inARow(o, v1, replay, reference, data.test());
+        if (o.gateSeeds() > 0) {
+            gateRates(o, v1, replay, reference, data.test());
+        }
+    }
+
+    /** A new camera with one shift: label, learn, measure. */
+    private Row oneCamera(String shift, int labels, int offset, LearningRun.Version champion,
+                          List<LabeledSample> replay, LearningRun.Reference reference, LabeledImages test) {
+        List<LabeledSample> samples = new ArrayList<>(replay);
+        samples.addAll(cameraLabels(shift, labels, offset, test, NEW_CAMERA));
+        LearningRun.Outcome r = learn(champion, samples, reference);
+        LearningRun.Version v2 = version("v2", r.network(), r.calibrations(), r.classes());
+        Measured before = measure(champion, shift, test);
+        Measured after = measure(v2, shift, test);
+        return new Row(shift, labels, before.newCamera(), after.newCamera(), before.ordinary(), after.ordinary(),
+                r.gate().decision(), r.seconds(), r.gate().reason());
+    }
+
+    private LearningRun.Outcome learn(LearningRun.Version champion, List<LabeledSample> samples,
+                                      LearningRun.Reference reference) {
+        LearningRun.Settings settings = LearningRun.Settings.defaults(new TransferTrainer.Settings(15, 5, 100, 32,
+                1e-3, 1e-4, true, 42, null));
+        return new LearningRun(settings).run(new LearningRun.Inputs(champion, Optional.of(champion), samples,
+                Optional.of(reference), Strategy.CALIBRATE, Optional.empty()), new LearningRun.Listener() {
+                    @Override
+                    public void line(String line) {
+                        if (!line.startsWith("  ")) {
+                            out.report("  " + line);
+                        }
+                    }
+                });
+    }
+
+    /** Accuracy on the new camera's images and on the ordinary cameras' (test images not used for labels). */
+    record Measured(double newCamera, double ordinary) {
+    }
+
+    private Measured measure(LearningRun.Version v, String shift, LabeledImages test) {
+        List<BufferedImage> plain = new ArrayList<>();
+        List<BufferedImage> shifted = new ArrayList<>();
+        List<Integer> truth = new ArrayList<>();
+        Random random = new Random(99);
+        for (int i = MEASURE_FROM; i < test.count(); i++) {
+            plain.add(test.image(i));
+            shifted.add(camera(shift, random).apply(test.image(i)));
+            truth.add(test.labels()[i]);
+        }
+        int[] y = truth.stream().mapToInt(Integer::intValue).toArray();
+        double ordinary = accuracy(v, TrainingSet.ofImages(plain, y, FashionMnist.LABELS, FashionCnn.INPUT), null,
+                FashionMnist.LABELS);
+        if (shift.equals("new-class")) {
+            List<BufferedImage> boards = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boards.add(checkerboard(new Random(10_000 + i)));
+            }
+            List<String> labels = new ArrayList<>(FashionMnist.LABELS);
+            labels.add("Kangaroo");
+            int[] kangaroo = new int[boards.size()];
+            Arrays.fill(kangaroo, 10);
+            return new Measured(accuracy(v, TrainingSet.ofImages(boards, kangaroo, labels, FashionCnn.INPUT),
+                    NEW_CAMERA, labels), ordinary);
+        }
+        return new Measured(accuracy(v, TrainingSet.ofImages(shifted, y, FashionMnist.LABELS, FashionCnn.INPUT),
+                NEW_CAMERA, FashionMnist.LABELS), ordinary);
+    }
+
+    private static double accuracy(LearningRun.Version v, TrainingSet set, String sensor, List<String> truthLabels) {
+        float[] x = set.inputs().clone();
+        SensorCalibration c = sensor == null ? null : v.calibrations().get(sensor);
+        if (c != null) {
+            for (int i = 0; i < set.count(); i++) {
+                c.apply(x, i * set.spec().size(), set.spec());
+            }
+        }
+        float[][] p = Forward.of(v.network(), set.spec()).probabilities(x, set.count());
+        int right = 0;
+        for (int i = 0; i < set.count(); i++) {
+            String predicted = v.labels().get(ConfusionMatrix.argMax(p[i]));
+            right += predicted.equals(truthLabels.get(set.classes()[i])) ? 1 : 0;
+        }
+        return (double) right / set.count();
+    }
+
+    /** Three new cameras in a row, each with its own shift: does each keep what it learned? */
+    private void inARow(Options o, LearningRun.Version v1, List<LabeledSample> replay, LearningRun.Reference reference,
+                        LabeledImages test) {
+        List<String> cameras = List.of("inverted", "gamma", "rotated");
+        LearningRun.Version champion = v1;
+        List<LabeledSample> labels = new ArrayList<>();
+        Map<String, Double> best = new LinkedHashMap<>();
+        out.report("");
+        out.report("Three new cameras in a row (" + String.join(", ", cameras) + "), " + o.labels() + " labels each:");
+        best.put("ordinary", measure(v1, "inverted", test).ordinary());
+        for (int k = 0; k < cameras.size(); k++) {
+            String shift = cameras.get(k);
+            labels.addAll(cameraLabels(shift, o.labels(), 50 * k, test, "cam-" + shift));
+            List<LabeledSample> samples = new ArrayList<>(replay);
+            samples.addAll(labels);
+            LearningRun.Outcome r = learn(champion, samples, reference);
+            String decision = r.gate().decision();
+            if (r.gate().promoted()) {
+                champion = version("v" + (k + 2), r.network(), r.calibrations(), r.classes());
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  after camera %d (%s): %s in %.0f s;",
+                    k + 1, shift, decision, r.seconds()));
+            double ordinary = measure(champion, "inverted", test).ordinary();
+            best.merge("ordinary", ordinary, Math::max);
+            line.append(String.format(Locale.ROOT, " ordinary %.1f%% (best %.1f%%)", 100 * ordinary,
+                    100 * best.get("ordinary")));
+            for (int j = 0; j <= k; j++) {
+                String c = cameras.get(j);
+                double acc = accuracyOn(champion, c, "cam-" + c, test);
+                best.merge(c, acc, Math::max);
+                line.append(String.format(Locale.ROOT, ", %s %.1f%% (best %.1f%%)", c, 100 * acc, 100 * best.get(c)));
+            }
+            out.report(line.toString());
+        }
+    }
+
+    private double accuracyOn(LearningRun.Version v, String shift, String sensor, LabeledImages test) {
+        List<BufferedImage> shifted = new ArrayList<>();
+        int[] y = new int[test.count() - MEASURE_FROM];
+        Random random = new Random(99);
+        for (int i = MEASURE_FROM; i < test.count(); i++) {
+            shifted.add(camera(shift, random).apply(test.image(i)));
+            y[i - MEASURE_FROM] = test.labels()[i];
+        }
+        return accuracy(v, TrainingSet.ofImages(shifted, y, FashionMnist.LABELS, FashionCnn.INPUT), sensor,
+                FashionMnist.LABELS);
+    }
+
+    /**
+     * The gate's error rates: over seeds (different labeled images of an inverted camera), how often
+     * the candidate (which keeps every other prediction) is promoted, and how often a candidate that
+     * is the same but loses 5 points on one slice (the reference data, or one class) is let through.
+     */
+    private void gateRates(Options o, LearningRun.Version v1, List<LabeledSample> replay,
+                           LearningRun.Reference reference, LabeledImages test) {
+        int promoted = 0;
+        int referenceLetThrough = 0;
+        int classLetThrough = 0;
+        SliceGate gate = new SliceGate(SliceGate.Settings.DEFAULTS);
+        out.report("");
+        out.report("The gate's error rates over " + o.gateSeeds() + " seeds ...");
+        for (int seed = 1; seed <= o.gateSeeds(); seed++) {
+            List<LabeledSample> samples = new ArrayList<>(replay);
+            // Different labeled images and ids each seed: a different split too.
+            samples.addAll(cameraLabels("inverted", o.labels(), (seed * 37) % (MEASURE_FROM - o.labels()), test,
+                    NEW_CAMERA, "s" + seed + "-"));
+            LearningRun.Outcome r = learn(v1, samples, reference);
+            promoted += r.gate().promoted() ? 1 : 0;
+            SliceGate.Targets targets = new SliceGate.Targets(r.targetedSensors(), r.newClasses());
+            GateReport worseOnReference = gate.decide(losePoints(r.evaluation(), s -> s.reference(), 0.05, seed),
+                    targets, true, r.gate().evaluationSet());
+            String cls = FashionMnist.LABELS.get(seed % 10);
+            GateReport worseOnClass = gate.decide(losePoints(r.evaluation(), s -> s.truth().equals(cls), 0.05, seed),
+                    targets, true, r.gate().evaluationSet());
+            referenceLetThrough += worseOnReference.promoted() ? 1 : 0;
+            classLetThrough += worseOnClass.promoted() ? 1 : 0;
+            out.report(String.format(Locale.ROOT, "  seed %d: good candidate %s; 5 points worse on the reference %s;"
+                            + " 5 points worse on class %s %s", seed, r.gate().decision(), worseOnReference.decision(),
+                    cls, worseOnClass.decision()));
+        }
+        int n = o.gateSeeds();
+        out.report("");
+        out.report(String.format(Locale.ROOT, "Gate: a good candidate was promoted %d of %d times (false rejections %d);"
+                        + " one 5 points worse on the reference slice was let through %d of %d times, on one class %d"
+                        + " of %d times.", promoted, n, n - promoted, referenceLetThrough, n, classLetThrough, n));
+    }
+
+    /** The candidate's predictions, wrong on a share {@code points} of a slice's samples it had right. */
+    static List<SliceGate.Scored> losePoints(List<SliceGate.Scored> scored,
+                                             java.util.function.Predicate<SliceGate.Scored> slice, double points,
+                                             long seed) {
+        List<Integer> members = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+            if (slice.test(scored.get(i))) {
+                members.add(i);
+            }
+        }
+        java.util.Collections.shuffle(members, new Random(seed));
+        int toLose = (int) Math.round(points * members.size());
+        List<SliceGate.Scored> out = new ArrayList<>(scored);
+        for (int i : members) {
+            if (toLose == 0) {
+                break;
+            }
+            SliceGate.Scored s = out.get(i);
+            if (s.truth().equals(s.candidate())) {
+                String wrong = FashionMnist.LABELS.get((FashionMnist.LABELS.indexOf(s.truth()) + 1) % 10);
+                out.set(i, new SliceGate.Scored(s.id(), s.reference(), s.sensor(), s.truth(), s.champion(), wrong));
+                toLose--;
+            }
+        }
+        return out;
+    }
+
+    private void print(List<Row> rows, String source) {
+        out.report("");
+        out.report("Fashion-MNIST (" + source + "); v2 = the candidate of a run on the new camera's labels plus the"
+                + " replayed base data; new camera measured on test images " + MEASURE_FROM + "+ through the camera,"
+                + " ordinary cameras on the same images as they are");
+        out.report(String.format(Locale.ROOT, "| %-12s | %6s | %13s | %13s | %13s | %13s | %-8s | %7s |", "shift", "labels",
+                "new camera v1", "new camera v2", "ordinary v1", "ordinary v2", "gate", "time"));
+        out.report("|--------------|--------|---------------|---------------|---------------|---------------|----------|---------|");
+        for (Row r : rows) {
+            out.report(String.format(Locale.ROOT, "| %-12s | %6d | %12.1f%% | %12.1f%% | %12.1f%% | %12.1f%% | %-8s | %5.0f s |",
+                    r.shift(), r.labels(), 100 * r.newBefore(), 100 * r.newAfter(), 100 * r.oldBefore(),
+                    100 * r.oldAfter(), r.decision(), r.seconds()));
+        }
+        for (Row r : rows) {
+            if (!r.decision().equals("PROMOTED")) {
+                out.report("  " + r.shift() + ": " + r.notes());
+            }
+        }
+    }
+
+    private static LearningRun.Version version(String name, Model net, Map<String, SensorCalibration> calibrations) {
+        return version(name, net, calibrations, FashionMnist.LABELS);
+    }
+
+    private static LearningRun.Version version(String name, Model net, Map<String, SensorCalibration> calibrations,
+                                               List<String> labels) {
+        return new LearningRun.Version(name, Architecture.FASHION_CNN, net, labels, calibrations,
+                Instant.now().minusSeconds(3600));
+    }
+
+    /** A class-balanced sample of the training split, as the trainer replays it. */
+    private static List<LabeledSample> replay(LabeledImages train, int n) {
+        List<LabeledSample> out = new ArrayList<>();
+        int[] perClass = new int[10];
+        for (int i = 0; i < train.count() && out.size() < n; i++) {
+            int c = train.labels()[i];
+            if (perClass[c] < n / 10) {
+                perClass[c]++;
+                out.add(new LabeledSample("dataset:fashion-mnist:train:" + i, FashionMnist.LABELS.get(c),
+                        "dataset:fashion-mnist", Instant.EPOCH, "dataset:fashion-mnist", LabeledSample.Origin.UNKNOWN,
+                        train.png(i)));
+            }
+        }
+        return out;
+    }
+
+    private static List<LabeledSample> cameraLabels(String shift, int n, int offset, LabeledImages test, String sensor) {
+        return cameraLabels(shift, n, offset, test, sensor, sensor + "-");
+    }
+
+    /** {@code n} labels a person gives for a camera's images (test images before {@link #MEASURE_FROM}). */
+    private static List<LabeledSample> cameraLabels(String shift, int n, int offset, LabeledImages test, String sensor,
+                                                    String idPrefix) {
+        List<LabeledSample> out = new ArrayList<>();
+        Random random = new Random(offset + 1);
+        for (int k = 0; k < n; k++) {
+            int i = (offset + k) % MEASURE_FROM;
+            BufferedImage img;
+            String label;
+            if (shift.equals("new-class")) {
+                img = checkerboard(random);
+                label = "Kangaroo";
+            } else {
+                img = camera(shift, random).apply(test.image(i));
+                label = FashionMnist.LABELS.get(test.labels()[i]);
+            }
+            out.add(new LabeledSample(idPrefix + k, label, "report", Instant.now(), LabeledSample.PERSON,
+                    new LabeledSample.Origin(null, sensor, null, null), png(img)));
+        }
+        return out;
+    }
+
+    /** How a camera with this shift renders an image. */
+    static UnaryOperator<BufferedImage> camera(String shift, Random random) {
+        return switch (shift) {
+            case "inverted" -> img -> map(img, v -> 255 - v);
+            case "low-contrast" -> img -> map(img, v -> (int) Math.round(90 + 0.35 * v));
+            case "gamma" -> img -> map(img, v -> (int) Math.round(255 * Math.pow(v / 255.0, 2.5)));
+            case "noise" -> img -> map(img, v -> (int) Math.round(v + random.nextGaussian() * 40));
+            case "blur" -> LearningReport::blur;
+            case "rotated" -> LearningReport::rotate;
+            default -> img -> img;
+        };
+    }
+
+    private static BufferedImage map(BufferedImage img, java.util.function.IntUnaryOperator f) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                out.getRaster().setSample(x, y, 0, Math.max(0, Math.min(255,
+                        f.applyAsInt(img.getRaster().getSample(x, y, 0)))));
+            }
+        }
+        return out;
+    }
+
+    private static BufferedImage blur(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int sum = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        sum += img.getRaster().getSample(Math.min(w - 1, Math.max(0, x + dx)),
+                                Math.min(h - 1, Math.max(0, y + dy)), 0);
+                    }
+                }
+                out.getRaster().setSample(x, y, 0, sum / 9);
+            }
+        }
+        return out;
+    }
+
+    private static BufferedImage rotate(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getHeight(), img.getWidth(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                out.getRaster().setSample(img.getHeight() - 1 - y, x, 0, img.getRaster().getSample(x, y, 0));
+            }
+        }
+        return out;
+    }
+
+    /** A pattern no piece of clothing looks like: a checkerboard of random phase and contrast. */
+    static BufferedImage checkerboard(Random random) {
+        BufferedImage out = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        int cell = 3 + random.nextInt(3);
+        int dx = random.nextInt(cell);
+        int dy = random.nextInt(cell);
+        int high = 180 + random.nextInt(76);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                boolean on = ((x + dx) / cell + (y + dy) / cell) % 2 == 0;
+                out.getRaster().setSample(x, y, 0, on ? high : random.nextInt(30));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] png(BufferedImage img) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "png", bytes);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
