@@ -63,6 +63,13 @@ public interface InferenceConfig {
     @WithDefault("0s")
     Duration faultBatchDelay();
 
+    /**
+     * Fault injection for tests and drills: every commit whose outputs hold a result (a
+     * classification or a review) for this image id fails, as if Kafka refused it; {@code *}
+     * makes every commit fail, dead letters and offsets alone too. Never set in production.
+     */
+    Optional<String> faultFailCommitWithKey();
+
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")
     int decodeThreads();

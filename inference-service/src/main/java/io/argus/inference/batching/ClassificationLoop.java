@@ -55,13 +55,15 @@ public class ClassificationLoop {
     private final ResultRouter router;
     private final InferenceMetrics metrics;
     private final MeterRegistry meters;
+    private final CommitFault fault;
     private final long commitIntervalNanos;
     private volatile boolean running = true;
     private Thread thread;
 
     public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
-                              ResultRouter router, InferenceMetrics metrics, MeterRegistry meters) {
+                              ResultRouter router, InferenceMetrics metrics, MeterRegistry meters,
+                              CommitFault fault) {
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
@@ -70,6 +72,7 @@ public class ClassificationLoop {
         this.router = router;
         this.metrics = metrics;
         this.meters = meters;
+        this.fault = fault;
         this.commitIntervalNanos = config.commitInterval().toNanos();
     }
 
@@ -279,9 +282,9 @@ public class ClassificationLoop {
 
     private BatchCommitter committer() {
         if (config.exactlyOnce()) {
-            return new TransactionalCommitter(() -> producer(true));
+            return new TransactionalCommitter(() -> producer(true), fault);
         }
-        return new AtLeastOnceCommitter(producer(false));
+        return new AtLeastOnceCommitter(producer(false), fault);
     }
 
     /** Results are JSON; dead letters carry the original image, which the producer's request size allows. */
