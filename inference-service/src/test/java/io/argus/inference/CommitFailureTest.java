@@ -1,0 +1,130 @@
+package io.argus.inference;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.DeadLetter;
+import io.argus.common.contract.RawImage;
+import io.argus.common.topics.Topics;
+import io.argus.inference.batching.CommitFault;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Commits that Kafka will not take, for a reason that is not the size of a record: the injected
+ * fault {@code argus.inference.fault-fail-commit-with-key} against a real broker.
+ */
+@QuarkusTest
+@TestProfile(CommitFailureTest.Faulty.class)
+@QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
+class CommitFailureTest {
+
+    private static final String POISONED = "poisoned-commit";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** Results of {@link #POISONED} make commits fail. */
+    public static class Faulty implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("argus.inference.fault-fail-commit-with-key", POISONED);
+        }
+    }
+
+    @Inject
+    CommitFault fault;
+
+    private KafkaProducer<String, byte[]> producer;
+
+    @BeforeEach
+    void producer() {
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", InferenceStreamTest.bootstrap(), "linger.ms", 20),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void restoreTheConfiguredFault() {
+        fault.failCommitsWith(Optional.of(POISONED));
+        producer.close();
+    }
+
+    @Test
+    void aRecordWhoseCommitFailsIsDeadLetteredWithTheReasonAndTheOthersOfItsBatchAreClassifiedOnce() throws Exception {
+        List<String> good = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        byte[] png = InferenceStreamTest.png(Color.WHITE);
+        try (TopicReader classified = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.DLQ)) {
+            // One burst over three partitions, the poisoned image among them: one batch.
+            for (int i = 0; i < 8; i++) {
+                String id = i == 3 ? POISONED : "beside-poison-" + i;
+                if (i != 3) {
+                    good.add(id);
+                }
+                sent.add(producer.send(new RawImage(id, "cam-c" + (i % 3), Instant.now(), null, null, png)
+                        .toRecord(Topics.RAW)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+
+            List<Classification> results = InferenceStreamTest.results(classified.read(good.size(), WAIT));
+            assertThat(results).extracting(Classification::imageId).containsExactlyInAnyOrderElementsOf(good);
+            assertThat(results).extracting(c -> c.timings().batchSize()).as("classified with the poisoned one")
+                    .containsOnly(8);
+            List<ConsumerRecord<String, byte[]>> dead = dlq.read(1, WAIT);
+            assertThat(dead).extracting(ConsumerRecord::key).containsExactly(POISONED);
+            assertThat(header(dead.get(0), DeadLetter.STAGE)).isEqualTo("inference-commit");
+            assertThat(header(dead.get(0), DeadLetter.ERROR_CODE)).isEqualTo("COMMIT_FAILED");
+            assertThat(header(dead.get(0), DeadLetter.MESSAGE)).contains("InjectedCommitFault");
+            assertThat(dead.get(0).value()).as("the original bytes").isEqualTo(png);
+
+            double failures = metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"");
+            assertThat(failures).as("failed commits while isolating it").isPositive();
+            assertThat(classified.readUntilQuiet(Duration.ofSeconds(3))).as("no result twice, none for it").isEmpty();
+            assertThat(dlq.readUntilQuiet(Duration.ofSeconds(1))).as("one dead letter").isEmpty();
+            assertThat(metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\""))
+                    .as("nothing retried since").isEqualTo(failures);
+        }
+    }
+
+    private RecordMetadata send(String imageId) throws Exception {
+        return producer.send(new RawImage(imageId, "cam-stall", Instant.now(), null, null,
+                InferenceStreamTest.png(Color.WHITE)).toRecord(Topics.RAW)).get();
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** The sum of the series whose line starts with {@code prefix}; 0 if there is none. */
+    static double metric(String prefix) {
+        String body = given().get("/q/metrics").asString();
+        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
+                l.lastIndexOf(' ') + 1))).sum();
+    }
+}
