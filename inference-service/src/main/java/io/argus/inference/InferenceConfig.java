@@ -70,6 +70,14 @@ public interface InferenceConfig {
      */
     Optional<String> faultFailCommitWithKey();
 
+    /**
+     * How long this replica may go without committing offsets while a partition it owns has
+     * images waiting before its readiness check fails: a stream that does not move is not ready,
+     * whatever else is up.
+     */
+    @WithDefault("60s")
+    Duration stallTimeout();
+
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")
     int decodeThreads();

@@ -2,6 +2,9 @@ package io.argus.inference;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +50,12 @@ class CommitFailureTest {
     private static final String POISONED = "poisoned-commit";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /** Results of {@link #POISONED} make commits fail. */
+    /** Results of {@link #POISONED} make commits fail; a stall is declared after 3 s. */
     public static class Faulty implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.inference.fault-fail-commit-with-key", POISONED);
+            return Map.of("argus.inference.fault-fail-commit-with-key", POISONED,
+                    "argus.inference.stall-timeout", "3s");
         }
     }
 
@@ -110,6 +114,54 @@ class CommitFailureTest {
             assertThat(metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\""))
                     .as("nothing retried since").isEqualTo(failures);
         }
+    }
+
+    @Test
+    void whileEveryCommitFailsReadinessIsDownWithTheReasonAndUpAgainOnceCommitsGoThrough() throws Exception {
+        try (TopicReader classified = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.DLQ)) {
+            fault.failCommitsWith(Optional.of(CommitFault.EVERY_COMMIT));
+            send("stalled-1");
+
+            await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'stream' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'stream' }.data.reason", containsString(Topics.RAW))
+                    .body("checks.find { it.name == 'stream' }.data.lastCommitFailure",
+                            containsString("InjectedCommitFault")));
+            assertThat(metric("argus_inference_stalled")).isEqualTo(1.0);
+            assertThat(metric("argus_inference_without_progress_seconds")).isGreaterThanOrEqualTo(3.0);
+            assertThat(classified.read(1, Duration.ofSeconds(1))).as("nothing committed meanwhile").isEmpty();
+
+            fault.failCommitsWith(Optional.empty());
+
+            // Classified, or dead-lettered if the fault went away in the middle of isolating it: once.
+            List<ConsumerRecord<String, byte[]>> outputs = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                outputs.addAll(classified.read(1, Duration.ofMillis(200)));
+                outputs.addAll(dlq.read(1, Duration.ofMillis(200)));
+                return !outputs.isEmpty();
+            });
+            outputs.addAll(classified.readUntilQuiet(Duration.ofSeconds(1)));
+            outputs.addAll(dlq.readUntilQuiet(Duration.ofSeconds(1)));
+            assertThat(outputs).extracting(ConsumerRecord::key).containsExactly("stalled-1");
+            await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'stream' }.status", equalTo("UP")));
+            assertThat(metric("argus_inference_stalled")).isZero();
+        }
+    }
+
+    @Test
+    void theLagGaugeCountsImagesReadButNotCommitted() throws Exception {
+        fault.failCommitsWith(Optional.of(CommitFault.EVERY_COMMIT));
+        RecordMetadata waiting = send("uncommitted-1");
+        String gauge = "argus_inference_lag_records{partition=\"" + waiting.partition() + "\",topic=\"" + Topics.RAW
+                + "\"";
+
+        // The consumer has read it (and reads it again after each failed commit); the group has not committed it.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isEqualTo(1.0));
+
+        fault.failCommitsWith(Optional.empty());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isZero());
     }
 
     private RecordMetadata send(String imageId) throws Exception {

@@ -26,6 +26,7 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.InferenceMetrics;
 import io.argus.inference.model.CurrentModel;
+import io.argus.inference.progress.AssignedPartitions;
 import io.argus.inference.progress.CommitFailures;
 import io.argus.inference.routing.ResultRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +58,7 @@ public class ClassificationLoop {
     private final MeterRegistry meters;
     private final CommitFault fault;
     private final CommitFailures failures;
+    private final AssignedPartitions assigned;
     private final long commitIntervalNanos;
     private volatile boolean running = true;
     private Thread thread;
@@ -64,7 +66,7 @@ public class ClassificationLoop {
     public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
                               ResultRouter router, InferenceMetrics metrics, MeterRegistry meters,
-                              CommitFault fault, CommitFailures failures) {
+                              CommitFault fault, CommitFailures failures, AssignedPartitions assigned) {
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
@@ -75,6 +77,7 @@ public class ClassificationLoop {
         this.meters = meters;
         this.fault = fault;
         this.failures = failures;
+        this.assigned = assigned;
         this.commitIntervalNanos = config.commitInterval().toNanos();
     }
 
@@ -124,7 +127,8 @@ public class ClassificationLoop {
                          return t;
                      }), Duration.ofSeconds(10));
              IsolatingCommitter committer = new IsolatingCommitter(committer(), router, failures)) {
-            // Consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest.
+            // Kafka's client metrics, the consumer's records_lag among them: a lag from what was read.
+            // The lag that counts, what the group has committed, is ProgressMonitor's.
             consumerMetrics.bindTo(meters);
             Uncommitted uncommitted = new Uncommitted();
             consumer.subscribe(List.of(rawTopic), new ConsumerRebalanceListener() {
@@ -135,11 +139,13 @@ public class ClassificationLoop {
                         commit(uncommitted, batcher, consumer, committer);
                     }
                     batcher.drop(partitions);
+                    assigned.revoked(partitions);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     LOG.infof("Classifying partitions %s", partitions);
+                    assigned.assigned(partitions);
                 }
 
                 @Override
@@ -148,6 +154,7 @@ public class ClassificationLoop {
                     rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
                     uncommitted.clear();
                     batcher.drop(partitions);
+                    assigned.revoked(partitions);
                 }
             });
             LOG.infof("Consuming %s as group %s (batches of up to %d, wait %d ms, %s)", rawTopic, config.groupId(),
@@ -172,6 +179,8 @@ public class ClassificationLoop {
             if (!uncommitted.isEmpty()) {
                 commit(uncommitted, batcher, consumer, committer);
             }
+        } finally {
+            assigned.none();
         }
     }
 
