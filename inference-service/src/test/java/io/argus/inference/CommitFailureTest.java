@@ -50,12 +50,15 @@ class CommitFailureTest {
     private static final String POISONED = "poisoned-commit";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /** Results of {@link #POISONED} make commits fail; a stall is declared after 3 s. */
+    /**
+     * Results of {@link #POISONED} make commits fail; a stall is declared after 3 s; a batch waits
+     * up to 1 s for company, so that a burst is surely one batch.
+     */
     public static class Faulty implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("argus.inference.fault-fail-commit-with-key", POISONED,
-                    "argus.inference.stall-timeout", "3s");
+                    "argus.inference.stall-timeout", "3s", "argus.inference.batch.max-wait", "1s");
         }
     }
 
@@ -152,13 +155,18 @@ class CommitFailureTest {
 
     @Test
     void theLagGaugeCountsImagesReadButNotCommitted() throws Exception {
+        String failures = "argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"";
+        double before = metric(failures);
         fault.failCommitsWith(Optional.of(CommitFault.EVERY_COMMIT));
         RecordMetadata waiting = send("uncommitted-1");
         String gauge = "argus_inference_lag_records{partition=\"" + waiting.partition() + "\",topic=\"" + Topics.RAW
                 + "\"";
 
-        // The consumer has read it (and reads it again after each failed commit); the group has not committed it.
+        // The consumer has read and classified it (and does again after each failed commit); the group has not
+        // committed it.
+        await().atMost(WAIT).until(() -> metric(failures) > before);
         await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isEqualTo(1.0));
+        assertThat(metric(failures)).as("still failing while the gauge was read").isGreaterThan(before);
 
         fault.failCommitsWith(Optional.empty());
         await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isZero());
