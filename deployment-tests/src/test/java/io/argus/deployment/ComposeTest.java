@@ -80,6 +80,16 @@ class ComposeTest {
         }
     }
 
+    @Test
+    void theDashboardShowsTheLagTheGroupHasCommittedNotWhatItsConsumersHaveRead() throws IOException {
+        // The consumer's records_lag read 0 while a batch failed to commit forever (issue 15).
+        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/dashboards/argus.json").toFile());
+        Set<String> exprs = new HashSet<>();
+        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+        assertThat(exprs).noneMatch(e -> e.contains("kafka_consumer_fetch_manager_records_lag"));
+        assertThat(exprs).anyMatch(e -> e.contains("argus_inference_lag_records"));
+    }
+
     private static String httpPort(String service) throws IOException {
         Properties p = new Properties();
         try (var in = Files.newInputStream(Manifests.ROOT.resolve(service + "-service/src/main/resources/application.properties"))) {

@@ -63,6 +63,21 @@ public interface InferenceConfig {
     @WithDefault("0s")
     Duration faultBatchDelay();
 
+    /**
+     * Fault injection for tests and drills: every commit whose outputs hold a result (a
+     * classification or a review) for this image id fails, as if Kafka refused it; {@code *}
+     * makes every commit fail, dead letters and offsets alone too. Never set in production.
+     */
+    Optional<String> faultFailCommitWithKey();
+
+    /**
+     * How long this replica may go without committing offsets while a partition it owns has
+     * images waiting before its readiness check fails: a stream that does not move is not ready,
+     * whatever else is up.
+     */
+    @WithDefault("60s")
+    Duration stallTimeout();
+
     /** Threads decoding and preprocessing images; 0 means one per CPU core. */
     @WithDefault("0")
     int decodeThreads();

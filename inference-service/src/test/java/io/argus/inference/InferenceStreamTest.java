@@ -157,6 +157,41 @@ class InferenceStreamTest {
         }
     }
 
+    /**
+     * The attack of issue 15: a random record as large as the raw topic takes, produced straight to
+     * it. Its dead-letter copy cannot carry it whole (the DLQ's limit is the same and the copy adds
+     * headers): it carries a prefix, the original's size and SHA-256, and says it was truncated;
+     * the images behind it, on its partition and on others, are classified.
+     */
+    @Test
+    void aRecordTooLargeForTheDeadLetterTopicIsDeadLetteredTruncatedAndTheStreamGoesOn() throws Exception {
+        byte[] giant = new byte[16_777_016];
+        new Random(15).nextBytes(giant);
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(bootstrap(), Topics.DLQ)) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.RAW, 0, "cam-giant", giant)).get();
+            producer.send(onPartition(new RawImage("after-giant-same", "cam-giant", Instant.now(), null, null,
+                    png(Color.WHITE)), 0)).get();
+            producer.send(onPartition(new RawImage("after-giant-other", "cam-other", Instant.now(), null, null,
+                    png(Color.WHITE)), 1)).get();
+
+            assertThat(results(classified.read(2, WAIT))).extracting(Classification::imageId)
+                    .containsExactlyInAnyOrder("after-giant-same", "after-giant-other");
+            List<ConsumerRecord<String, byte[]>> dead = dlq.read(1, WAIT);
+            assertThat(dead).hasSize(1);
+            ConsumerRecord<String, byte[]> letter = dead.get(0);
+            assertThat(letter.key()).isEqualTo(Topics.RAW + "-0-" + sent.offset());
+            assertThat(header(letter, DeadLetter.STAGE)).isEqualTo("inference-decode");
+            assertThat(header(letter, DeadLetter.SOURCE)).isEqualTo(Topics.RAW + "/0/" + sent.offset());
+            assertThat(header(letter, DeadLetter.TRUNCATED)).isEqualTo("value");
+            assertThat(header(letter, DeadLetter.ORIGINAL_BYTES)).isEqualTo("16777016");
+            assertThat(header(letter, DeadLetter.ORIGINAL_SHA256)).isEqualTo(java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(giant)));
+            assertThat(letter.value().length).as("a prefix").isPositive().isLessThan(giant.length);
+            assertThat(letter.value()).isEqualTo(java.util.Arrays.copyOf(giant, letter.value().length));
+        }
+    }
+
     @Test
     void theHostileCorpusIsClassifiedOrDeadLetteredWithItsReasonAndNothingStalls() throws Exception {
         List<HostileImages.Case> corpus = HostileImages.corpus();
@@ -230,6 +265,11 @@ class InferenceStreamTest {
 
     private void send(String imageId, String sensor, byte[] bytes) throws Exception {
         producer.send(new RawImage(imageId, sensor, Instant.now(), null, null, bytes).toRecord(Topics.RAW)).get();
+    }
+
+    private static ProducerRecord<String, byte[]> onPartition(RawImage image, int partition) {
+        ProducerRecord<String, byte[]> r = image.toRecord(Topics.RAW);
+        return new ProducerRecord<>(r.topic(), partition, r.key(), r.value(), r.headers());
     }
 
     private static void assertDead(ConsumerRecord<String, byte[]> r, String stage, String code) {

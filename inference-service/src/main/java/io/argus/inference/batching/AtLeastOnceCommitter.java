@@ -22,9 +22,11 @@ import org.apache.kafka.common.TopicPartition;
 final class AtLeastOnceCommitter implements BatchCommitter {
 
     private final Producer<String, byte[]> producer;
+    private final CommitFault fault;
 
-    AtLeastOnceCommitter(Producer<String, byte[]> producer) {
+    AtLeastOnceCommitter(Producer<String, byte[]> producer, CommitFault fault) {
         this.producer = producer;
+        this.fault = fault;
     }
 
     @Override
@@ -38,6 +40,7 @@ final class AtLeastOnceCommitter implements BatchCommitter {
             for (Future<RecordMetadata> ack : acks) {
                 ack.get();
             }
+            fault.check(outputs);
             consumer.commitSync(offsets);
         } catch (ExecutionException | KafkaException e) {
             throw new NotCommitted("outputs or offsets not stored: " + e, e);

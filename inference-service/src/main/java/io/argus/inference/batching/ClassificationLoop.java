@@ -3,7 +3,7 @@ package io.argus.inference.batching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +15,7 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -28,6 +26,8 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.InferenceMetrics;
 import io.argus.inference.model.CurrentModel;
+import io.argus.inference.progress.AssignedPartitions;
+import io.argus.inference.progress.CommitFailures;
 import io.argus.inference.routing.ResultRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -39,8 +39,9 @@ import io.quarkus.runtime.StartupEvent;
  * The heart of inference-service, one thread: poll {@code argus.images.raw} into micro-batches,
  * classify each batch with the model current at that moment, route the outcomes, and commit
  * outputs and offsets together (one commit per batch, or per commit interval while a backlog
- * lasts). Nothing is consumed before a model is loaded; batches whose commit fails are processed
- * again; on shutdown the batch in flight finishes and commits.
+ * lasts). Nothing is consumed before a model is loaded; a record whose outputs Kafka will not take
+ * is isolated and dead-lettered ({@link IsolatingCommitter}); records whose commit fails for any
+ * other reason are processed again; on shutdown the batch in flight finishes and commits.
  */
 @ApplicationScoped
 public class ClassificationLoop {
@@ -55,13 +56,17 @@ public class ClassificationLoop {
     private final ResultRouter router;
     private final InferenceMetrics metrics;
     private final MeterRegistry meters;
+    private final CommitFault fault;
+    private final CommitFailures failures;
+    private final AssignedPartitions assigned;
     private final long commitIntervalNanos;
     private volatile boolean running = true;
     private Thread thread;
 
     public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
-                              ResultRouter router, InferenceMetrics metrics, MeterRegistry meters) {
+                              ResultRouter router, InferenceMetrics metrics, MeterRegistry meters,
+                              CommitFault fault, CommitFailures failures, AssignedPartitions assigned) {
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
@@ -70,6 +75,9 @@ public class ClassificationLoop {
         this.router = router;
         this.metrics = metrics;
         this.meters = meters;
+        this.fault = fault;
+        this.failures = failures;
+        this.assigned = assigned;
         this.commitIntervalNanos = config.commitInterval().toNanos();
     }
 
@@ -118,8 +126,9 @@ public class ClassificationLoop {
                          t.setDaemon(true);
                          return t;
                      }), Duration.ofSeconds(10));
-             BatchCommitter committer = committer()) {
-            // Consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest.
+             IsolatingCommitter committer = new IsolatingCommitter(committer(), router, failures)) {
+            // Kafka's client metrics, the consumer's records_lag among them: a lag from what was read.
+            // The lag that counts, what the group has committed, is ProgressMonitor's.
             consumerMetrics.bindTo(meters);
             Uncommitted uncommitted = new Uncommitted();
             consumer.subscribe(List.of(rawTopic), new ConsumerRebalanceListener() {
@@ -130,11 +139,13 @@ public class ClassificationLoop {
                         commit(uncommitted, batcher, consumer, committer);
                     }
                     batcher.drop(partitions);
+                    assigned.revoked(partitions);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     LOG.infof("Classifying partitions %s", partitions);
+                    assigned.assigned(partitions);
                 }
 
                 @Override
@@ -143,6 +154,7 @@ public class ClassificationLoop {
                     rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
                     uncommitted.clear();
                     batcher.drop(partitions);
+                    assigned.revoked(partitions);
                 }
             });
             LOG.infof("Consuming %s as group %s (batches of up to %d, wait %d ms, %s)", rawTopic, config.groupId(),
@@ -167,6 +179,8 @@ public class ClassificationLoop {
             if (!uncommitted.isEmpty()) {
                 commit(uncommitted, batcher, consumer, committer);
             }
+        } finally {
+            assigned.none();
         }
     }
 
@@ -189,57 +203,50 @@ public class ClassificationLoop {
         try (CurrentModel.Lease model = lease.get()) {
             outcomes = classifier.classify(batch.records(), model.classifier());
         }
-        uncommitted.add(batch, outcomes, router.route(outcomes));
+        for (Outcome o : outcomes) {
+            uncommitted.add(new Pending(batch, o, router.route(o)));
+        }
         return true;
     }
 
     private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
-                        BatchCommitter committer) {
-        try {
-            committer.commit(uncommitted.outputs, uncommitted.offsets, consumer);
-            for (int i = 0; i < uncommitted.batches.size(); i++) {
-                metrics.committed(uncommitted.batches.get(i), uncommitted.outcomes.get(i));
-            }
-            uncommitted.reviewReasons.forEach(metrics::reviewed);
-            uncommitted.cappedReasons.forEach(metrics::reviewCapped);
-        } catch (BatchCommitter.NotCommitted e) {
-            LOG.warnf("%d images not committed (%s); they will be processed again", uncommitted.size(),
-                    e.getMessage());
-            rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
+                        IsolatingCommitter committer) {
+        IsolatingCommitter.Result result = committer.commit(uncommitted.pending, consumer);
+        Map<RawBatch, List<Outcome>> byBatch = new IdentityHashMap<>();
+        for (Pending p : result.committed()) {
+            byBatch.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p.outcome());
+            p.routed().reviewReasons().forEach(metrics::reviewed);
+            p.routed().cappedReasons().forEach(metrics::reviewCapped);
+        }
+        byBatch.forEach(metrics::committed);
+        if (result.notCommitted().isEmpty()) {
+            failures.committed();
+        } else {
+            // Why was logged (once per cause) and counted by the committer; these wait and come again.
+            failures.retrying();
+            List<ConsumerRecord<String, byte[]>> again = new ArrayList<>();
+            result.notCommitted().forEach(p -> again.add(p.source()));
+            rewind(new RawBatch(again), batcher, consumer);
             sleep(500);
         }
         uncommitted.clear();
     }
 
-    /** Batches classified since the last commit, with their outputs and the offsets to commit. */
+    /** Records classified since the last commit, in consumption order, with their outputs. */
     private static final class Uncommitted {
 
-        private final List<RawBatch> batches = new ArrayList<>();
-        private final List<List<Outcome>> outcomes = new ArrayList<>();
-        private final List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
-        private final List<String> reviewReasons = new ArrayList<>();
-        private final List<String> cappedReasons = new ArrayList<>();
-        private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        private final List<Pending> pending = new ArrayList<>();
         private long since;
 
-        void add(RawBatch batch, List<Outcome> batchOutcomes, ResultRouter.Routed routed) {
-            if (batches.isEmpty()) {
+        void add(Pending p) {
+            if (pending.isEmpty()) {
                 since = System.nanoTime();
             }
-            batches.add(batch);
-            outcomes.add(batchOutcomes);
-            outputs.addAll(routed.records());
-            reviewReasons.addAll(routed.reviewReasons());
-            cappedReasons.addAll(routed.cappedReasons());
-            batch.nextOffsets().forEach((tp, o) -> offsets.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+            pending.add(p);
         }
 
         boolean isEmpty() {
-            return batches.isEmpty();
-        }
-
-        int size() {
-            return batches.stream().mapToInt(RawBatch::size).sum();
+            return pending.isEmpty();
         }
 
         long age() {
@@ -248,24 +255,19 @@ public class ClassificationLoop {
 
         /** When these must be committed (a {@link System#nanoTime()}); never while empty. */
         long commitDue(long intervalNanos) {
-            return batches.isEmpty() ? Long.MAX_VALUE : since + intervalNanos;
+            return pending.isEmpty() ? Long.MAX_VALUE : since + intervalNanos;
         }
 
         /** All uncommitted records and {@code next} as one batch: what a rewind must re-read. */
         RawBatch with(RawBatch next) {
             List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-            batches.forEach(b -> all.addAll(b.records()));
+            pending.forEach(p -> all.add(p.source()));
             all.addAll(next.records());
             return new RawBatch(all);
         }
 
         void clear() {
-            batches.clear();
-            outcomes.clear();
-            outputs.clear();
-            reviewReasons.clear();
-            cappedReasons.clear();
-            offsets.clear();
+            pending.clear();
         }
     }
 
@@ -279,9 +281,9 @@ public class ClassificationLoop {
 
     private BatchCommitter committer() {
         if (config.exactlyOnce()) {
-            return new TransactionalCommitter(() -> producer(true));
+            return new TransactionalCommitter(() -> producer(true), fault);
         }
-        return new AtLeastOnceCommitter(producer(false));
+        return new AtLeastOnceCommitter(producer(false), fault);
     }
 
     /** Results are JSON; dead letters carry the original image, which the producer's request size allows. */

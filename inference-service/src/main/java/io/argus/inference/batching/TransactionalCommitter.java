@@ -30,10 +30,16 @@ final class TransactionalCommitter implements BatchCommitter {
     static final int COMMIT_ATTEMPTS = 5;
 
     private final Supplier<Producer<String, byte[]>> factory;
+    private final CommitFault fault;
     private Producer<String, byte[]> producer;
 
     TransactionalCommitter(Supplier<Producer<String, byte[]>> factory) {
+        this(factory, CommitFault.none());
+    }
+
+    TransactionalCommitter(Supplier<Producer<String, byte[]>> factory, CommitFault fault) {
         this.factory = factory;
+        this.fault = fault;
         this.producer = start();
     }
 
@@ -46,6 +52,7 @@ final class TransactionalCommitter implements BatchCommitter {
                 producer.send(r);
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            fault.check(outputs);
             commitTransaction();
         } catch (CommitOutcomeUnknown e) {
             // A fresh producer's initTransactions completes or aborts what is open; either way the

@@ -9,7 +9,14 @@ public sealed interface Outcome {
 
     ConsumerRecord<String, byte[]> source();
 
+    /** The key of its outputs: the image id, or the record's position when the id could not be read. */
+    String key();
+
     record Classified(ConsumerRecord<String, byte[]> source, Classification result) implements Outcome {
+        @Override
+        public String key() {
+            return result.imageId();
+        }
     }
 
     /**

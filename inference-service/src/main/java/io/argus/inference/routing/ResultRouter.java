@@ -32,34 +32,33 @@ public class ResultRouter {
     }
 
     /**
-     * The outputs of a batch, the review reasons among them and those of results kept out of
+     * The outputs of an outcome, the review reason among them and that of a result kept out of
      * review by a cap (for metrics once committed).
      */
     public record Routed(List<ProducerRecord<String, byte[]>> records, List<String> reviewReasons,
                          List<String> cappedReasons) {
     }
 
-    public Routed route(List<Outcome> outcomes) {
-        List<ProducerRecord<String, byte[]>> out = new ArrayList<>(outcomes.size() + 8);
-        List<String> reviews = new ArrayList<>();
-        List<String> capped = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            if (o instanceof Outcome.Classified c) {
-                Classification result = c.result();
-                out.add(new ProducerRecord<>(topics.classified(), result.imageId(), Json.write(result)));
-                review.reason(result).ifPresent(r -> {
-                    if (!r.routed()) {
-                        capped.add(r.code());
-                        return;
-                    }
-                    reviews.add(r.code());
-                    out.add(new ProducerRecord<>(topics.review(), result.imageId(),
-                            Json.write(result.forReview(r.message()))));
-                });
-            } else if (o instanceof Outcome.Failed f) {
-                out.add(DeadLetter.of(topics.dlq(), f.key(), f.source(), DLQ_STAGE_PREFIX + f.stage(), f.code(),
-                        f.message()));
-            }
+    /** The outputs of one outcome. */
+    public Routed route(Outcome outcome) {
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>(2);
+        List<String> reviews = new ArrayList<>(1);
+        List<String> capped = new ArrayList<>(1);
+        if (outcome instanceof Outcome.Classified c) {
+            Classification result = c.result();
+            out.add(new ProducerRecord<>(topics.classified(), result.imageId(), Json.write(result)));
+            review.reason(result).ifPresent(r -> {
+                if (!r.routed()) {
+                    capped.add(r.code());
+                    return;
+                }
+                reviews.add(r.code());
+                out.add(new ProducerRecord<>(topics.review(), result.imageId(),
+                        Json.write(result.forReview(r.message()))));
+            });
+        } else if (outcome instanceof Outcome.Failed f) {
+            out.add(DeadLetter.of(topics.dlq(), f.key(), f.source(), DLQ_STAGE_PREFIX + f.stage(), f.code(),
+                    f.message()));
         }
         return new Routed(out, reviews, capped);
     }

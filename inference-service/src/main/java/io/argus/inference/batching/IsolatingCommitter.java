@@ -1,0 +1,145 @@
+package io.argus.inference.batching;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.argus.inference.outcome.Outcome;
+import io.argus.inference.progress.CommitFailures;
+import io.argus.inference.routing.ResultRouter;
+
+/**
+ * Commits pending records so that one record Kafka will not take cannot hold up the others. When
+ * a commit fails for a reason that may lie in a record (not a broker away, a fenced producer or a
+ * rebalance: see {@link BatchCommitter.NotCommitted#isolatable()}), the records are committed in
+ * halves, in order, down to the one that fails alone. That one is dead-lettered with the reason
+ * ({@code inference-commit}, {@code COMMIT_FAILED}); if even its dead letter fails, only its
+ * offset is committed and it is counted and logged as skipped. A failure that is not about the
+ * records stops the commit: what is left is processed again, later.
+ *
+ * <p>The halves keep consumption order, so each commit's offsets follow the previous one's on
+ * every partition, and what is left over is always a suffix that can be re-read.
+ */
+final class IsolatingCommitter implements AutoCloseable {
+
+    static final String STAGE = "commit";
+    static final String CODE = "COMMIT_FAILED";
+
+    private static final Logger LOG = Logger.getLogger(IsolatingCommitter.class);
+
+    private final BatchCommitter committer;
+    private final ResultRouter router;
+    private final CommitFailures failures;
+
+    IsolatingCommitter(BatchCommitter committer, ResultRouter router, CommitFailures failures) {
+        this.committer = committer;
+        this.router = router;
+        this.failures = failures;
+    }
+
+    /**
+     * What became of a commit.
+     *
+     * @param committed    committed with their outputs (a record isolated with its dead letter in place of them)
+     * @param skipped      given up on: only their offsets were committed
+     * @param notCommitted not committed; in consumption order, after everything committed or skipped
+     */
+    record Result(List<Pending> committed, List<Pending> skipped, List<Pending> notCommitted) {
+    }
+
+    Result commit(List<Pending> pending, Consumer<String, byte[]> consumer) {
+        Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        commit(pending, consumer, result);
+        return result;
+    }
+
+    /** False once something could not be committed; then it and everything after it is in notCommitted. */
+    private boolean commit(List<Pending> part, Consumer<String, byte[]> consumer, Result result) {
+        try {
+            committer.commit(outputs(part), offsets(part), consumer);
+            result.committed().addAll(part);
+            return true;
+        } catch (BatchCommitter.NotCommitted e) {
+            failures.failed(e.cause(), e.reason(), part.size());
+            if (!e.isolatable()) {
+                result.notCommitted().addAll(part);
+                return false;
+            }
+            if (part.size() == 1) {
+                return isolate(part.get(0), e, consumer, result);
+            }
+            int half = part.size() / 2;
+            if (!commit(part.subList(0, half), consumer, result)) {
+                result.notCommitted().addAll(part.subList(half, part.size()));
+                return false;
+            }
+            return commit(part.subList(half, part.size()), consumer, result);
+        }
+    }
+
+    /** The record whose commit fails alone: its dead letter instead, or else its offset alone. */
+    private boolean isolate(Pending p, BatchCommitter.NotCommitted why, Consumer<String, byte[]> consumer,
+                            Result result) {
+        Outcome.Failed failed = new Outcome.Failed(p.source(), p.outcome().key(), STAGE, CODE,
+                "its outputs could not be committed (" + why.cause() + "): " + why.reason());
+        Pending dead = new Pending(p.batch(), failed, router.route(failed));
+        BatchCommitter.NotCommitted deadFailed;
+        try {
+            committer.commit(dead.outputs(), offsets(List.of(dead)), consumer);
+            LOG.warnf("Dead-lettered %s (image %s) with %s: its outputs could not be committed (%s)",
+                    position(p), p.outcome().key(), CODE, why.cause());
+            result.committed().add(dead);
+            return true;
+        } catch (BatchCommitter.NotCommitted e) {
+            failures.failed(e.cause(), e.reason(), 1);
+            if (!e.isolatable()) {
+                result.notCommitted().add(p);
+                return false;
+            }
+            deadFailed = e;
+        }
+        try {
+            committer.commit(List.of(), offsets(List.of(p)), consumer);
+            failures.skipped(position(p), p.outcome().key(), deadFailed.cause(), deadFailed.reason());
+            result.skipped().add(p);
+            return true;
+        } catch (BatchCommitter.NotCommitted e) {
+            // Not even an offset alone: the record is not what fails. It waits with the rest.
+            failures.failed(e.cause(), e.reason(), 1);
+            result.notCommitted().add(p);
+            return false;
+        }
+    }
+
+    private static List<ProducerRecord<String, byte[]>> outputs(List<Pending> part) {
+        List<ProducerRecord<String, byte[]>> all = new ArrayList<>();
+        part.forEach(p -> all.addAll(p.outputs()));
+        return all;
+    }
+
+    /** One past the last record of each partition: in consumption order, that is the last one seen. */
+    private static Map<TopicPartition, OffsetAndMetadata> offsets(List<Pending> part) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Pending p : part) {
+            offsets.merge(new TopicPartition(p.source().topic(), p.source().partition()),
+                    new OffsetAndMetadata(p.source().offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    private static String position(Pending p) {
+        return p.source().topic() + "/" + p.source().partition() + "/" + p.source().offset();
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+    }
+}

@@ -1,0 +1,206 @@
+package io.argus.inference.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.Classification;
+import io.argus.common.contract.DeadLetter;
+import io.argus.common.topics.Topics;
+import io.argus.common.topics.TopicsConfig;
+import io.argus.inference.outcome.Outcome;
+import io.argus.inference.outcome.RawBatch;
+import io.argus.inference.progress.CommitFailures;
+import io.argus.inference.routing.ResultRouter;
+import io.argus.inference.routing.ReviewPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * How a commit is taken apart when Kafka refuses it, against a committer that refuses what it is
+ * told to. What Kafka itself does is in CommitFailureTest (a real broker).
+ */
+class IsolatingCommitterTest {
+
+    private final Consumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ResultRouter router = new ResultRouter(new DefaultTopics(),
+            new ReviewPolicy(new ReviewPolicy.Settings(0, 0, 0, 0, 0), java.time.Clock.systemUTC(), new Random(1)));
+
+    /** Refuses every commit whose outputs match, with {@code cause}; keeps what it committed. */
+    private static final class Refusing implements BatchCommitter {
+        private final Predicate<List<ProducerRecord<String, byte[]>>> refuses;
+        private final RuntimeException cause;
+        final List<List<ProducerRecord<String, byte[]>>> outputs = new ArrayList<>();
+        final List<Map<TopicPartition, OffsetAndMetadata>> offsets = new ArrayList<>();
+        int attempts;
+
+        Refusing(Predicate<List<ProducerRecord<String, byte[]>>> refuses, RuntimeException cause) {
+            this.refuses = refuses;
+            this.cause = cause;
+        }
+
+        @Override
+        public void commit(List<ProducerRecord<String, byte[]>> out, Map<TopicPartition, OffsetAndMetadata> off,
+                           Consumer<String, byte[]> consumer) {
+            attempts++;
+            if (refuses.test(out)) {
+                throw new NotCommitted("transaction aborted: " + cause, cause);
+            }
+            outputs.add(List.copyOf(out));
+            offsets.add(Map.copyOf(off));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aRecordWhoseResultIsRefusedIsDeadLetteredAndTheOthersAreCommittedInOrder() {
+        List<Pending> pending = pending(16);
+        Refusing kafka = new Refusing(out -> hasResultFor(out, "img-5"), new KafkaException("refused"));
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.notCommitted()).isEmpty();
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactlyInAnyOrderElementsOf(
+                pending.stream().map(p -> p.outcome().key()).toList());
+        Pending dead = result.committed().stream().filter(p -> p.outcome().key().equals("img-5")).findFirst()
+                .orElseThrow();
+        assertThat(dead.outcome()).isInstanceOf(Outcome.Failed.class);
+        assertThat(((Outcome.Failed) dead.outcome()).code()).isEqualTo("COMMIT_FAILED");
+        ProducerRecord<String, byte[]> letter = dead.outputs().get(0);
+        assertThat(letter.topic()).isEqualTo(Topics.DLQ);
+        assertThat(header(letter, DeadLetter.STAGE)).isEqualTo("inference-commit");
+        assertThat(header(letter, DeadLetter.MESSAGE)).contains("KafkaException: refused");
+        assertThat(committedOffsets(kafka)).as("offsets only ever move forward").isSorted();
+        assertThat(kafka.attempts).as("a bisection, not a commit per record").isLessThan(16);
+    }
+
+    @Test
+    void aRecordWhoseDeadLetterIsRefusedTooIsSkippedWithOnlyItsOffsetCommittedAndCounted() {
+        List<Pending> pending = pending(4);
+        Refusing kafka = new Refusing(out -> out.stream().anyMatch(r -> "img-2".equals(r.key())),
+                new RecordTooLargeException("too large"));
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.skipped()).extracting(p -> p.outcome().key()).containsExactly("img-2");
+        assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1", "img-3");
+        assertThat(result.notCommitted()).isEmpty();
+        assertThat(kafka.offsets).contains(Map.of(new TopicPartition(Topics.RAW, 0), new OffsetAndMetadata(103)));
+        assertThat(meters.get("argus.inference.records.skipped").tag("cause", "RecordTooLargeException").counter()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatIsAboutKafkaNotTheRecordsIsNotTakenApartAndEverythingWaits() {
+        List<Pending> pending = pending(8);
+        Refusing kafka = new Refusing(out -> true, new TimeoutException("broker away"));
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.notCommitted()).containsExactlyElementsOf(pending);
+        assertThat(kafka.attempts).isEqualTo(1);
+        assertThat(meters.get("argus.inference.commit.failures").tag("cause", "TimeoutException").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void whenNotEvenAnOffsetAloneCanBeCommittedNothingIsDroppedAndTheRestWaitsInOrder() {
+        List<Pending> pending = pending(6);
+        Refusing kafka = new Refusing(out -> out.isEmpty() || out.stream().anyMatch(r -> "img-3".equals(r.key())),
+                new KafkaException("refused"));
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1", "img-2");
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.notCommitted()).containsExactlyElementsOf(pending.subList(3, 6));
+    }
+
+    private IsolatingCommitter committer(BatchCommitter kafka) {
+        return new IsolatingCommitter(kafka, router, new CommitFailures(meters));
+    }
+
+    /** Records of partition 0 from offset 100, classified. */
+    private List<Pending> pending(int n) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            records.add(new ConsumerRecord<>(Topics.RAW, 0, 100 + i, "cam", new byte[] {1, 2, 3}));
+        }
+        RawBatch batch = new RawBatch(records);
+        List<Pending> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Classification c = Classification.builder().image("img-" + i, "cam", Instant.EPOCH)
+                    .topK(List.of(new Classification.LabelScore("bright", 0.99))).model("argus", 1)
+                    .source(new Classification.Source(Topics.RAW, 0, 100 + i))
+                    .timings(new Classification.Timings(Instant.EPOCH, Instant.EPOCH, 1, 1, n)).build();
+            Outcome o = new Outcome.Classified(records.get(i), c);
+            pending.add(new Pending(batch, o, router.route(o)));
+        }
+        return pending;
+    }
+
+    private static boolean hasResultFor(List<ProducerRecord<String, byte[]>> out, String imageId) {
+        return out.stream().anyMatch(r -> imageId.equals(r.key()) && r.topic().equals(Topics.CLASSIFIED));
+    }
+
+    private static List<Long> committedOffsets(Refusing kafka) {
+        return kafka.offsets.stream().map(m -> m.get(new TopicPartition(Topics.RAW, 0)).offset()).toList();
+    }
+
+    private static String header(ProducerRecord<String, byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static final class DefaultTopics implements TopicsConfig {
+        @Override
+        public String raw() {
+            return Topics.RAW;
+        }
+
+        @Override
+        public String classified() {
+            return Topics.CLASSIFIED;
+        }
+
+        @Override
+        public String review() {
+            return Topics.REVIEW;
+        }
+
+        @Override
+        public String dlq() {
+            return Topics.DLQ;
+        }
+
+        @Override
+        public String labels() {
+            return Topics.LABELS;
+        }
+
+        @Override
+        public String models() {
+            return Topics.MODELS;
+        }
+    }
+}
