@@ -139,24 +139,24 @@ class TrainingRunsTest {
                 .isEqualTo("PROMOTED");
         assertThat(slice(run, "new-class:Kangaroo").get("verdict")).isEqualTo("learned");
         assertThat(slice(run, "class:Bag").get("verdict")).isEqualTo("no change");
-        given().get("/api/models/3").then().body("manifest.labels.size()", equalTo(11))
-                .body("manifest.labels[10]", equalTo("Kangaroo"));
+        given().get("/api/models/" + run.getInt("result.version")).then().body("manifest.labels.size()", equalTo(11))
+                .body("manifest.labels[10]", equalTo("Kangaroo")).body("champion", equalTo(true));
     }
 
     @Test
     @Order(4)
     void peopleCanRollBackAndPromoteByHandAndEachDecisionIsAnEvent() {
         try (TopicReader models = TopicReader.fromNow(bootstrap(), Topics.MODELS)) {
-            given().contentType("application/json").body("{\"reason\":\"v3 confuses bags\"}")
+            given().contentType("application/json").body("{\"reason\":\"v4 confuses bags\"}")
                     .post("/api/models/1/rollback").then().statusCode(200)
-                    .body("status", equalTo("ROLLED_BACK")).body("reason", equalTo("v3 confuses bags"));
+                    .body("status", equalTo("ROLLED_BACK")).body("reason", equalTo("v4 confuses bags"));
             ConsumerRecord<String, byte[]> r = models.read(1, Duration.ofSeconds(30)).get(0);
             assertThat(Json.read(r.value(), ModelEvent.class).version()).isEqualTo(1);
         }
         given().get("/api/models/1").then().body("champion", equalTo(true));
         given().post("/api/models/1/rollback").then().statusCode(409).body("code", equalTo("ALREADY_CHAMPION"));
         given().post("/api/models/9/promote").then().statusCode(404).body("code", equalTo("UNKNOWN_VERSION"));
-        given().post("/api/models/3/promote").then().statusCode(200).body("status", equalTo("PROMOTED"));
+        given().post("/api/models/4/promote").then().statusCode(200).body("status", equalTo("PROMOTED"));
         given().get("/api/training-runs").then().statusCode(200).body("size()", equalTo(3));
         given().get("/api/training-runs/nope").then().statusCode(404).body("code", equalTo("UNKNOWN_RUN"));
     }

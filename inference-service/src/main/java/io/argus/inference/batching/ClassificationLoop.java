@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import io.argus.inference.outcome.Outcome;
 import io.argus.inference.outcome.RawBatch;
+import io.argus.common.image.DecoderBusy;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
@@ -202,6 +203,10 @@ public class ClassificationLoop {
         List<Outcome> outcomes;
         try (CurrentModel.Lease model = lease.get()) {
             outcomes = classifier.classify(batch.records(), model.classifier());
+        } catch (DecoderBusy e) {
+            // Out of decode memory is not the images' fault: process the batch again once there is room.
+            LOG.warnf("Batch of %d images waits for decode memory: %s", batch.size(), e.getMessage());
+            return false;
         }
         for (Outcome o : outcomes) {
             uncommitted.add(new Pending(batch, o, router.route(o)));
