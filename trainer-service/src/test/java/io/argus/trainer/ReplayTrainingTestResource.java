@@ -1,15 +1,44 @@
 package io.argus.trainer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@link TrainingTestResource} with the base's data replayed: 100 images per class written to argus.labels. */
+import io.argus.learning.pretrain.PretrainOptions;
+import io.argus.learning.pretrain.Pretrainer;
+
+/**
+ * {@link TrainingTestResource} with a base model really pretrained on the bundled Fashion-MNIST
+ * subset (2 epochs), whose line replays that dataset: 100 images per class written to argus.labels.
+ */
 public class ReplayTrainingTestResource extends TrainingTestResource {
+
+    /**
+     * Pretrained once per build and kept in target/: each Quarkus test class loads its resources
+     * afresh, so a static field would not keep it.
+     */
+    private static final Path PRETRAINED = Path.of("target", "pretrained-base", "argus-v1.bundle");
 
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
         config.put("argus.trainer.replay.base-samples", "1000");
         return config;
+    }
+
+    @Override
+    protected void baseModel(Path store) throws IOException {
+        synchronized (ReplayTrainingTestResource.class) {
+            if (!Files.exists(PRETRAINED)) {
+                Path dir = Files.createTempDirectory("argus-pretrained-");
+                new Pretrainer(line -> { }).run(PretrainOptions.parse(new String[] {"--epochs", "2"}, dir, "argus"));
+                Files.createDirectories(PRETRAINED.getParent());
+                Files.copy(dir.resolve("argus-v1.bundle"), PRETRAINED, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.copy(PRETRAINED, store.resolve("argus-v1.bundle"));
     }
 }
