@@ -21,11 +21,17 @@ function credentials() {
   return { key: localStorage.getItem('argus.key') || '', labeler: localStorage.getItem('argus.labeler') || '' };
 }
 
-async function api(method, path, body) {
+// Every request carries the key: reads of the queue, images, labels and models need one too.
+function keyHeaders() {
   const { key, labeler } = credentials();
   const headers = {};
   if (key) headers['X-Api-Key'] = key;
   if (labeler) headers['X-Labeler'] = labeler;
+  return headers;
+}
+
+async function api(method, path, body) {
+  const headers = keyHeaders();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -48,7 +54,7 @@ function say(text, kind) {
 
 function explain(error) {
   if (error.status === 401) return 'This needs a labeler key: enter it at the top right and press Save. (' + error.message + ')';
-  if (error.status === 403) return 'Your key may not label: ' + error.message;
+  if (error.status === 403) return 'Your key may not do this (the desk needs a labeler key): ' + error.message;
   return error.message;
 }
 
@@ -90,8 +96,7 @@ function show() {
   $('empty').hidden = !!item;
   $('item').hidden = !item;
   if (!item) return;
-  $('image').src = '/api/review/items/' + encodeURIComponent(item.imageId) + '/image';
-  $('image-missing').hidden = true;
+  loadImage(item);
   $('item-id').textContent = item.imageId;
   $('item-sensor').textContent = item.sensorId || 'unknown';
   $('item-captured').textContent = item.capturedAt ? new Date(item.capturedAt).toLocaleString() : 'not given';
@@ -106,6 +111,31 @@ function show() {
         + Math.round(p * 100) + '%"></span>') + '</button></li>';
   }).join('');
   $('class-name').value = '';
+}
+
+// <img src="..."> cannot send the key the image needs: fetch it with the key and show it as a blob: URL.
+let imageUrl = null;
+let imageTicket = 0;
+
+async function loadImage(item) {
+  const ticket = ++imageTicket;
+  const img = $('image');
+  // Never the previous image under this one's details: the picture goes before the next one arrives.
+  img.removeAttribute('src');
+  if (imageUrl) URL.revokeObjectURL(imageUrl);
+  imageUrl = null;
+  $('image-missing').hidden = true;
+  try {
+    const response = await fetch('/api/review/items/' + encodeURIComponent(item.imageId) + '/image',
+      { headers: keyHeaders() });
+    if (!response.ok) throw new Error('HTTP ' + response.status);
+    const blob = await response.blob();
+    if (ticket !== imageTicket) return; // another image is on screen by now
+    imageUrl = URL.createObjectURL(blob);
+    img.src = imageUrl;
+  } catch (e) {
+    if (ticket === imageTicket) $('image-missing').hidden = false;
+  }
 }
 
 async function label(className) {
@@ -315,7 +345,7 @@ $('new-class').addEventListener('submit', (e) => {
   $('class-name').blur();
   label(name);
 });
-// The bytes may be gone (past the raw topic's retention) or in a format browsers cannot draw (TIFF).
+// Bytes that arrived but are in a format browsers cannot draw (TIFF); loadImage reports those that did not arrive.
 $('image').addEventListener('error', () => { $('image-missing').hidden = false; });
 $('skip').addEventListener('click', skip);
 $('undo').addEventListener('click', undo);
@@ -326,6 +356,11 @@ $('who').addEventListener('submit', (e) => {
   localStorage.setItem('argus.labeler', $('labeler').value.trim());
   localStorage.setItem('argus.key', $('api-key').value.trim());
   say('Saved: labels are given as "' + ($('labeler').value.trim() || 'the key\'s name') + '".', 'ok');
+  // What a missing or wrong key could not load, loaded with this one now.
+  state.items = [];
+  loadQueue();
+  loadStats();
+  if (state.view === 'models') { loadModels(); loadRun(); }
 });
 $('labeler').value = credentials().labeler;
 $('api-key').value = credentials().key;

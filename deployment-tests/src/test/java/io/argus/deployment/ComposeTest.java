@@ -11,11 +11,15 @@ import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.argus.common.security.ApiKeys;
+import io.argus.common.security.Roles;
 
 class ComposeTest {
 
@@ -59,6 +63,21 @@ class ComposeTest {
                     .isEqualTo("/run/secrets/argus-keys");
         }
         assertThat(DEPLOY.resolve("keys.example")).exists();
+    }
+
+    @Test
+    void inferenceDownloadsBundlesWithTheModelReaderKeyOfTheKeysFile() throws IOException {
+        JsonNode inference = Manifests.YAML.readTree(DEPLOY.resolve("compose.yaml").toFile()).path("services")
+                .path("inference");
+        ApiKeys example = ApiKeys.read(DEPLOY.resolve("keys.example"));
+
+        String name = inference.path("environment").path("ARGUS_INFERENCE_MODEL_API_KEY_NAME").asText();
+        assertThat(name).as("the key inference sends for bundles").isNotBlank();
+        assertThat(example.named(name)).as(name + " in keys.example").isPresent();
+        assertThat(example.named(name).get().roles()).containsExactly(Roles.MODEL_READER);
+        // Every role has its key in the example, so a copy of it is a working keys file.
+        assertThat(Roles.ALL).allMatch(role -> Stream.of("field-cameras", "labelers", "operators", name)
+                .anyMatch(n -> example.named(n).map(k -> k.roles().contains(role)).orElse(false)));
     }
 
     @Test

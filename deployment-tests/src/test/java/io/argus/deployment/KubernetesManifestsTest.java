@@ -7,17 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.argus.common.security.ApiKeys;
+import io.argus.common.security.Roles;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.Topics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -137,6 +141,22 @@ class KubernetesManifestsTest {
             assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(pod.getSecurityContext().getRunAsUser());
         }
         assertThat(Manifests.all()).noneMatch(m -> m.object() instanceof io.fabric8.kubernetes.api.model.Secret);
+    }
+
+    @Test
+    void inferenceDownloadsBundlesWithAModelReaderKeyOfTheSecret() {
+        StatefulSet inference = Manifests.of(StatefulSet.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("argus-inference") && s.getSpec().getSelector() != null)
+                .findFirst().orElseThrow();
+        // The Secret argus-keys is made from a file in the format of deploy/keys.example (k8s/README.md).
+        ApiKeys example = ApiKeys.read(Manifests.ROOT.resolve("deploy/keys.example"));
+
+        String name = inference.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("ARGUS_INFERENCE_MODEL_API_KEY_NAME")).map(EnvVar::getValue)
+                .findFirst().orElse(null);
+        assertThat(name).as("the key inference sends for bundles").isNotBlank();
+        assertThat(example.named(name).map(ApiKeys.Key::roles).orElse(Set.of())).as(name)
+                .containsExactly(Roles.MODEL_READER);
     }
 
     @Test

@@ -28,6 +28,9 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     static final String SENSOR_KEY = randomKey();
     static final String LABELER_KEY = randomKey();
     static final String ADMIN_KEY = randomKey();
+    /** Inference's key for downloading bundles from the trainer (it names it; the secret is in the keys file). */
+    static final String MODEL_READER_KEY = randomKey();
+    static final String MODEL_READER = "e2e-model-readers";
 
     final Path root;
     final Path work;
@@ -53,7 +56,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         }
         keys = work.resolve("keys");
         Files.writeString(keys, "e2e-sensors:sensor:" + SENSOR_KEY + "\ne2e-labelers:labeler:" + LABELER_KEY
-                + "\ne2e-admin:admin:" + ADMIN_KEY + "\n");
+                + "\ne2e-admin:admin:" + ADMIN_KEY + "\n" + MODEL_READER + ":model-reader:" + MODEL_READER_KEY + "\n");
         broker = ArgusBroker.startTemporary();
         broker.createTopics(TopicNames.DEFAULTS, PARTITIONS);
 
@@ -96,10 +99,14 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         return "http://127.0.0.1:" + inferencePort;
     }
 
-    /** Starts an inference replica; always the same replica id, as a restarted pod would have. */
+    /**
+     * Starts an inference replica; always the same replica id, as a restarted pod would have. It
+     * downloads bundles from the trainer (no shared model directory) with the model-reader key.
+     */
     ServiceProcess startInference(String... options) throws IOException {
         inferenceStarts++;
-        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=e2e"));
+        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=e2e",
+                "-Dargus.inference.model.api-key-name=" + MODEL_READER));
         more.addAll(List.of(options));
         inference = ServiceProcess.start("inference", jar("inference"), work.resolve("inference.log"),
                 jvm(DL4J_JVM, inferencePort, more.toArray(String[]::new)));

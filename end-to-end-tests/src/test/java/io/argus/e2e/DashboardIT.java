@@ -110,7 +110,8 @@ class DashboardIT {
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (System.nanoTime() < deadline) {
                 String phase = Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl()
-                        + "/api/training-runs/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        + "/api/training-runs/" + id)).header("X-Api-Key", ArgusStack.LABELER_KEY).build(),
+                        HttpResponse.BodyHandlers.ofString()).body())
                         .path("phase").asText();
                 if (phase.equals("DONE") || phase.equals("FAILED")) {
                     break;

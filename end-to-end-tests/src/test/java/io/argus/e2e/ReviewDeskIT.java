@@ -58,10 +58,18 @@ class ReviewDeskIT {
             awaitWaiting(stack, 12);
 
             browser.driver.get(stack.trainerUrl() + "/");
+            // Without a key the queue is not shown: the page asks for one.
+            browser.awaitText("message", s -> s.contains("needs a labeler key"), "the page asking for a key");
+            assertThat(browser.text("item-id")).isBlank();
             browser.find("labeler").sendKeys("ana");
             browser.find("api-key").sendKeys(ArgusStack.LABELER_KEY);
             browser.driver.findElement(By.cssSelector("#who button")).click();
             String first = browser.awaitText("item-id", s -> !s.isBlank(), "an image to review");
+            // The image needs the key, which <img src> cannot send: the page fetches it and shows a blob: URL.
+            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(d ->
+                    ((Number) browser.script("return document.getElementById('image').naturalWidth;")).intValue() > 0);
+            assertThat(browser.driver.findElement(By.id("image")).getAttribute("src")).startsWith("blob:");
+            assertThat(browser.find("image-missing").isDisplayed()).isFalse();
             assertThat(browser.text("item-sensor")).isNotBlank();
             assertThat(browser.text("item-captured")).isNotBlank();
             assertThat(browser.driver.findElements(By.cssSelector("#classes button"))).hasSizeGreaterThanOrEqualTo(9);
@@ -198,13 +206,13 @@ class ReviewDeskIT {
     }
 
     private static int status(ArgusStack stack, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + path))
+                .header("X-Api-Key", ArgusStack.LABELER_KEY).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static JsonNode get(ArgusStack stack, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + path))
+                .header("X-Api-Key", ArgusStack.LABELER_KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
     }

@@ -98,7 +98,7 @@ final class TrainerApi {
     /** {@code GET /api/training-runs}: newest first. */
     static List<JsonNode> runs(ArgusStack stack) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-Api-Key", ArgusStack.LABELER_KEY).build(), HttpResponse.BodyHandlers.ofString());
         return StreamSupport.stream(Json.mapper().readTree(r.body()).spliterator(), false).toList();
     }
 }

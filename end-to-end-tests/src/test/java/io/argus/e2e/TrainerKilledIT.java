@@ -93,7 +93,7 @@ class TrainerKilledIT {
 
     private static JsonNode run(ArgusStack stack, String id) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/training-runs/"
-                + id)).build(), HttpResponse.BodyHandlers.ofString());
+                + id)).header("X-Api-Key", ArgusStack.LABELER_KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
     }

@@ -138,6 +138,16 @@ public interface InferenceConfig {
         /** How long a bundle download may take. */
         @WithDefault("2m")
         Duration downloadTimeout();
+
+        /**
+         * The name of the key in {@code argus.security.keys-file} whose secret inference sends, as
+         * {@code Authorization: Bearer}, when it downloads a bundle from the trainer: a key of role
+         * {@code model-reader}. A name, not the secret, so that the secret stays in the mounted keys
+         * file and never shows on a command line or in the environment. Unset: downloads send no
+         * key (a trainer with access control off). Checked at start: a name the keys file does not
+         * hold, or a key whose roles may not download bundles, stops the service.
+         */
+        Optional<String> apiKeyName();
     }
 
     /**

@@ -94,9 +94,26 @@ class ArgusToolsTest {
 
         assertThat(out.toString(StandardCharsets.UTF_8)).as("the same keys the second time").isEqualTo(first);
         assertThat(first).containsPattern("(?m)^sensor +[0-9a-f]{48}$").containsPattern("(?m)^labeler +[0-9a-f]{48}$")
-                .containsPattern("(?m)^admin +[0-9a-f]{48}$");
+                .containsPattern("(?m)^admin +[0-9a-f]{48}$").containsPattern("(?m)^model-reader +[0-9a-f]{48}$");
         assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
                 PosixFilePermission.OWNER_WRITE);
-        assertThat(ApiKeys.read(file).size()).isEqualTo(3);
+        assertThat(ApiKeys.read(file).size()).isEqualTo(4);
+        assertThat(ApiKeys.read(file).named("local-model-readers").orElseThrow().roles()).containsExactly("model-reader");
+    }
+
+    @Test
+    void aKeysFileMadeBeforeTheModelReaderRoleKeepsItsKeysAndGetsAModelReaderKey() throws Exception {
+        Path file = dir.resolve("run/keys");
+        Files.createDirectories(file.getParent());
+        String old = "local-sensors:sensor:" + "1".repeat(48) + "\nlocal-labelers:labeler:" + "2".repeat(48)
+                + "\nlocal-admin:admin:" + "3".repeat(48) + "\n";
+        Files.writeString(file, old);
+
+        assertThat(ArgusTools.run("keys", "--file", file.toString())).isZero();
+
+        assertThat(Files.readString(file)).startsWith(old);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("sensor       " + "1".repeat(48))
+                .containsPattern("(?m)^model-reader +[0-9a-f]{48}$");
+        assertThat(ApiKeys.read(file).named("local-model-readers")).isPresent();
     }
 }

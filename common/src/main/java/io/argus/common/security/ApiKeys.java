@@ -92,9 +92,13 @@ public final class ApiKeys {
         return keys.size();
     }
 
+    /** The key named {@code name}: a service's own key for calling another (inference's model-reader key). */
+    public Optional<Key> named(String name) {
+        return keys.stream().filter(k -> k.name().equals(name)).findFirst();
+    }
+
     /** The secret of the key named {@code name}, for the tools that hand local keys to clients. */
     public Optional<String> secretOf(String name) {
-        return keys.stream().filter(k -> k.name().equals(name)).findFirst()
-                .map(k -> new String(k.secret(), StandardCharsets.UTF_8));
+        return named(name).map(k -> new String(k.secret(), StandardCharsets.UTF_8));
     }
 }

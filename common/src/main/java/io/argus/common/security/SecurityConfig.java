@@ -11,15 +11,16 @@ import io.smallrye.config.WithDefault;
 public interface SecurityConfig {
 
     /**
-     * Whether writing endpoints need an API key. On by default; the dev and test profiles turn it
-     * off. Health and metrics never need one (probes and Prometheus).
+     * Whether the API endpoints need an API key with the right role (every {@code /api/*}
+     * endpoint, reads included). On by default; the dev and test profiles turn it off. Health,
+     * metrics, the OpenAPI document and the review desk's static page never need one.
      */
     @WithDefault("true")
     boolean enabled();
 
     /**
      * The API keys: a file (a mounted secret, never in the repository) with one key per line,
-     * {@code name:role[,role...]:secret}; {@code #} starts a comment. Roles: sensor, labeler, admin.
+     * {@code name:role[,role...]:secret}; {@code #} starts a comment. Roles: sensor, labeler, admin, model-reader.
      */
     Optional<Path> keysFile();
 }

@@ -15,8 +15,8 @@ import io.argus.inference.InferenceConfig;
 
 /**
  * Gets the bundle a model event announces: from the shared model directory when it is configured
- * and has the file, otherwise downloaded from the trainer's registry. Checksums are verified by
- * whoever loads the file.
+ * and has the file, otherwise downloaded from the trainer's registry with inference's
+ * model-reader key. Checksums are verified by whoever loads the file.
  */
 @ApplicationScoped
 public class BundleFetcher {
@@ -26,11 +26,15 @@ public class BundleFetcher {
     }
 
     private final InferenceConfig.Model config;
+    private final ModelReaderKey key;
     private final HttpClient http;
 
-    public BundleFetcher(InferenceConfig config) {
+    public BundleFetcher(InferenceConfig config, ModelReaderKey key) {
         this.config = config.model();
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        this.key = key;
+        // Redirects are not followed: Java's client would send the key on to wherever a redirect
+        // points. The trainer serves bundles itself, so a redirect is an error.
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(java.time.Duration.ofSeconds(10)).build();
     }
 
@@ -47,16 +51,26 @@ public class BundleFetcher {
         }
         Path tmp = Files.createTempFile("argus-bundle-", ".bundle");
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(event.bundleUrl()))
-                    .timeout(config.downloadTimeout()).GET().build();
+            HttpRequest request = key.sign(HttpRequest.newBuilder(URI.create(event.bundleUrl()))
+                    .timeout(config.downloadTimeout()).GET()).build();
             HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(tmp));
             if (response.statusCode() != 200) {
-                throw new IOException("downloading " + event.bundleUrl() + " answered HTTP " + response.statusCode());
+                throw new IOException("downloading " + event.bundleUrl() + " answered HTTP " + response.statusCode()
+                        + why(response.statusCode()));
             }
             return new Fetched(tmp, true);
         } catch (IOException | InterruptedException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
+    }
+
+    private String why(int status) {
+        if (status == 401 || status == 403) {
+            return key.present() ? " (the trainer does not accept the key argus.inference.model.api-key-name names"
+                    + " for bundles: it needs the role model-reader)"
+                    : " (the trainer wants a key: set argus.inference.model.api-key-name to a model-reader key)";
+        }
+        return status / 100 == 3 ? " (a redirect, not followed: the key goes to the bundle URL's origin only)" : "";
     }
 }

@@ -170,9 +170,10 @@ final class LearningRound {
         return -1;
     }
 
+    /** A read of the trainer's API: runs and label stats are for people, so with the labeler key. */
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(options.trainerUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(ApiKey.with(HttpRequest.newBuilder(URI.create(options.trainerUrl() + path)),
+                ApiKey.LABELER).build(), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(r.body());
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -13,8 +14,10 @@ import io.argus.common.security.ApiKeys;
 
 /**
  * The local stack's API keys: {@code keys --file run/keys} makes the file once (one key per role,
- * random 192-bit secrets, readable by this user only) and prints each role's secret. The review
- * desk asks for the labeler key; {@code ./argus} hands the others to the services and the demo.
+ * random 192-bit secrets, readable by this user only) and prints each role's secret. A file made
+ * before a role existed gets that role's key added, so an existing stack keeps its other keys. The
+ * review desk asks for the labeler key; {@code ./argus} hands the others to the services and the
+ * demo, and names the model-reader key to inference, which downloads bundles with it.
  */
 public final class KeysCommand {
 
@@ -25,7 +28,8 @@ public final class KeysCommand {
     static final List<String[]> LOCAL = List.of(
             new String[] {"local-sensors", "sensor"},
             new String[] {"local-labelers", "labeler"},
-            new String[] {"local-admin", "admin"});
+            new String[] {"local-admin", "admin"},
+            new String[] {"local-model-readers", "model-reader"});
 
     private KeysCommand() {
     }
@@ -43,29 +47,49 @@ public final class KeysCommand {
         if (!Files.exists(file)) {
             create(file);
         }
-        ApiKeys keys = ApiKeys.read(file);
+        ApiKeys before = ApiKeys.read(file);
+        List<String[]> missing = LOCAL.stream().filter(k -> before.named(k[0]).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            add(file, missing);
+        }
+        ApiKeys keys = missing.isEmpty() ? before : ApiKeys.read(file);
         for (String[] k : LOCAL) {
             String secret = keys.secretOf(k[0]).orElseThrow(() -> new IllegalStateException(file
                     + " has no key named " + k[0] + "; delete the file to make a new one"));
-            System.out.printf("%-8s %s%n", k[1], secret);
+            System.out.printf("%-12s %s%n", k[1], secret);
         }
         return 0;
     }
 
     static void create(Path file) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "# API keys of the local stack: name:roles:secret (docs/access.md)\n" + lines(LOCAL),
+                StandardCharsets.UTF_8);
+        System.err.println("API keys written to " + file + " (" + String.join(", ", LOCAL.stream().map(k -> k[1])
+                .toList()) + ")");
+    }
+
+    /** Appends keys for roles the file has none of yet (it was made before they existed). */
+    static void add(Path file, List<String[]> missing) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Files.writeString(file, (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + lines(missing),
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        System.err.println("API keys added to " + file + " (" + String.join(", ", missing.stream().map(k -> k[1])
+                .toList()) + ")");
+    }
+
+    private static String lines(List<String[]> keys) {
         SecureRandom random = new SecureRandom();
-        StringBuilder text = new StringBuilder("# API keys of the local stack: name:roles:secret (docs/access.md)\n");
-        for (String[] k : LOCAL) {
+        StringBuilder text = new StringBuilder();
+        for (String[] k : keys) {
             byte[] secret = new byte[24];
             random.nextBytes(secret);
             text.append(k[0]).append(':').append(k[1]).append(':').append(HexFormat.of().formatHex(secret))
                     .append('\n');
         }
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        System.err.println("API keys written to " + file + " (sensor, labeler, admin)");
+        return text.toString();
     }
 }

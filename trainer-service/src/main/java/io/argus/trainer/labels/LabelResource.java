@@ -31,9 +31,11 @@ import io.argus.common.error.ArgusException;
  * {@code capturedAt}, {@code newClass}) to upload one;
  * {@code POST /api/labels/batch} with {@code {"labels": [...]}} for many (all or nothing);
  * {@code DELETE /api/labels/{sampleId}}; {@code GET /api/labels/stats}. The labeler is the
- * {@code X-Labeler} header (or form field {@code labeler}).
+ * {@code X-Labeler} header (or form field {@code labeler}). All of it needs a labeler (or admin)
+ * key, reads too: a sample names who labeled it, and the stats count samples per sensor.
  */
 @Path("/api/labels")
+@RolesAllowed({Roles.LABELER, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class LabelResource {
 
@@ -55,7 +57,6 @@ public class LabelResource {
         return labelers.who(claimed);
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response labelImage(LabelService.ByImage request, @RestHeader("X-Labeler") String labeler) {
@@ -65,7 +66,6 @@ public class LabelResource {
         return Response.status(201).entity(labels.labelImages(List.of(request), who(labeler)).get(0)).build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -74,7 +74,6 @@ public class LabelResource {
         return Response.status(201).entity(done).build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response upload(@RestForm("file") FileUpload file, @RestForm String label, @RestForm String sampleId,
@@ -95,7 +94,6 @@ public class LabelResource {
         return Response.status(201).entity(labels.upload(upload, who(labeler != null ? labeler : formLabeler))).build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @DELETE
     @Path("/{sampleId}")
     public Response delete(@PathParam("sampleId") String sampleId) {

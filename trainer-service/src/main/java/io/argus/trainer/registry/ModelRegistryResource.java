@@ -26,6 +26,8 @@ import io.argus.trainer.JsonBody;
  * {@code POST /api/models/{version}/promote} makes a version champion by hand (PROMOTED),
  * {@code POST /api/models/{version}/rollback} goes back to an earlier one (ROLLED_BACK); both take
  * an optional {@code {"reason": ...}} and are announced on argus.models like the gate's decisions.
+ * Metadata is for people (labeler or admin: the desk's models view); a bundle is the trained model
+ * itself, for inference's model-reader key (or admin), not for labelers.
  */
 @Path("/api/models")
 public class ModelRegistryResource {
@@ -40,12 +42,14 @@ public class ModelRegistryResource {
         this.registry = registry;
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<ModelRegistry.Version> list() {
         return registry.versions();
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     @Path("/{version}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -53,6 +57,7 @@ public class ModelRegistryResource {
         return Response.ok(registry.version(version).orElseThrow(() -> unknown(version))).build();
     }
 
+    @RolesAllowed({Roles.MODEL_READER, Roles.ADMIN})
     @GET
     @Path("/{version}/bundle")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})

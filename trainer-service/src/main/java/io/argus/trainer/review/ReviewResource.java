@@ -23,10 +23,12 @@ import io.argus.trainer.labels.RawImageFetcher;
 
 /**
  * The review desk's JSON API (the page itself is static, under {@code /}): {@code GET queue},
- * an item's image, and labeling, skipping and undoing. Reads are open like the rest of the
- * trainer's; writes need a labeler (or admin) key.
+ * an item's image, and labeling, skipping and undoing. All of it needs a labeler (or admin) key,
+ * reads too: the queue names sensors and capture times, and an image is the sensor's original
+ * bytes, metadata (EXIF) included.
  */
 @Path("/api/review")
+@RolesAllowed({Roles.LABELER, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class ReviewResource {
 
@@ -71,7 +73,6 @@ public class ReviewResource {
                 : MediaType.APPLICATION_OCTET_STREAM).header("Cache-Control", "private, max-age=3600").build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Path("/items/{imageId}/label")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -81,7 +82,6 @@ public class ReviewResource {
                 request != null && Boolean.TRUE.equals(request.newClass()), labelers.who(labeler))).build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @DELETE
     @Path("/items/{imageId}/label")
     public Response undo(@PathParam("imageId") String imageId) {
@@ -89,7 +89,6 @@ public class ReviewResource {
         return Response.noContent().build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @POST
     @Path("/items/{imageId}/skip")
     public Response skip(@PathParam("imageId") String imageId) {
@@ -97,7 +96,6 @@ public class ReviewResource {
         return Response.noContent().build();
     }
 
-    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @DELETE
     @Path("/items/{imageId}/skip")
     public Response unskip(@PathParam("imageId") String imageId) {

@@ -42,6 +42,7 @@ public class TrainingRunResource {
         return Response.accepted(run.view()).header("Location", "/api/training-runs/" + run.id()).build();
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     public List<TrainingRun.View> list() {
         return runner.all();
@@ -55,6 +56,7 @@ public class TrainingRunResource {
         return runner.cancel(id);
     }
 
+    @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     @Path("/{id}")
     public TrainingRun.View get(@PathParam("id") String id) {
