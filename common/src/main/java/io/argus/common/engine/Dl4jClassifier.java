@@ -13,6 +13,7 @@ import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelId;
 import io.argus.common.image.InputSpec;
 import io.argus.common.nd4j.OneDnn;
+import java.util.Arrays;
 
 /** An {@link ImageClassifier} running a DL4J network (MultiLayerNetwork or ComputationGraph). */
 public final class Dl4jClassifier implements ImageClassifier {
@@ -65,7 +66,7 @@ public final class Dl4jClassifier implements ImageClassifier {
                     + (long) count * spec.size());
         }
         long[] shape = {count, spec.channels(), spec.height(), spec.width()};
-        float[] data = input.length == count * spec.size() ? input : java.util.Arrays.copyOf(input, count * spec.size());
+        float[] data = input.length == count * spec.size() ? input : Arrays.copyOf(input, count * spec.size());
         try (INDArray x = Nd4j.create(data, shape, 'c')) {
             INDArray out = network instanceof MultiLayerNetwork mln ? mln.output(x, false)
                     : ((ComputationGraph) network).outputSingle(false, x);

@@ -50,6 +50,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.image.InputSpec;
 import io.argus.common.nd4j.OneDnn;
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 
 /**
  * Turns a trained DL4J network (MultiLayerNetwork or ComputationGraph, channels-first) into an
@@ -196,7 +198,7 @@ public final class OnnxExporter {
             return x;
         }
         if (type == DenseLayer.class || type == OutputLayer.class) {
-            org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf;
+            FeedForwardLayer ff = (FeedForwardLayer) conf;
             return activation(ff.getActivationFn(), dense(ff, impl, x, name), name);
         }
         if (type == LossLayer.class) {
@@ -280,7 +282,7 @@ public final class OnnxExporter {
                 OnnxGraph.attrFloat("epsilon", (float) bn.getEps()));
     }
 
-    private String dense(org.deeplearning4j.nn.conf.layers.FeedForwardLayer d, org.deeplearning4j.nn.api.Layer impl,
+    private String dense(FeedForwardLayer d, org.deeplearning4j.nn.api.Layer impl,
                          String x, String name) {
         INDArray w = impl.getParam("W"); // [nIn, nOut]
         List<String> inputs = new ArrayList<>(List.of(x, g.weight(name + "_W", w, w.shape())));
@@ -295,7 +297,7 @@ public final class OnnxExporter {
         int[] dims = p.getPoolingDimensions();
         if (dims != null && !(dims.length == 2 && dims[0] == 2 && dims[1] == 3)) {
             throw new UnsupportedLayer("layer '" + name + "': global pooling over dimensions "
-                    + java.util.Arrays.toString(dims) + " cannot be exported (only spatial 2,3)");
+                    + Arrays.toString(dims) + " cannot be exported (only spatial 2,3)");
         }
         String pooled;
         if (p.getPoolingType() == PoolingType.AVG) {

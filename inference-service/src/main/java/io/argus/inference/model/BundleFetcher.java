@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.inference.InferenceConfig;
+import java.time.Duration;
 
 /**
  * Gets the bundle a model event announces: from the shared model directory when it is configured
@@ -35,7 +36,7 @@ public class BundleFetcher {
         // Redirects are not followed: Java's client would send the key on to wherever a redirect
         // points. The trainer serves bundles itself, so a redirect is an error.
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public Fetched fetch(ModelEvent event) throws IOException, InterruptedException {

@@ -8,6 +8,9 @@ import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
 import io.argus.learning.training.Progress;
 import io.argus.learning.training.TrainingSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Random;
 
 /**
  * Finds how to bring one sensor's images back to what a trained network knows, with the network
@@ -167,7 +170,7 @@ public final class CalibrationFitter {
         double bestLoss = score(net, watch, calibration(theta, k, start.orientation(), withKernel)).loss();
         double[] m = new double[theta.length];
         double[] v = new double[theta.length];
-        java.util.Random random = new java.util.Random(settings.seed());
+        Random random = new Random(settings.seed());
         double h = 1e-2;
         int since = 0;
         int step = 0;
@@ -213,7 +216,7 @@ public final class CalibrationFitter {
         return new Refined(calibration(best, k, start.orientation(), withKernel), step);
     }
 
-    private TrainingSet batch(TrainingSet train, java.util.Random random) {
+    private TrainingSet batch(TrainingSet train, Random random) {
         if (train.count() <= settings.batch()) {
             return train;
         }
@@ -221,16 +224,16 @@ public final class CalibrationFitter {
         for (int i = 0; i < train.count(); i++) {
             pick.add(i);
         }
-        java.util.Collections.shuffle(pick, random);
+        Collections.shuffle(pick, random);
         return train.subset(pick.subList(0, settings.batch()));
     }
 
     /** The calibration {@code theta} describes; a kernel that stays the identity is left out. */
     private static SensorCalibration calibration(float[] theta, int k, int orientation, boolean withKernel) {
-        float[] curve = java.util.Arrays.copyOf(theta, k);
+        float[] curve = Arrays.copyOf(theta, k);
         float[] kernel = null;
         if (withKernel) {
-            kernel = java.util.Arrays.copyOfRange(theta, k, k + 9);
+            kernel = Arrays.copyOfRange(theta, k, k + 9);
             boolean identity = true;
             for (int i = 0; i < 9; i++) {
                 identity &= Math.abs(kernel[i] - (i == 4 ? 1 : 0)) < 1e-4;

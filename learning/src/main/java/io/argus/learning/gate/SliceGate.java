@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import io.argus.common.model.GateReport;
+import java.util.Arrays;
 
 /**
  * Decides whether a candidate replaces the champion, judging both on the same samples slice by
@@ -221,7 +222,7 @@ public final class SliceGate {
             }
             means[b] = (double) sum / n;
         }
-        java.util.Arrays.sort(means);
+        Arrays.sort(means);
         int lo = (int) Math.floor(0.025 * (means.length - 1));
         int hi = (int) Math.ceil(0.975 * (means.length - 1));
         return new double[] {means[lo], means[hi]};

@@ -13,6 +13,9 @@ import io.argus.learning.training.Progress;
 import io.argus.learning.training.TrainingSet;
 import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.Transfer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
 
 /**
  * Teaches a trained network new classes without touching what it computes for the classes it
@@ -94,7 +97,7 @@ public final class HeadExtension {
         for (int c = 0; c < kOld; c++) {
             b[c] = bOld.getFloat(c);
         }
-        java.util.Random random = new java.util.Random(settings.seed());
+        Random random = new Random(settings.seed());
         for (int i = 0; i < d; i++) {
             for (int c = kOld; c < k; c++) {
                 w[i][c] = (float) (random.nextGaussian() * 0.01);
@@ -169,9 +172,9 @@ public final class HeadExtension {
     /** Lowers each new class's bias below its score on nearly every image of an old class (see the class comment). */
     private static void protectOldClasses(int kOld, float[][] w, float[] b, float[][] f, TrainingSet train,
                                           float[][] fv, TrainingSet validation) {
-        List<List<Double>> margins = new java.util.ArrayList<>();
+        List<List<Double>> margins = new ArrayList<>();
         for (int c = 0; c < b.length; c++) {
-            margins.add(new java.util.ArrayList<>());
+            margins.add(new ArrayList<>());
         }
         double[] logits = new double[b.length];
         for (int pass = 0; pass < 2; pass++) {
@@ -196,7 +199,7 @@ public final class HeadExtension {
             if (m.isEmpty()) {
                 continue;
             }
-            java.util.Collections.sort(m);
+            Collections.sort(m);
             double high = m.get((int) Math.floor(OLD_IMAGES_KEPT * (m.size() - 1)));
             if (high > -MARGIN) {
                 b[c] -= (float) (high + MARGIN);

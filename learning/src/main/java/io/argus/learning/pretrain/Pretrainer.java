@@ -24,6 +24,8 @@ import io.argus.learning.training.Progress;
 import io.argus.learning.training.TrainingSet;
 import io.argus.learning.networks.FashionCnn;
 import io.argus.learning.transfer.Architecture;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Trains {@link FashionCnn} from scratch on Fashion-MNIST, evaluates it on the test split and
@@ -40,7 +42,7 @@ public final class Pretrainer {
 
     public StoredModel run(PretrainOptions options) throws IOException {
         if (options.ifMissing()) {
-            java.util.Optional<StoredModel> existing = new ModelStore(options.store()).latest(options.name());
+            Optional<StoredModel> existing = new ModelStore(options.store()).latest(options.name());
             if (existing.isPresent()) {
                 progress.report("The store already holds " + existing.get().id() + "; nothing to do (--if-missing).");
                 return existing.get();
@@ -94,7 +96,7 @@ public final class Pretrainer {
     static LabeledImages onlyClasses(LabeledImages images, int[] classes) {
         List<Integer> keep = new ArrayList<>();
         int[] newLabel = new int[256];
-        java.util.Arrays.fill(newLabel, -1);
+        Arrays.fill(newLabel, -1);
         for (int k = 0; k < classes.length; k++) {
             newLabel[classes[k]] = k;
         }

@@ -37,7 +37,6 @@ import io.argus.learning.heads.HeadExtension;
 import io.argus.learning.pruning.IterativePruning;
 import io.argus.learning.pruning.PruneOptions;
 import io.argus.learning.training.Augmenter;
-import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.MixedBatches;
 import io.argus.learning.training.Networks;

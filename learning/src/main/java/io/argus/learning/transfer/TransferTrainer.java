@@ -9,6 +9,8 @@ import io.argus.learning.training.Augmenter;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.Networks;
 import io.argus.learning.training.TrainingSet;
+import java.util.ArrayList;
+import java.util.Collection;
 
 /**
  * Trains a network for a label set from a base, by strategy:
@@ -105,8 +107,8 @@ public final class TransferTrainer {
     }
 
     /** The label list of a new model: the base's (or champion's) labels in order, then new ones, sorted. */
-    public static List<String> classes(List<String> known, java.util.Collection<String> labeled) {
-        java.util.List<String> all = new java.util.ArrayList<>(known);
+    public static List<String> classes(List<String> known, Collection<String> labeled) {
+        List<String> all = new ArrayList<>(known);
         labeled.stream().distinct().sorted().filter(l -> !all.contains(l)).forEach(all::add);
         return all;
     }

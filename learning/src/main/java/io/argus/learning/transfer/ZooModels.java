@@ -19,6 +19,8 @@ import org.deeplearning4j.zoo.model.SqueezeNet;
 import org.deeplearning4j.zoo.model.VGG16;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * ImageNet CNNs from the DL4J zoo as transfer-learning bases. Their weight files are read from a
@@ -71,12 +73,12 @@ public final class ZooModels {
     }
 
     /** The architecture's network configuration, without allocating weights. */
-    public static org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration(Architecture arch, int classes) {
+    public static ComputationGraphConfiguration configuration(Architecture arch, int classes) {
         ZooModel zoo = zoo(arch, classes);
         return switch (arch.name()) {
             // SqueezeNet's builder leaves the input to init(); add it as init() does.
             case "squeezenet" -> ((SqueezeNet) zoo).graphBuilder().addInputs("input")
-                    .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(arch.input().height(),
+                    .setInputTypes(InputType.convolutional(arch.input().height(),
                             arch.input().width(), arch.input().channels())).build();
             case "resnet50" -> ((ResNet50) zoo).graphBuilder().build();
             case "vgg16" -> ((VGG16) zoo).conf();

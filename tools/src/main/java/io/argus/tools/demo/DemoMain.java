@@ -28,6 +28,13 @@ import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.topics.Topics;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import javax.imageio.ImageIO;
 
 /**
  * The demo stream: Fashion-MNIST test images, encoded as PNG like a camera would send them,
@@ -196,16 +203,16 @@ public final class DemoMain {
         return tally;
     }
 
-    private static byte[] inverted(LabeledImages images, int index) throws java.io.IOException {
-        java.awt.image.BufferedImage img = images.image(index);
-        java.awt.image.WritableRaster r = img.getRaster();
+    private static byte[] inverted(LabeledImages images, int index) throws IOException {
+        BufferedImage img = images.image(index);
+        WritableRaster r = img.getRaster();
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
                 r.setSample(x, y, 0, 255 - r.getSample(x, y, 0));
             }
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "png", out);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
         return out.toByteArray();
     }
 
@@ -271,7 +278,7 @@ public final class DemoMain {
     private static final class Watcher implements Runnable {
         private final KafkaConsumer<String, byte[]> consumer;
         private volatile Tally tally = new Tally();
-        private final java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch assigned = new CountDownLatch(1);
         private volatile boolean running = true;
 
         Watcher(String bootstrap) {
@@ -311,7 +318,7 @@ public final class DemoMain {
         @Override
         public void run() {
             try (consumer) {
-                List<TopicPartition> partitions = new java.util.ArrayList<>();
+                List<TopicPartition> partitions = new ArrayList<>();
                 for (String topic : List.of(Topics.CLASSIFIED, Topics.DLQ)) {
                     consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 }

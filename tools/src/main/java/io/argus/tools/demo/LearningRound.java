@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.argus.common.json.Json;
+import java.util.ArrayList;
 
 /**
  * The demo's second act: people label what the model was least sure about, the trainer learns
@@ -35,7 +36,7 @@ final class LearningRound {
         // comparison of candidate and champion a coin flip too.
         int unsureCount = (options.label() + 1) / 2;
         List<Tally.Scored> unsure = tally.leastConfident(unsureCount);
-        List<Tally.Scored> pick = new java.util.ArrayList<>(unsure);
+        List<Tally.Scored> pick = new ArrayList<>(unsure);
         pick.addAll(tally.randomOthers(options.label() - unsure.size(), unsure, 42));
         if (pick.isEmpty()) {
             System.out.println("Nothing was classified, so there is nothing to label.");

@@ -11,6 +11,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.argus.common.contract.Classification;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * What the demo has seen so far: counts, latencies, accuracy. An image's 202 and its result may
@@ -46,7 +50,7 @@ final class Tally {
     }
 
     private final List<Scored> scored = new ArrayList<>();
-    private final Map<Integer, Integer> perVersion = new java.util.TreeMap<>();
+    private final Map<Integer, Integer> perVersion = new TreeMap<>();
     private final List<Long> latencies = new ArrayList<>();
     /** The part of each latency spent before inference published the result. */
     private final List<Long> inInference = new ArrayList<>();
@@ -111,20 +115,20 @@ final class Tally {
 
     /** Results so far, least confident first. */
     synchronized List<Scored> leastConfident(int n) {
-        return scored.stream().sorted(java.util.Comparator.comparingDouble(Scored::confidence)).limit(n).toList();
+        return scored.stream().sorted(Comparator.comparingDouble(Scored::confidence)).limit(n).toList();
     }
 
     /** {@code n} results chosen at random (seeded), none of {@code exclude}. */
     synchronized List<Scored> randomOthers(int n, List<Scored> exclude, long seed) {
         List<Scored> rest = new ArrayList<>(scored);
         rest.removeAll(exclude);
-        java.util.Collections.shuffle(rest, new java.util.Random(seed));
+        Collections.shuffle(rest, new Random(seed));
         return rest.subList(0, Math.min(n, rest.size()));
     }
 
     /** How many results each model version produced. */
     synchronized Map<Integer, Integer> perVersion() {
-        return new java.util.TreeMap<>(perVersion);
+        return new TreeMap<>(perVersion);
     }
 
     synchronized int accepted() {

@@ -32,6 +32,13 @@ import io.argus.learning.training.TrainingSet;
 import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
+import javax.imageio.ImageIO;
 
 /**
  * How Argus learns a camera that sees the world differently, without making the others worse: a
@@ -56,7 +63,7 @@ public final class LearningReport {
               --gate-seeds N     seeds for the gate's error rates (default 10; 0 skips them)""";
 
     /** Options; see {@link #USAGE}. */
-    public record Options(int labels, int baseEpochs, int replay, Optional<java.nio.file.Path> data, List<String> shifts,
+    public record Options(int labels, int baseEpochs, int replay, Optional<Path> data, List<String> shifts,
                           int gateSeeds) {
     }
 
@@ -93,7 +100,7 @@ public final class LearningReport {
         int labels = 50;
         int baseEpochs = 3;
         int replay = 2000;
-        Optional<java.nio.file.Path> data = Optional.empty();
+        Optional<Path> data = Optional.empty();
         List<String> shifts = SHIFTS;
         int gateSeeds = 10;
         for (int i = 0; i < args.length; i += 2) {
@@ -105,7 +112,7 @@ public final class LearningReport {
                 case "--labels" -> labels = positive(args[i], v);
                 case "--base-epochs" -> baseEpochs = positive(args[i], v);
                 case "--replay" -> replay = Integer.parseInt(v);
-                case "--data" -> data = Optional.of(java.nio.file.Path.of(v));
+                case "--data" -> data = Optional.of(Path.of(v));
                 case "--shifts" -> {
                     shifts = Arrays.stream(v.split(",")).map(String::strip).toList();
                     for (String s : shifts) {
@@ -329,7 +336,7 @@ public final class LearningReport {
 
     /** The candidate's predictions, wrong on a share {@code points} of a slice's samples it had right. */
     static List<SliceGate.Scored> losePoints(List<SliceGate.Scored> scored,
-                                             java.util.function.Predicate<SliceGate.Scored> slice, double points,
+                                             Predicate<SliceGate.Scored> slice, double points,
                                              long seed) {
         List<Integer> members = new ArrayList<>();
         for (int i = 0; i < scored.size(); i++) {
@@ -337,7 +344,7 @@ public final class LearningReport {
                 members.add(i);
             }
         }
-        java.util.Collections.shuffle(members, new Random(seed));
+        Collections.shuffle(members, new Random(seed));
         int toLose = (int) Math.round(points * members.size());
         List<SliceGate.Scored> out = new ArrayList<>(scored);
         for (int i : members) {
@@ -439,7 +446,7 @@ public final class LearningReport {
         };
     }
 
-    private static BufferedImage map(BufferedImage img, java.util.function.IntUnaryOperator f) {
+    private static BufferedImage map(BufferedImage img, IntUnaryOperator f) {
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
@@ -497,11 +504,11 @@ public final class LearningReport {
 
     private static byte[] png(BufferedImage img) {
         try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            javax.imageio.ImageIO.write(img, "png", bytes);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", bytes);
             return bytes.toByteArray();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

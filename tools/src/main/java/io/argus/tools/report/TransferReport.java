@@ -23,6 +23,9 @@ import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.BaseNetwork;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Optional;
 
 /**
  * The experiment behind Argus' training strategy: a base CNN pretrained on five Fashion-MNIST
@@ -35,7 +38,7 @@ import io.argus.learning.transfer.TransferTrainer;
 public final class TransferReport {
 
     /** Options; see {@link #USAGE}. */
-    public record Options(int[] shots, int seeds, int baseEpochs, java.util.Optional<java.nio.file.Path> data,
+    public record Options(int[] shots, int seeds, int baseEpochs, Optional<Path> data,
                           TransferTrainer.Settings settings) {
     }
 
@@ -85,7 +88,7 @@ public final class TransferReport {
         int[] shots = {10, 50};
         int seeds = 3;
         int baseEpochs = 2;
-        java.util.Optional<java.nio.file.Path> data = java.util.Optional.empty();
+        Optional<Path> data = Optional.empty();
         double headLr = SETTINGS.headLearningRate();
         double ftLr = SETTINGS.fineTuneLearningRate();
         int maxEpochs = SETTINGS.maxEpochs();
@@ -107,7 +110,7 @@ public final class TransferReport {
                 case "--shots" -> shots = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
                 case "--seeds" -> seeds = Integer.parseInt(v);
                 case "--base-epochs" -> baseEpochs = Integer.parseInt(v);
-                case "--data" -> data = java.util.Optional.of(java.nio.file.Path.of(v));
+                case "--data" -> data = Optional.of(Path.of(v));
                 case "--head-lr" -> headLr = Double.parseDouble(v);
                 case "--finetune-lr" -> ftLr = Double.parseDouble(v);
                 case "--max-epochs" -> maxEpochs = Integer.parseInt(v);
@@ -232,7 +235,7 @@ public final class TransferReport {
     /** k random images of each class. */
     static LabeledImages sample(LabeledImages pool, int k, long seed) {
         List<Integer> order = new ArrayList<>(IntStream.range(0, pool.count()).boxed().toList());
-        java.util.Collections.shuffle(order, new Random(seed));
+        Collections.shuffle(order, new Random(seed));
         int[] taken = new int[10];
         List<Integer> picked = new ArrayList<>();
         for (int i : order) {

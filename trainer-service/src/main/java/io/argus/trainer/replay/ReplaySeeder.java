@@ -20,6 +20,7 @@ import io.argus.trainer.labels.LabelWriter;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
 import io.quarkus.runtime.StartupEvent;
+import java.time.Instant;
 
 /**
  * Puts the base's own training data into the training set, once: when the champion's line of
@@ -94,7 +95,7 @@ public class ReplaySeeder {
             for (int i : picked) {
                 String id = source + ":train:" + i;
                 batch.add(new LabeledSample(id, d.labels().get(d.train().labels()[i]), source,
-                        java.time.Instant.EPOCH, source, LabeledSample.Origin.UNKNOWN, d.train().png(i)));
+                        Instant.EPOCH, source, LabeledSample.Origin.UNKNOWN, d.train().png(i)));
                 if (batch.size() == BATCH) {
                     writer.write(batch);
                     batch.clear();
