@@ -85,7 +85,7 @@ final class EndToEnd {
                     dir.resolve("inference.log"));
                  Results results = new Results(broker.bootstrapServers(), setup.partitions());
                  KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
-                inference.awaitReady(Duration.ofMinutes(5));
+                inference.awaitReady(Duration.ofMinutes(5), progress);
                 String loaded = inference.loadedLine();
                 progress.accept(loaded);
 

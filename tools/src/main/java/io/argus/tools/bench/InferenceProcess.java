@@ -3,10 +3,6 @@ package io.argus.tools.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * inference-service as users run it: the packaged application in its own JVM, configured by
  * system properties, its log in a file. Started for one end-to-end run and stopped after it.
  */
 final class InferenceProcess implements AutoCloseable {
+
+    static final String NAME = "inference-service";
 
     private final Process process;
     private final int port;
@@ -50,27 +49,14 @@ final class InferenceProcess implements AutoCloseable {
         return new InferenceProcess(p, port, log);
     }
 
-    /** Waits until the service reports ready (model loaded, Kafka reachable). */
+    /** Waits until the service reports ready (model loaded, Kafka reachable); fails at once if it cannot be. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("inference-service exited with " + process.exitValue() + "; see "
-                        + log);
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("inference-service was not ready within " + timeout + "; see " + log);
+        awaitReady(timeout, note -> { });
+    }
+
+    /** As {@link #awaitReady(Duration)}, with a note now and then on how the wait goes. */
+    void awaitReady(Duration timeout, Consumer<String> progress) throws IOException, InterruptedException {
+        new StartupWatch(NAME, process, log, port, progress).await(timeout);
     }
 
     /** The engine line the service logged when it loaded the model. */
