@@ -52,7 +52,8 @@ public final class KeysCommand {
         return 0;
     }
 
-    static void create(Path file) throws IOException {
+    /** Writes a new keys file (it must not exist yet): what {@code ./argus up} and the bench give the services. */
+    public static void create(Path file) throws IOException {
         SecureRandom random = new SecureRandom();
         StringBuilder text = new StringBuilder("# API keys of the local stack: name:roles:secret (docs/access.md)\n");
         for (String[] k : LOCAL) {
