@@ -23,11 +23,19 @@ final class InferenceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    /**
+     * Kills the service when the bench is stopped (SIGTERM, a timeout) before it could close it;
+     * Ctrl-C in a terminal reaches both anyway. Killed, not stopped: its broker goes with the bench,
+     * and without a broker the service takes about a minute to stop gracefully.
+     */
+    private final Thread killOnExit;
 
     private InferenceProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + NAME);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     static InferenceProcess start(Path app, List<String> jvmOptions, Map<String, String> config, Path log)
@@ -70,6 +78,11 @@ final class InferenceProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running already: nothing left for it to stop.
         }
     }
 
