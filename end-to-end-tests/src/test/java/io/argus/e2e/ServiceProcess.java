@@ -73,6 +73,8 @@ final class ServiceProcess implements AutoCloseable {
     /** Waits for a command to finish; returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            // A command that starts services of its own (the bench) must not leave them behind.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new IllegalStateException(name + " still running after " + timeout + ":\n" + logTail());
         }

@@ -32,6 +32,9 @@ class ErrorAnswersTest {
         given().contentType(ContentType.JSON).body("{\"imageId\":\"a\",\"lab").post("/api/labels")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("code", equalTo("INVALID_JSON")).body("message", notNullValue());
+        given().contentType(ContentType.JSON).body("{\"label\":[\"Bag\"]}").post("/api/review/items/x/label")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("code", equalTo("INVALID_JSON")).body("message", containsString("label"));
         given().contentType(ContentType.JSON).body("{\"maxEpochs\":2,\"maxEpoch\":3}").post("/api/training-runs")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("code", equalTo("INVALID_JSON")).body("message", containsString("maxEpoch"));

@@ -26,6 +26,7 @@ import io.argus.common.image.InputSpec;
 import io.argus.common.engine.Engine;
 import io.argus.common.nd4j.OneDnn;
 import io.argus.common.engine.OnnxSettings;
+import io.argus.tools.keys.KeysCommand;
 
 /**
  * {@code ./argus bench}: how fast Argus classifies on this machine, from the matrix multiply up to
@@ -93,6 +94,11 @@ public final class BenchMain {
         o.e2e().forEach(c -> names.add(c.model()));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         Path work = o.out().resolve("work-" + stamp);
+        // The services the bench starts run as ./argus up starts them: access control on, with keys.
+        Path keys = work.resolve("keys");
+        if (!o.e2e().isEmpty()) {
+            KeysCommand.create(keys);
+        }
         for (String name : names) {
             BenchModel m = models.load(name, progress);
             infos.add(new ModelInfo(m.name(), m.source(), m.params(), m.flopsPerImage(),
@@ -121,8 +127,8 @@ public final class BenchMain {
                     default -> jpeg1080;
                 };
                 int backlog = (int) Math.max(200, Math.min(50_000, best.imagesPerSecond() * o.saturationSeconds()));
-                EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), work, o.e2eBatch(),
-                        o.batchWait(), 4, backlog, o.halfLoadSeconds());
+                EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), keys, work,
+                        o.e2eBatch(), o.batchWait(), 4, backlog, o.halfLoadSeconds());
                 progress.accept("end to end: " + c + " ...");
                 EndToEnd.Result r = EndToEnd.run(m, best.engine(), c.images(), images, setup, progress);
                 e2e.add(r);

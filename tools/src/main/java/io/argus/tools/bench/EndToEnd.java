@@ -53,9 +53,9 @@ final class EndToEnd {
     /** A run fails, rather than waits forever, when no result arrives for this long. */
     private static final Duration STALL = Duration.ofSeconds(60);
 
-    /** What to run. */
-    record Setup(Path inferenceApp, List<String> jvmOptions, Path workDir, int batch, Duration batchWait,
-                 int partitions, int saturationImages, double halfLoadSeconds) {
+    /** What to run; the keys file is the services' API keys (access control is on, as deployed). */
+    record Setup(Path inferenceApp, List<String> jvmOptions, Path keysFile, Path workDir, int batch,
+                 Duration batchWait, int partitions, int saturationImages, double halfLoadSeconds) {
     }
 
     record Result(String model, String images, double imageBytes, Engine engine, String loaded, int batch,
@@ -80,12 +80,13 @@ final class EndToEnd {
             config.put("argus.inference.batch.max-size", Integer.toString(setup.batch()));
             config.put("argus.inference.batch.max-wait", setup.batchWait().toMillis() + "ms");
             config.put("argus.inference.replica-id", "bench");
+            config.put("argus.security.keys-file", setup.keysFile().toString());
             progress.accept("starting inference-service (" + engine + ", batches of " + setup.batch() + ") ...");
             try (InferenceProcess inference = InferenceProcess.start(setup.inferenceApp(), setup.jvmOptions(), config,
                     dir.resolve("inference.log"));
                  Results results = new Results(broker.bootstrapServers(), setup.partitions());
                  KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
-                inference.awaitReady(Duration.ofMinutes(5));
+                inference.awaitReady(Duration.ofMinutes(5), progress);
                 String loaded = inference.loadedLine();
                 progress.accept(loaded);
 

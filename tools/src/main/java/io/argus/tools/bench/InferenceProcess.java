@@ -3,10 +3,6 @@ package io.argus.tools.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * inference-service as users run it: the packaged application in its own JVM, configured by
@@ -21,14 +18,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class InferenceProcess implements AutoCloseable {
 
+    static final String NAME = "inference-service";
+
     private final Process process;
     private final int port;
     private final Path log;
+    /**
+     * Kills the service when the bench is stopped (SIGTERM, a timeout) before it could close it;
+     * Ctrl-C in a terminal reaches both anyway. Killed, not stopped: its broker goes with the bench,
+     * and without a broker the service takes about a minute to stop gracefully.
+     */
+    private final Thread killOnExit;
 
     private InferenceProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + NAME);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     static InferenceProcess start(Path app, List<String> jvmOptions, Map<String, String> config, Path log)
@@ -50,27 +57,14 @@ final class InferenceProcess implements AutoCloseable {
         return new InferenceProcess(p, port, log);
     }
 
-    /** Waits until the service reports ready (model loaded, Kafka reachable). */
+    /** Waits until the service reports ready (model loaded, Kafka reachable); fails at once if it cannot be. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("inference-service exited with " + process.exitValue() + "; see "
-                        + log);
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("inference-service was not ready within " + timeout + "; see " + log);
+        awaitReady(timeout, note -> { });
+    }
+
+    /** As {@link #awaitReady(Duration)}, with a note now and then on how the wait goes. */
+    void awaitReady(Duration timeout, Consumer<String> progress) throws IOException, InterruptedException {
+        new StartupWatch(NAME, process, log, port, progress).await(timeout);
     }
 
     /** The engine line the service logged when it loaded the model. */
@@ -84,6 +78,11 @@ final class InferenceProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running already: nothing left for it to stop.
         }
     }
 

@@ -61,7 +61,8 @@ public final class KeysCommand {
         return 0;
     }
 
-    static void create(Path file) throws IOException {
+    /** Writes a new keys file (it must not exist yet): what {@code ./argus up} and the bench give the services. */
+    public static void create(Path file) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }

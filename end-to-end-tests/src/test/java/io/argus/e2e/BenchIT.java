@@ -1,0 +1,77 @@
+package io.argus.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.argus.common.json.Json;
+
+/**
+ * {@code ./argus bench} as a user runs it, cut down to seconds so it cannot rot unnoticed: the
+ * tools jar's bench command with the project's CNN on 28x28 PNGs, end to end through a temporary
+ * broker and the packaged inference-service (access control on, as the bench starts it). It must
+ * finish, print its tables and write its JSON with an end-to-end figure.
+ */
+class BenchIT {
+
+    /** The run takes well under a minute here; the bench's own readiness timeout is five. */
+    private static final Duration BENCH_WITHIN = Duration.ofMinutes(3);
+
+    @Test
+    void aShortBenchRunsEndToEndThroughTheBrokerAndThePackagedInferenceServiceAndReportsIt() throws Exception {
+        Path root = Path.of(System.getProperty("argus.root", "..")).toAbsolutePath().normalize();
+        Path work = Files.createDirectories(root.resolve("end-to-end-tests/target/e2e-bench"));
+        Path tools = root.resolve("tools/target/argus-tools.jar");
+        Path inferenceApp = root.resolve("inference-service/target/quarkus-app/quarkus-run.jar");
+        assertThat(inferenceApp).as("packaged inference-service (./mvnw verify packages it first)").isRegularFile();
+        Path store = Files.createTempDirectory(work, "models-");
+        Path out = Files.createTempDirectory(work, "out-");
+
+        // The bench reads the project's CNN from a model store; a few batches of training make one.
+        Path pretrainLog = work.resolve("pretrain.log");
+        Files.deleteIfExists(pretrainLog);
+        try (ServiceProcess pretrain = ServiceProcess.start("pretrain", tools, pretrainLog, List.of("-Xmx1g"),
+                "pretrain", "--epochs", "1", "--limit", "64", "--store", store.toString())) {
+            assertThat(pretrain.awaitExit(Duration.ofMinutes(2))).as("pretrain:\n%s", pretrain.logTail()).isZero();
+        }
+
+        Path log = work.resolve("bench.log");
+        Files.deleteIfExists(log);
+        long start = System.nanoTime();
+        try (ServiceProcess bench = ServiceProcess.start("bench", tools, log, List.of("-Xmx1g"), "bench",
+                "--models", "fashion-cnn", "--engines", "onnx", "--batches", "8", "--seconds", "0.2",
+                "--e2e", "fashion-cnn:png", "--e2e-batch", "8", "--batch-wait", "10",
+                "--saturation-seconds", "0.005", "--half-load-seconds", "0.5",
+                "--store", store.toString(), "--inference-app", inferenceApp.toString(),
+                "--inference-jvm", "-Xmx384m -Dorg.bytedeco.javacpp.maxbytes=1g -Dorg.bytedeco.javacpp.maxphysicalbytes=2g",
+                "--out", out.toString())) {
+            assertThat(bench.awaitExit(BENCH_WITHIN)).as("bench:\n%s", bench.logTail()).isZero();
+        }
+        System.out.printf("bench took %.0f s%n", (System.nanoTime() - start) / 1e9);
+
+        String printed = Files.readString(log);
+        assertThat(printed).contains("Model only", "Decode + preprocess", "End to end (raw topic");
+        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(1);
+
+        Path json;
+        try (Stream<Path> files = Files.list(out)) {
+            json = files.filter(p -> p.getFileName().toString().matches("bench-.*\\.json")).findFirst().orElseThrow();
+        }
+        assertThat(printed).contains("JSON: " + json.toAbsolutePath());
+        JsonNode endToEnd = Json.mapper().readTree(json.toFile()).get("endToEnd");
+        assertThat(endToEnd).hasSize(1);
+        JsonNode run = endToEnd.get(0);
+        assertThat(run.get("model").asText()).isEqualTo("fashion-cnn");
+        assertThat(run.get("saturationImagesPerSecond").asDouble()).isPositive();
+        assertThat(run.get("halfLoadImagesPerSecond").asDouble()).isPositive();
+        assertThat(run.get("p50Ms").asDouble()).isPositive();
+    }
+}

@@ -1,0 +1,102 @@
+package io.argus.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bench waits for the service it starts while watching it: a service that cannot come up is
+ * reported at once, with the end of its log, not after the readiness timeout.
+ */
+class InferenceProcessTest {
+
+    /** Far longer than any of these tests may take: the failures must not wait for it. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration FAST = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+    private static Path app;
+
+    @BeforeAll
+    static void packageTheFakeService() throws IOException {
+        app = dir.resolve("fake-service.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeService.class.getName());
+        String entry = FakeService.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(app);
+             JarOutputStream jar = new JarOutputStream(file, manifest);
+             InputStream bytes = FakeService.class.getClassLoader().getResourceAsStream(entry)) {
+            jar.putNextEntry(new JarEntry(entry));
+            bytes.transferTo(jar);
+            jar.closeEntry();
+        }
+    }
+
+    @Test
+    void aServiceThatExitsIsReportedAtOnceWithItsExitCodeAndTheEndOfItsLog() {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start("exit")) {
+                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
+                        .hasMessageContaining("exited with 3")
+                        .hasMessageContaining("Argus cannot start: the fake service is misconfigured");
+            }
+        });
+    }
+
+    @Test
+    void aServiceWhoseLogSaysItFailedToStartIsReportedBeforeItExits() {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start("failed-log")) {
+                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
+                        .hasMessageContaining("Failed to start")
+                        .hasMessageContaining("the fake service is broken");
+            }
+        });
+    }
+
+    @Test
+    void aServiceThatAnswersEveryReadinessProbeWithAServerErrorIsReportedWithTheAnswer() {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start("http500")) {
+                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
+                        .hasMessageContaining("500")
+                        .hasMessageContaining("argus.security.keys-file is not set")
+                        .hasMessageContaining("the fake service failed a request");
+            }
+        });
+    }
+
+    @Test
+    void aServiceThatComesUpIsReady() {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start("ready")) {
+                p.awaitReady(READY_TIMEOUT);
+                assertThat(p.loadedLine()).contains("Loaded fake model");
+            }
+        });
+    }
+
+    private static InferenceProcess start(String mode) throws IOException {
+        return InferenceProcess.start(app, List.of("-Xmx64m", "-Dfake.mode=" + mode), Map.of(),
+                dir.resolve(mode + ".log"));
+    }
+}
