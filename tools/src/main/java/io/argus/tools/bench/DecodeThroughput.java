@@ -2,6 +2,7 @@ package io.argus.tools.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +45,7 @@ final class DecodeThroughput {
                 String target = c.spec().width() + "x" + c.spec().height() + "x" + c.spec().channels()
                         + (c.fullResolution() ? " (full-res decode)" : "");
                 runs.add(new Run(c.name(), target, c.averageBytes(), threads, rate, 1000.0 * threads / rate));
-                progress.accept(String.format(java.util.Locale.ROOT, "%-22s -> %-28s %d thread(s): %8.1f images/s",
+                progress.accept(String.format(Locale.ROOT, "%-22s -> %-28s %d thread(s): %8.1f images/s",
                         c.name(), target, threads, rate));
             }
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,24 +16,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.RawImage;
-import io.argus.common.model.BundleManifest;
+import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.engine.Engine;
+import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
+import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelId;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
@@ -100,13 +99,13 @@ final class EndToEnd {
                 producer.flush();
                 results.await(STALL);
                 double saturation = results.steadyRate(0.1);
-                progress.accept(String.format(java.util.Locale.ROOT, "saturation: %.1f images/s", saturation));
+                progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s", saturation));
 
                 // Half load, paced: latency.
                 double rate = saturation / 2;
                 int count = Math.max(50, (int) (rate * setup.halfLoadSeconds()));
                 results.expect("half-", count);
-                progress.accept(String.format(java.util.Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
+                progress.accept(String.format(Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -122,7 +121,7 @@ final class EndToEnd {
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
                         pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]);
-                progress.accept(String.format(java.util.Locale.ROOT,
+                progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", achieved, r.p50Ms(),
                         r.p95Ms(), r.p99Ms()));
                 return r;
@@ -131,7 +130,7 @@ final class EndToEnd {
     }
 
     private static StoredModel store(BenchModel m, Path dir) throws Exception {
-        int classes = (int) new io.argus.common.engine.Dl4jClassifier(new io.argus.common.model.ModelId("x", 0),
+        int classes = (int) new Dl4jClassifier(new ModelId("x", 0),
                 m.spec(), List.of(), m.network()).classify(new float[m.spec().size()], 1)[0].length;
         List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
         BundleManifest manifest = BundleManifest.builder("bench", 1, labels, m.spec())
@@ -143,7 +142,7 @@ final class EndToEnd {
     private static void announce(String bootstrap, StoredModel stored) throws Exception {
         ModelEvent event = ModelEvent.about(stored, ModelStatus.PROMOTED, "benchmark").build();
         try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, "bench", Json.write(event)))
+            p.send(new ProducerRecord<>(Topics.MODELS, "bench", Json.write(event)))
                     .get(30, TimeUnit.SECONDS);
         }
     }
@@ -154,14 +153,7 @@ final class EndToEnd {
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 512L << 20);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return KafkaClients.bootstrap(bootstrap).loadProducer("argus-bench-load");
     }
 
     private static double pct(double[] sorted, double p) {
@@ -181,11 +173,7 @@ final class EndToEnd {
         private final AtomicInteger arrived = new AtomicInteger();
 
         Results(String bootstrap, int partitions) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = KafkaClients.bootstrap(bootstrap).reader("argus-bench-results");
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
                 tps.add(new TopicPartition(Topics.CLASSIFIED, p));

@@ -2,6 +2,7 @@ package io.argus.tools.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -9,9 +10,9 @@ import io.argus.common.bench.Timing;
 import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.engine.Engine;
 import io.argus.common.engine.ImageClassifier;
-import io.argus.common.model.ModelId;
 import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.engine.OnnxSettings;
+import io.argus.common.model.ModelId;
 
 /** Model-only throughput: prepared inputs straight into an engine, no decoding, no Kafka. */
 final class ModelThroughput {
@@ -45,7 +46,7 @@ final class ModelThroughput {
                     Run run = new Run(m.name(), engine, batch, t.perSecond(), t.min(), t.max(), gflops,
                             gflops / sgemmGflops);
                     runs.add(run);
-                    progress.accept(String.format(java.util.Locale.ROOT, "%-11s %-5s batch %2d: %9.1f images/s",
+                    progress.accept(String.format(Locale.ROOT, "%-11s %-5s batch %2d: %9.1f images/s",
                             m.name(), engine, batch, t.perSecond()));
                 }
             } finally {

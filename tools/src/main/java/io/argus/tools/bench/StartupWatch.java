@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -70,7 +71,7 @@ final class StartupWatch {
                 serverErrors = 0;
             }
             if (System.nanoTime() > nextNote) {
-                progress.accept(String.format(java.util.Locale.ROOT, "%s not ready after %d s; its log: %s", name,
+                progress.accept(String.format(Locale.ROOT, "%s not ready after %d s; its log: %s", name,
                         (System.nanoTime() - start) / 1_000_000_000L, LogTail.lastLine(log)));
                 nextNote += NOTE_EVERY.toNanos();
             }

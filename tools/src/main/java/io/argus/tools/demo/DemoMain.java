@@ -1,5 +1,9 @@
 package io.argus.tools.demo;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,34 +11,28 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import javax.imageio.ImageIO;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.argus.common.contract.Classification;
-import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.Topics;
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.concurrent.CountDownLatch;
-import javax.imageio.ImageIO;
 
 /**
  * The demo stream: Fashion-MNIST test images, encoded as PNG like a camera would send them,
@@ -282,12 +280,7 @@ public final class DemoMain {
         private volatile boolean running = true;
 
         Watcher(String bootstrap) {
-            this.consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
-                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
-                    new StringDeserializer(), new ByteArrayDeserializer());
+            this.consumer = KafkaClients.bootstrap(bootstrap).reader("argus-demo-watcher");
         }
 
         /** Loads and exercises the JSON mapping once, so the first real results are not timed on a cold reader. */
