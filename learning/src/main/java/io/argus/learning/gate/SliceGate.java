@@ -152,8 +152,11 @@ public final class SliceGate {
         List<GateReport.Slice> improved = shown.stream()
                 .filter(s -> s.verdict().equals(IMPROVED) || s.verdict().equals(LEARNED)).toList();
         if (improved.isEmpty()) {
+            List<GateReport.Slice> unjudged = targeted.stream().filter(s -> s.lower() == null).toList();
             return report("REJECTED", "no improvement shown with confidence on " + shown.stream()
-                    .map(s -> describe(s) + "; " + needs(s)).collect(Collectors.joining("; ")), slices, set, method);
+                    .map(s -> describe(s) + "; " + needs(s)).collect(Collectors.joining("; "))
+                    + (unjudged.isEmpty() ? "" : "; not judged: " + unjudged.stream().map(this::needs)
+                    .collect(Collectors.joining("; "))), slices, set, method);
         }
         return report("PROMOTED", "better on " + describe(improved) + "; no slice worse beyond the tolerance of "
                 + points(settings.tolerance()) + " points", slices, set, method);
@@ -250,8 +253,12 @@ public final class SliceGate {
             if (!s.reference() && s.sensor() != null) {
                 sensors.computeIfAbsent(SENSOR + s.sensor(), k -> new ArrayList<>()).add(s);
             }
-            String prefix = targets.newClasses().contains(s.truth()) ? NEW_CLASS : CLASS;
-            classes.computeIfAbsent(prefix + s.truth(), k -> new ArrayList<>()).add(s);
+            boolean newClass = targets.newClasses().contains(s.truth());
+            // An old class is judged where the run did not aim: a targeted sensor's gains on a class
+            // would otherwise hide a loss on that class everywhere else (that sensor has its own slice).
+            if (newClass || s.reference() || s.sensor() == null || !targets.sensors().contains(s.sensor())) {
+                classes.computeIfAbsent((newClass ? NEW_CLASS : CLASS) + s.truth(), k -> new ArrayList<>()).add(s);
+            }
         }
         for (String sensor : targets.sensors()) {
             sensors.putIfAbsent(SENSOR + sensor, List.of());

@@ -72,6 +72,30 @@ class SliceGateTest {
     }
 
     @Test
+    void theNewSensorsGainsOnAClassDoNotHideALossOnThatClassElsewhere() {
+        // 1000 reference images, 200 per class; the candidate loses 10 of class a's (5 points). The
+        // new camera sees class a only, and the candidate gets its 30 held-out images right.
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String truth = CLASSES.get(i % CLASSES.size());
+            boolean lost = truth.equals("a") && i < 50;
+            samples.add(new SliceGate.Scored("ref-" + i, true, null, truth, truth, lost ? other(truth) : truth));
+        }
+        for (int i = 0; i < 30; i++) {
+            samples.add(new SliceGate.Scored("new-" + i, false, "new-cam", "a", "b", "a"));
+        }
+
+        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+
+        assertThat(slice(r, "sensor:new-cam").verdict()).isEqualTo("improved");
+        assertThat(slice(r, "reference").verdict()).isEqualTo("no change");
+        assertThat(slice(r, "class:a").n()).isEqualTo(200);
+        assertThat(slice(r, "class:a").verdict()).isEqualTo("regressed");
+        assertThat(r.decision()).isEqualTo("REJECTED");
+        assertThat(r.reason()).contains("class:a");
+    }
+
+    @Test
     void aCandidateBetterOnOneSensorAndWorseOnAnotherIsRejectedNamingThatSensor() {
         List<SliceGate.Scored> samples = new ArrayList<>();
         samples.addAll(reference(1000, 0.85, 0.0, 6));
