@@ -86,9 +86,9 @@ final class MicroBatcher {
         }
         if (unboundedPrefetch) {
             // The fault: the backlog moves from Kafka into this buffer.
-            for (int polls = 0; polls < 1000 && running.getAsBoolean(); polls++) {
+            for (int polls = 0; polls < 10_000 && running.getAsBoolean(); polls++) {
                 int before = pending.size();
-                consumer.poll(Duration.ofMillis(20)).forEach(pending::add);
+                consumer.poll(IDLE_POLL).forEach(pending::add);
                 if (pending.size() == before) {
                     break;
                 }
