@@ -113,6 +113,29 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         return inference;
     }
 
+    /** A second inference replica of the same group, with its own id, port and log. */
+    record Replica(String id, ServiceProcess process, int port) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        Path log() {
+            return process.log();
+        }
+    }
+
+    /** Starts another inference replica (the caller stops it), as a scaled-out deployment would run. */
+    Replica startReplica(String replicaId, String... options) throws IOException {
+        int port = freePort();
+        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=" + replicaId,
+                "-Dargus.inference.model.api-key-name=" + MODEL_READER));
+        more.addAll(List.of(options));
+        Path log = work.resolve("inference-" + replicaId + ".log");
+        Files.deleteIfExists(log);
+        return new Replica(replicaId, ServiceProcess.start("inference-" + replicaId, jar("inference"), log,
+                jvm(DL4J_JVM, port, more.toArray(String[]::new))), port);
+    }
+
     /** Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped). */
     ServiceProcess startTrainer() throws IOException {
         trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),

@@ -17,16 +17,20 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.argus.common.testing.Tools;
+
 /**
  * A real headless Chromium (Debian's {@code chromium}, driven through Debian's
  * {@code chromedriver}), with screenshots saved under {@code target/screenshots} as artefacts.
- * Without the two packages the test is skipped, unless {@code ARGUS_REQUIRE_BROWSER=1} (CI).
+ * Found on PATH (or named by {@code ARGUS_CHROMIUM} and {@code ARGUS_CHROMEDRIVER}); without them
+ * the test is skipped, and says so at the end of the build, unless {@code ARGUS_REQUIRE_BROWSER=1} (CI).
  */
 final class Browser implements AutoCloseable {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("ARGUS_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path DRIVER = Path.of(System.getenv().getOrDefault("ARGUS_CHROMEDRIVER",
-            "/usr/bin/chromedriver"));
+    /** Debian's chromium, or another Chromium or Chrome on PATH; ARGUS_CHROMIUM names one. */
+    private static final java.util.Optional<Path> CHROMIUM = Tools.find("ARGUS_CHROMIUM", "chromium",
+            "chromium-browser", "google-chrome", "google-chrome-stable");
+    private static final java.util.Optional<Path> DRIVER = Tools.find("ARGUS_CHROMEDRIVER", "chromedriver");
 
     final ChromeDriver driver;
     private final Path screenshots;
@@ -34,10 +38,10 @@ final class Browser implements AutoCloseable {
 
     private Browser(Path screenshots) {
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(CHROMIUM.orElseThrow().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1280,1000", "--no-first-run", "--disable-extensions");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.orElseThrow().toFile())
                 .usingAnyFreePort().build();
         this.driver = new ChromeDriver(service, options);
         this.screenshots = screenshots;
@@ -46,10 +50,11 @@ final class Browser implements AutoCloseable {
     /** A browser, or the test skipped (failed under {@code ARGUS_REQUIRE_BROWSER=1}) when none is installed. */
     static Browser start(Path screenshots) throws IOException {
         boolean required = "1".equals(System.getenv("ARGUS_REQUIRE_BROWSER"));
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            assertThat(required).as(CHROMIUM + " or " + DRIVER + " is missing (apt-get install chromium chromium-driver)")
-                    .isFalse();
-            assumeTrue(false, "chromium and chromium-driver are not installed; .ci/run installs them");
+        if (CHROMIUM.isEmpty() || DRIVER.isEmpty()) {
+            String missing = (CHROMIUM.isEmpty() ? "chromium " : "") + (DRIVER.isEmpty() ? "chromedriver" : "");
+            assertThat(required).as(missing.trim() + " not on PATH (apt-get install chromium chromium-driver)").isFalse();
+            assumeTrue(false, missing.trim() + " not on PATH (nor named by ARGUS_CHROMIUM, ARGUS_CHROMEDRIVER); "
+                    + ".ci/run installs chromium and chromium-driver");
         }
         Files.createDirectories(screenshots);
         return new Browser(screenshots);

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.argus.common.json.Json;
+import io.argus.common.testing.SkipRecorder;
+import io.argus.common.testing.Tools;
 import io.argus.common.contract.RawImage;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
@@ -38,19 +40,20 @@ import io.argus.common.topics.Topics;
  * {@code deploy/grafana/dashboards/argus.json} goes through Prometheus' HTTP API and must parse
  * and return data. A metric name the services do not export fails it.
  */
-@ExtendWith(StackExtension.class)
+@ExtendWith({StackExtension.class, SkipRecorder.class})
 class DashboardIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void everyDashboardQueryReturnsDataFromTheRunningServices(ArgusStack stack) throws Exception {
-        Path binary = Path.of(System.getenv().getOrDefault("ARGUS_PROMETHEUS", "/usr/bin/prometheus"));
+        java.util.Optional<Path> found = Tools.find("ARGUS_PROMETHEUS", "prometheus");
         boolean required = "1".equals(System.getenv("ARGUS_REQUIRE_PROMETHEUS"));
-        if (!Files.isExecutable(binary)) {
-            assertThat(required).as(binary + " is missing (apt-get install prometheus)").isFalse();
-            assumeTrue(false, "prometheus is not installed; .ci/run installs it");
+        if (found.isEmpty()) {
+            assertThat(required).as("prometheus is not on PATH (apt-get install prometheus)").isFalse();
+            assumeTrue(false, "prometheus is not on PATH (nor named by ARGUS_PROMETHEUS); .ci/run installs it");
         }
+        Path binary = found.get();
         try (Prometheus prometheus = Prometheus.start(binary, stack)) {
             traffic(stack);
             Thread.sleep(8000); // a few scrapes after the last events
@@ -95,30 +98,32 @@ class DashboardIT {
             }
         }
         for (int i = 0; i < 15; i++) {
-            HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels"))
+            HttpResponse<String> labeled = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/labels"))
                     .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY)
                     .header("Content-Type", "multipart/form-data; boundary=b").POST(multipart(images.png(900 + i),
                             FashionMnist.LABELS.get(images.labels()[900 + i]))).build(),
                     HttpResponse.BodyHandlers.ofString());
+            assertThat(labeled.statusCode()).as("label upload %d: %s", i, labeled.body()).isEqualTo(201);
         }
+        // The stack is settled (no run going, no one else's labels), so this run is the test's own.
         HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl()
                         + "/api/training-runs")).POST(HttpRequest.BodyPublishers.ofString("{\"maxEpochs\":2,\"minSteps\":0}"))
                 .header("Authorization", "Bearer " + ArgusStack.ADMIN_KEY)
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        if (started.statusCode() == 202) {
-            String id = Json.mapper().readTree(started.body()).get("id").asText();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (System.nanoTime() < deadline) {
-                String phase = Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl()
-                        + "/api/training-runs/" + id)).header("X-Api-Key", ArgusStack.LABELER_KEY).build(),
-                        HttpResponse.BodyHandlers.ofString()).body())
-                        .path("phase").asText();
-                if (phase.equals("DONE") || phase.equals("FAILED")) {
-                    break;
-                }
-                Thread.sleep(1000);
+        assertThat(started.statusCode()).as("the run this test starts: %s", started.body()).isEqualTo(202);
+        String id = Json.mapper().readTree(started.body()).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String phase = "";
+        while (System.nanoTime() < deadline) {
+            phase = Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl()
+                    + "/api/training-runs/" + id)).header("X-Api-Key", ArgusStack.LABELER_KEY).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("phase").asText();
+            if (TrainerState.FINISHED.contains(phase)) {
+                break;
             }
+            Thread.sleep(1000);
         }
+        assertThat(phase).as("the test's run %s", id).isEqualTo("DONE");
     }
 
     private static HttpRequest.BodyPublisher multipart(byte[] png, String label) {

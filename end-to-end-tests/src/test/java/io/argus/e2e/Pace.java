@@ -1,6 +1,10 @@
 package io.argus.e2e;
 
-/** Streams at a fixed rate: image {@code i} of a stream started at {@code startNanos} leaves on time. */
+/**
+ * Streams at a fixed rate: image {@code i} of a stream started at {@code startNanos} leaves on time.
+ * Runs on the streaming thread of a {@link Background}, so an interrupt or a sender's exception
+ * fails the test instead of ending a thread quietly.
+ */
 final class Pace {
 
     private Pace() {

@@ -34,7 +34,7 @@ import io.argus.local.testing.TopicReader;
  * label stats; undo, skip and every kind of bad input say what happened on the page; the models
  * view draws the confusion matrix. Screenshots land in target/screenshots.
  */
-@ExtendWith(StackExtension.class)
+@ExtendWith({StackExtension.class, io.argus.common.testing.SkipRecorder.class})
 class ReviewDeskIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

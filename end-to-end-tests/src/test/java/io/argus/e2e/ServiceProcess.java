@@ -100,6 +100,37 @@ final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGSTOP: the process freezes as in a long GC pause or a stalled VM; no heartbeat, nothing. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the paused process goes on where it was, unaware of the time that passed. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
+    /** Exit status once the process ended by itself (it must within {@code timeout}). */
+    int awaitOwnExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " still running after " + timeout + ":\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    Path log() {
+        return log;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

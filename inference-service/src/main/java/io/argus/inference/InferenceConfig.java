@@ -71,6 +71,40 @@ public interface InferenceConfig {
     Optional<String> faultFailCommitWithKey();
 
     /**
+     * Test-only fault switches ({@code argus.inference.fault.*}), each breaking one guarantee on
+     * purpose so that the test that guards it can be seen to fail (docs/faults.md). All off by
+     * default; never set in production.
+     */
+    Fault fault();
+
+    interface Fault {
+        /**
+         * On the Nth commit of this process that carries outputs, once the outputs are sent (and, with
+         * exactly once, the offsets added to the transaction) but before the commit, the JVM halts
+         * ({@code Runtime.halt}, exit status {@value io.argus.inference.batching.CommitFault#HALT_STATUS}):
+         * a crash that surely lands inside an open transaction (or, at least once, between the
+         * outputs and the offsets). 0: never.
+         */
+        @WithDefault("0")
+        int haltBeforeCommit();
+
+        /**
+         * The first batch a newly swapped-in model classifies waits this long first, as a model that
+         * is swapped in cold (not warmed up, or loaded on the stream's thread) would hold the stream.
+         * 0: never.
+         */
+        @WithDefault("0s")
+        Duration swapPause();
+
+        /**
+         * The micro-batcher keeps polling while the records it holds already fill many batches, as a
+         * service that buffers its backlog in memory instead of leaving it in Kafka would. Off.
+         */
+        @WithDefault("false")
+        boolean unboundedPrefetch();
+    }
+
+    /**
      * How long this replica may go without committing offsets while a partition it owns has
      * images waiting before its readiness check fails: a stream that does not move is not ready,
      * whatever else is up.

@@ -28,4 +28,25 @@ public interface IngestConfig {
     /** Distinct sensor ids that get a metrics tag of their own; later ones count as "other". */
     @WithDefault("100")
     int sensorTagLimit();
+
+    /**
+     * This replica's identity, stable across its restarts and unique among replicas (a pod's name,
+     * the host name): batches are written in Kafka transactions under the id
+     * {@code argus-ingest-batches-<replica-id>}, so a restarted replica aborts at once a batch its
+     * predecessor left open. Two running replicas with the same id would fence each other's batches.
+     */
+    @WithDefault("${HOSTNAME:local}")
+    String replicaId();
+
+    /** Test-only fault switches ({@code argus.ingest.fault.*}); see docs/faults.md. Never set in production. */
+    Fault fault();
+
+    interface Fault {
+        /**
+         * Once the first image of a batch upload is sent (and flushed to the broker), the rest waits
+         * this long: time for a test to stop the broker in the middle of a batch. 0: never.
+         */
+        @WithDefault("0s")
+        java.time.Duration batchPauseAfterFirst();
+    }
 }

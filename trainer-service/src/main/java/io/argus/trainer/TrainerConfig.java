@@ -42,6 +42,18 @@ public interface TrainerConfig {
 
     Replay replay();
 
+    /** Test-only fault switches ({@code argus.trainer.fault.*}); see docs/faults.md. Never set in production. */
+    Fault fault();
+
+    interface Fault {
+        /**
+         * Once the first label of a request is sent (and flushed to the broker), the rest waits this
+         * long: time for a test to stop the broker in the middle of a batch of labels. 0: never.
+         */
+        @WithDefault("0s")
+        Duration labelBatchPauseAfterFirst();
+    }
+
     /** What every run trains on besides the new labels. */
     interface Replay {
 

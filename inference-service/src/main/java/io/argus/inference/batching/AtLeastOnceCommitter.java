@@ -41,6 +41,7 @@ final class AtLeastOnceCommitter implements BatchCommitter {
                 ack.get();
             }
             fault.check(outputs);
+            fault.beforeCommit(outputs, "at least once: outputs acknowledged, offsets not committed", () -> { });
             consumer.commitSync(offsets);
         } catch (ExecutionException | KafkaException e) {
             throw new NotCommitted("outputs or offsets not stored: " + e, e);

@@ -23,6 +23,7 @@ import io.argus.inference.outcome.Outcome;
 import io.argus.inference.outcome.RawBatch;
 import io.argus.common.image.DecoderBusy;
 import io.argus.common.kafka.KafkaClients;
+import io.argus.common.model.ModelId;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.InferenceMetrics;
@@ -62,6 +63,8 @@ public class ClassificationLoop {
     private final AssignedPartitions assigned;
     private final long commitIntervalNanos;
     private volatile boolean running = true;
+    /** The model of the last batch, for the swap-pause fault. */
+    private ModelId lastModel;
     private Thread thread;
 
     public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
@@ -117,7 +120,8 @@ public class ClassificationLoop {
     }
 
     private void consume() {
-        MicroBatcher batcher = new MicroBatcher(config.batch().maxSize(), config.batch().maxWait());
+        MicroBatcher batcher = new MicroBatcher(config.batch().maxSize(), config.batch().maxWait(),
+                config.fault().unboundedPrefetch());
         try (KafkaConsumer<String, byte[]> consumer = kafka.groupConsumer("argus-inference", config.groupId(),
                 "argus-inference-" + config.replicaId(), config.sessionTimeout(), config.batch().maxSize());
              // Per-partition lag metrics appear once partitions are fetched: look for them every 10 s, not 60.
@@ -202,6 +206,7 @@ public class ClassificationLoop {
         }
         List<Outcome> outcomes;
         try (CurrentModel.Lease model = lease.get()) {
+            faultSwapPause(model.classifier().id());
             outcomes = classifier.classify(batch.records(), model.classifier());
         } catch (DecoderBusy e) {
             // Out of decode memory is not the images' fault: process the batch again once there is room.
@@ -212,6 +217,17 @@ public class ClassificationLoop {
             uncommitted.add(new Pending(batch, o, router.route(o)));
         }
         return true;
+    }
+
+    /** {@code argus.inference.fault.swap-pause}: the first batch of a swapped-in model waits (test-only). */
+    private void faultSwapPause(ModelId model) {
+        ModelId previous = lastModel;
+        lastModel = model;
+        if (previous != null && !previous.equals(model) && !config.fault().swapPause().isZero()) {
+            LOG.warnf("FAULT argus.inference.fault.swap-pause: the first batch of %s waits %d ms", model,
+                    config.fault().swapPause().toMillis());
+            sleep(config.fault().swapPause().toMillis());
+        }
     }
 
     private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,

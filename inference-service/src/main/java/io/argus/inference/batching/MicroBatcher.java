@@ -31,13 +31,23 @@ final class MicroBatcher {
     private final long maxWaitNanos;
     private final ArrayDeque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
     private long firstArrival;
+    private final boolean unboundedPrefetch;
 
     MicroBatcher(int maxSize, Duration maxWait) {
+        this(maxSize, maxWait, false);
+    }
+
+    /**
+     * @param unboundedPrefetch the test-only fault {@code argus.inference.fault.unbounded-prefetch}:
+     *                          poll everything Kafka has ready into memory before each batch
+     */
+    MicroBatcher(int maxSize, Duration maxWait, boolean unboundedPrefetch) {
         if (maxSize < 1) {
             throw new IllegalArgumentException("batch max size must be at least 1, not " + maxSize);
         }
         this.maxSize = maxSize;
         this.maxWaitNanos = maxWait.toNanos();
+        this.unboundedPrefetch = unboundedPrefetch;
     }
 
     /** The next batch; empty if {@code running} turned false before any record came. */
@@ -72,6 +82,16 @@ final class MicroBatcher {
             }
             if (wasEmpty && !pending.isEmpty()) {
                 firstArrival = System.nanoTime();
+            }
+        }
+        if (unboundedPrefetch) {
+            // The fault: the backlog moves from Kafka into this buffer.
+            for (int polls = 0; polls < 10_000 && running.getAsBoolean(); polls++) {
+                int before = pending.size();
+                consumer.poll(IDLE_POLL).forEach(pending::add);
+                if (pending.size() == before) {
+                    break;
+                }
             }
         }
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(Math.min(maxSize, pending.size()));

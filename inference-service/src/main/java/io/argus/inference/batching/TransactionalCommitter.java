@@ -53,6 +53,7 @@ final class TransactionalCommitter implements BatchCommitter {
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             fault.check(outputs);
+            fault.beforeCommit(outputs, "exactly once: transaction open", producer::flush);
             commitTransaction();
         } catch (CommitOutcomeUnknown e) {
             // A fresh producer's initTransactions completes or aborts what is open; either way the

@@ -41,6 +41,7 @@ public class LabelWriter {
     private final KafkaClients kafka;
     private final String topic;
     private final String transactionalId;
+    private final Duration faultPause;
     private KafkaProducer<String, byte[]> producer;
 
     public LabelWriter(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
@@ -48,6 +49,7 @@ public class LabelWriter {
         this.topic = topics.labels();
         // One trainer per model: its id fences a trainer that an operator forgot to stop.
         this.transactionalId = "argus-trainer-labels-" + config.modelName();
+        this.faultPause = config.fault().labelBatchPauseAfterFirst();
     }
 
     public List<RecordMetadata> write(List<LabeledSample> samples) {
@@ -69,6 +71,13 @@ public class LabelWriter {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
                 acks.add(p.send(r));
+                if (acks.size() == 1 && !faultPause.isZero()) {
+                    // argus.trainer.fault.label-batch-pause-after-first (test-only): the first label on the broker, then a pause.
+                    p.flush();
+                    LOG.warnf("FAULT argus.trainer.fault.label-batch-pause-after-first: the first label is on the broker; "
+                            + "the rest waits %d ms", faultPause.toMillis());
+                    Thread.sleep(faultPause.toMillis());
+                }
             }
             p.commitTransaction();
             List<RecordMetadata> stored = new ArrayList<>(acks.size());
@@ -97,12 +106,24 @@ public class LabelWriter {
             try {
                 producer.abortTransaction();
                 return;
-            } catch (KafkaException e) {
+            } catch (KafkaException | IllegalStateException e) {
+                // IllegalStateException: a commit that timed out may not be aborted (its outcome is
+                // unknown); a new producer's initTransactions settles it.
                 LOG.debugf("Could not abort the label transaction (%s); starting a new producer", e.toString());
             }
         }
-        producer.close(Duration.ZERO);
+        closeAside(producer);
         producer = null;
+    }
+
+    /**
+     * Closes a broken producer on a thread of its own: its close may wait for its network thread,
+     * which a request must not (the next request's producer settles what this one left open).
+     */
+    private static void closeAside(KafkaProducer<String, byte[]> broken) {
+        Thread closer = new Thread(() -> broken.close(Duration.ZERO), "argus-label-producer-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private KafkaProducer<String, byte[]> producer() {

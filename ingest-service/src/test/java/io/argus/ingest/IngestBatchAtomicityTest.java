@@ -1,0 +1,120 @@
+package io.argus.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.image.HostileImages;
+import io.argus.common.image.TestImages;
+import io.argus.common.topics.Topics;
+import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * A batch upload is all or nothing, also when Kafka fails in the middle of it: the broker is
+ * stopped once the batch's first image is on it (the fault {@code
+ * argus.ingest.fault.batch-pause-after-first} holds the rest back meanwhile). The answer is 503 with
+ * Retry-After, and no image of that batch is ever visible to a read_committed reader (every Argus
+ * consumer), though the first one reached the broker's log; the next batch, once the broker is
+ * back, is stored whole.
+ */
+@QuarkusTest
+@TestProfile(IngestBatchAtomicityTest.PauseInBatches.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+class IngestBatchAtomicityTest {
+
+    public static class PauseInBatches implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("argus.ingest.fault.batch-pause-after-first", "3s");
+        }
+    }
+
+    @Test
+    void aBatchCutByABrokerFailureIsAnswered503AndNoneOfItsImagesIsEverStored() throws Exception {
+        ArgusBroker broker = KafkaBrokerResource.broker();
+        byte[] png = TestImages.encode(HostileImages.scene(24, 24, BufferedImage.TYPE_INT_RGB), "png");
+        String cut = "atomic-cut-" + System.nanoTime();
+
+        CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch(cut, png, 3));
+        // The first image of the batch is on the broker's log (uncommitted, if in a transaction) ...
+        awaitOnTheLog(broker, cut, Duration.ofSeconds(30));
+        // ... and then the broker goes away.
+        broker.stop();
+        Response refused;
+        try {
+            refused = answer.get();
+        } finally {
+            broker.start();
+        }
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.jsonPath().getString("code")).isEqualTo("KAFKA_UNAVAILABLE");
+
+        // Ingest recovers by itself; the next batch is stored whole.
+        String after = "atomic-after-" + System.nanoTime();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int status;
+        while ((status = batch(after, png, 2).statusCode()) != 202) {
+            assertThat(status).isEqualTo(503);
+            assertThat(System.nanoTime()).as("ingest takes batches again within 90 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+
+        try (TopicReader raw = TopicReader.fromStart(broker.bootstrapServers(), Topics.RAW)) {
+            List<String> sensors = raw.readUntilQuiet(Duration.ofSeconds(3)).stream().map(ConsumerRecord::key).toList();
+            assertThat(sensors.stream().filter(after::equals)).as("the batch after the outage, whole").hasSize(2);
+            assertThat(sensors.stream().filter(cut::equals)).as("images of the cut batch a read_committed reader sees")
+                    .isEmpty();
+        }
+    }
+
+    private static Response batch(String sensor, byte[] png, int files) {
+        var request = given().multiPart("sensorId", sensor);
+        for (int i = 0; i < files; i++) {
+            request = request.multiPart("file", "f" + i + ".png", png, "image/png");
+        }
+        return request.post("/api/images");
+    }
+
+    /** Waits until a record of {@code sensor} is on the raw topic's log, committed or not. */
+    private static void awaitOnTheLog(ArgusBroker broker, String sensor, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(Topics.RAW).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (sensor.equals(r.key())) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("the batch's first image never reached the broker");
+    }
+}

@@ -1,0 +1,114 @@
+package io.argus.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.topics.Topics;
+import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * A batch of labels is all or nothing, also when Kafka fails in the middle of it: the broker is
+ * stopped once the batch's first label is on it (the fault {@code
+ * argus.trainer.fault.label-batch-pause-after-first} holds the rest back meanwhile). The answer is
+ * 503 and no label of that batch is ever in the training set (argus.labels, read_committed).
+ */
+@QuarkusTest
+@TestProfile(LabelBatchAtomicityTest.PauseInBatches.class)
+@QuarkusTestResource(value = TrainerTestResource.class, restrictToAnnotatedClass = true)
+class LabelBatchAtomicityTest {
+
+    public static class PauseInBatches implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("argus.trainer.fault.label-batch-pause-after-first", "3s");
+        }
+    }
+
+    @Test
+    void aBatchOfLabelsCutByABrokerFailureIsAnswered503AndNoneOfItsLabelsIsEverStored() throws Exception {
+        ArgusBroker broker = KafkaBrokerResource.broker();
+        TrainerKafka.classified("cut-1", FashionMnist.loadSubset().test().png(11));
+        TrainerKafka.classified("cut-2", FashionMnist.loadSubset().test().png(12));
+        TrainerKafka.classified("cut-3", FashionMnist.loadSubset().test().png(13));
+
+        CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch("cut-1", "cut-2", "cut-3"));
+        awaitOnTheLog(broker, "cut-1", Duration.ofSeconds(30));
+        broker.stop();
+        Response refused;
+        try {
+            refused = answer.get();
+        } finally {
+            broker.start();
+        }
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
+        assertThat(refused.jsonPath().getString("code")).isEqualTo("KAFKA_UNAVAILABLE");
+
+        // The trainer recovers by itself; the same batch sent again is stored whole.
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int status;
+        while ((status = batch("cut-1", "cut-2", "cut-3").statusCode()) != 201) {
+            assertThat(status).isEqualTo(503);
+            assertThat(System.nanoTime()).as("labels are taken again within 90 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        try (TopicReader labels = TopicReader.fromStart(broker.bootstrapServers(), Topics.LABELS)) {
+            List<String> keys = labels.readUntilQuiet(Duration.ofSeconds(3)).stream().map(ConsumerRecord::key)
+                    .filter(k -> k.startsWith("cut-")).toList();
+            assertThat(keys).as("labels of the batch as the training set holds them: once each, from the batch "
+                    + "sent again").containsExactlyInAnyOrder("cut-1", "cut-2", "cut-3");
+        }
+    }
+
+    private static Response batch(String... imageIds) {
+        StringBuilder body = new StringBuilder("{\"labels\":[");
+        for (int i = 0; i < imageIds.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"imageId\":\"").append(imageIds[i]).append("\",\"label\":\"Bag\"}");
+        }
+        return given().contentType("application/json").header("X-Labeler", "ana").body(body.append("]}").toString())
+                .post("/api/labels/batch");
+    }
+
+    /** Waits until a record keyed {@code key} is on the labels topic's log, committed or not. */
+    private static void awaitOnTheLog(ArgusBroker broker, String key, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(Topics.LABELS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (key.equals(r.key())) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("the batch's first label never reached the broker");
+    }
+}
