@@ -47,6 +47,6 @@ public interface IngestConfig {
          * this long: time for a test to stop the broker in the middle of a batch. 0: never.
          */
         @WithDefault("0s")
-        java.time.Duration batchPauseAfterFirst();
+        Duration batchPauseAfterFirst();
     }
 }
