@@ -9,12 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.image.HostileImages;
@@ -57,7 +52,7 @@ class IngestBatchAtomicityTest {
 
         CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch(cut, png, 3));
         // The first image of the batch is on the broker's log (uncommitted, if in a transaction) ...
-        awaitOnTheLog(broker, cut, Duration.ofSeconds(30));
+        TopicReader.awaitOnTheLog(broker.bootstrapServers(), Topics.RAW, cut, Duration.ofSeconds(30));
         // ... and then the broker goes away.
         broker.stop();
         Response refused;
@@ -94,27 +89,5 @@ class IngestBatchAtomicityTest {
             request = request.multiPart("file", "f" + i + ".png", png, "image/png");
         }
         return request.post("/api/images");
-    }
-
-    /** Waits until a record of {@code sensor} is on the raw topic's log, committed or not. */
-    private static void awaitOnTheLog(ArgusBroker broker, String sensor, Duration timeout) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor(Topics.RAW).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (sensor.equals(r.key())) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("the batch's first image never reached the broker");
     }
 }

@@ -21,11 +21,11 @@ public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
 
-    private TopicReader(String bootstrapServers, String topic, boolean fromStart) {
+    private TopicReader(String bootstrapServers, String topic, boolean fromStart, boolean committedOnly) {
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -42,12 +42,30 @@ public final class TopicReader implements AutoCloseable {
 
     /** Everything on the topic, from its first record. */
     public static TopicReader fromStart(String bootstrapServers, String topic) {
-        return new TopicReader(bootstrapServers, topic, true);
+        return new TopicReader(bootstrapServers, topic, true, true);
     }
 
     /** Only what is written from now on. */
     public static TopicReader fromNow(String bootstrapServers, String topic) {
-        return new TopicReader(bootstrapServers, topic, false);
+        return new TopicReader(bootstrapServers, topic, false, true);
+    }
+
+    /**
+     * Waits until a record with this key is on the topic's log, committed or not: to act while a
+     * transaction is open (stop the broker half way through a batch).
+     */
+    public static void awaitOnTheLog(String bootstrapServers, String topic, String key, Duration timeout) {
+        try (TopicReader log = new TopicReader(bootstrapServers, topic, true, false)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : log.consumer.poll(Duration.ofMillis(100))) {
+                    if (key.equals(r.key())) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record keyed " + key + " reached " + topic + " within " + timeout);
     }
 
     /** Reads until {@code count} records arrived or {@code timeout} passed; returns what came. */
