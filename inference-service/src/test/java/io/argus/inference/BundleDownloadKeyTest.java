@@ -1,6 +1,5 @@
 package io.argus.inference;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -132,14 +131,14 @@ class BundleDownloadKeyTest {
     @Test
     void aRedirectIsNotFollowedSoTheKeyGoesToTheBundleUrlsOriginOnly() throws Exception {
         servingV1();
-        double failedBefore = metric("argus_model_swaps_total{outcome=\"failed\"");
+        double failedBefore = ServiceProbe.metric("argus_model_swaps_total{outcome=\"failed\"");
 
         announce(BrightnessModel.bundle("argus", 2, -5.0), "/api/models/redirect/2/bundle");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric("argus_model_swaps_total{outcome=\"failed\"")
+        await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.metric("argus_model_swaps_total{outcome=\"failed\"")
                 > failedBefore);
         assertThat(KeyedRegistry.elsewhereSaw).as("requests that reached the other origin").isEmpty();
-        assertThat(servedVersion()).isEqualTo(1);
+        assertThat(ServiceProbe.servedVersion()).isEqualTo(1);
     }
 
     /** Announces v1 (once) and waits until it is served. */
@@ -148,7 +147,7 @@ class BundleDownloadKeyTest {
             announce(BrightnessModel.bundle("argus", 1, 5.0), "/api/models/1/bundle");
             announcedV1 = true;
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> servedVersion() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 1);
     }
 
     private static void announce(io.argus.common.model.ModelBundle bundle, String path) throws Exception {
@@ -161,16 +160,5 @@ class BundleDownloadKeyTest {
             producer.send(new ProducerRecord<>(Topics.MODELS, event.modelName(), Json.write(event)))
                     .get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static int servedVersion() {
-        Object v = given().get("/q/health/ready").path("checks.find { it.name == 'model' }.data.version");
-        return v == null ? -1 : ((Number) v).intValue();
-    }
-
-    private static double metric(String prefix) {
-        String body = given().get("/q/metrics").asString();
-        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
-                l.lastIndexOf(' ') + 1))).sum();
     }
 }

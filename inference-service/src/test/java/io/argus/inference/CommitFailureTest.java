@@ -110,11 +110,11 @@ class CommitFailureTest {
             assertThat(header(dead.get(0), DeadLetter.MESSAGE)).contains("InjectedCommitFault");
             assertThat(dead.get(0).value()).as("the original bytes").isEqualTo(png);
 
-            double failures = metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"");
+            double failures = ServiceProbe.metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"");
             assertThat(failures).as("failed commits while isolating it").isPositive();
             assertThat(classified.readUntilQuiet(Duration.ofSeconds(3))).as("no result twice, none for it").isEmpty();
             assertThat(dlq.readUntilQuiet(Duration.ofSeconds(1))).as("one dead letter").isEmpty();
-            assertThat(metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\""))
+            assertThat(ServiceProbe.metric("argus_inference_commit_failures_total{cause=\"InjectedCommitFault\""))
                     .as("nothing retried since").isEqualTo(failures);
         }
     }
@@ -131,8 +131,8 @@ class CommitFailureTest {
                     .body("checks.find { it.name == 'stream' }.data.reason", containsString(Topics.RAW))
                     .body("checks.find { it.name == 'stream' }.data.lastCommitFailure",
                             containsString("InjectedCommitFault")));
-            assertThat(metric("argus_inference_stalled")).isEqualTo(1.0);
-            assertThat(metric("argus_inference_without_progress_seconds")).isGreaterThanOrEqualTo(3.0);
+            assertThat(ServiceProbe.metric("argus_inference_stalled")).isEqualTo(1.0);
+            assertThat(ServiceProbe.metric("argus_inference_without_progress_seconds")).isGreaterThanOrEqualTo(3.0);
             assertThat(classified.read(1, Duration.ofSeconds(1))).as("nothing committed meanwhile").isEmpty();
 
             fault.failCommitsWith(Optional.empty());
@@ -149,14 +149,14 @@ class CommitFailureTest {
             assertThat(outputs).extracting(ConsumerRecord::key).containsExactly("stalled-1");
             await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                     .body("checks.find { it.name == 'stream' }.status", equalTo("UP")));
-            assertThat(metric("argus_inference_stalled")).isZero();
+            assertThat(ServiceProbe.metric("argus_inference_stalled")).isZero();
         }
     }
 
     @Test
     void theLagGaugeCountsImagesReadButNotCommitted() throws Exception {
         String failures = "argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"";
-        double before = metric(failures);
+        double before = ServiceProbe.metric(failures);
         fault.failCommitsWith(Optional.of(CommitFault.EVERY_COMMIT));
         RecordMetadata waiting = send("uncommitted-1");
         String gauge = "argus_inference_lag_records{partition=\"" + waiting.partition() + "\",topic=\"" + Topics.RAW
@@ -164,12 +164,12 @@ class CommitFailureTest {
 
         // The consumer has read and classified it (and does again after each failed commit); the group has not
         // committed it.
-        await().atMost(WAIT).until(() -> metric(failures) > before);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isEqualTo(1.0));
-        assertThat(metric(failures)).as("still failing while the gauge was read").isGreaterThan(before);
+        await().atMost(WAIT).until(() -> ServiceProbe.metric(failures) > before);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ServiceProbe.metric(gauge)).isEqualTo(1.0));
+        assertThat(ServiceProbe.metric(failures)).as("still failing while the gauge was read").isGreaterThan(before);
 
         fault.failCommitsWith(Optional.empty());
-        await().atMost(WAIT).untilAsserted(() -> assertThat(metric(gauge)).isZero());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ServiceProbe.metric(gauge)).isZero());
     }
 
     private RecordMetadata send(String imageId) throws Exception {
@@ -179,12 +179,5 @@ class CommitFailureTest {
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    /** The sum of the series whose line starts with {@code prefix}; 0 if there is none. */
-    static double metric(String prefix) {
-        String body = given().get("/q/metrics").asString();
-        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
-                l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -23,20 +23,20 @@ class ModelSwapTest {
 
     @Test
     void aBundleThatFailsItsChecksumIsRefusedCountedAndTheChampionKeepsServingUntilAGoodOneComes() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).until(() -> servedVersion() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 1);
 
         StoredModel v2 = new io.argus.common.model.ModelStore(InferenceTestResource.store())
                 .save(BrightnessModel.bundle("argus", 2, -5.0));
         ModelEvent tampered = ModelEvent.about(v2, ModelStatus.PROMOTED, "tampered").sha256("0".repeat(64)).build();
         send(tampered);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric("argus_model_swaps_total{outcome=\"failed\"") >= 1);
-        assertThat(servedVersion()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.metric("argus_model_swaps_total{outcome=\"failed\"") >= 1);
+        assertThat(ServiceProbe.servedVersion()).isEqualTo(1);
 
         InferenceTestResource.announce(v2, ModelStatus.PROMOTED);
-        await().atMost(Duration.ofSeconds(30)).until(() -> servedVersion() == 2);
-        assertThat(metric("argus_model_swaps_total{outcome=\"success\"")).isGreaterThanOrEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> metric("argus_model_version") == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.servedVersion() == 2);
+        assertThat(ServiceProbe.metric("argus_model_swaps_total{outcome=\"success\"")).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ServiceProbe.metric("argus_model_version") == 2);
         // v2 was trained the other way round: white is now "dark".
         given().contentType("image/png").body(InferenceStreamTest.png(java.awt.Color.WHITE)).post("/api/classify")
                 .then().statusCode(200).body("label", org.hamcrest.Matchers.equalTo("dark"))
@@ -44,7 +44,7 @@ class ModelSwapTest {
 
         InferenceTestResource.announce(new io.argus.common.model.ModelStore(InferenceTestResource.store())
                 .find(new io.argus.common.model.ModelId("argus", 1)).orElseThrow(), ModelStatus.ROLLED_BACK);
-        await().atMost(Duration.ofSeconds(30)).until(() -> servedVersion() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.servedVersion() == 1);
     }
 
     private static void send(ModelEvent e) throws Exception {
@@ -55,16 +55,5 @@ class ModelSwapTest {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, e.modelName(),
                     Json.write(e))).get();
         }
-    }
-
-    private static int servedVersion() {
-        Object v = given().get("/q/health/ready").path("checks.find { it.name == 'model' }.data.version");
-        return v == null ? -1 : ((Number) v).intValue();
-    }
-
-    private static double metric(String prefix) {
-        String body = given().get("/q/metrics").asString();
-        return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
-                l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -43,7 +43,7 @@ class SensorCalibrationServingTest {
         SensorCalibration inverted = new SensorCalibration(0, new float[] {1f, 0f}, null);
         StoredModel v2 = InferenceTestResource.promote(BrightnessModel.bundle("argus", 2, 5.0,
                 Map.of("cam-inverted", inverted)));
-        await().atMost(Duration.ofSeconds(60)).until(() -> servedVersion() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 2);
 
         try (TopicReader classified = TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(),
                 Topics.CLASSIFIED);
@@ -69,10 +69,5 @@ class SensorCalibrationServingTest {
                 .then().statusCode(200).body("confidence", lessThan(0.6f));
         given().contentType("image/png").body(InferenceStreamTest.png(Color.WHITE)).post("/api/classify")
                 .then().statusCode(200).body("label", equalTo("bright")).body("confidence", greaterThan(0.99f));
-    }
-
-    private static int servedVersion() {
-        Object v = given().get("/q/health/ready").path("checks.find { it.name == 'model' }.data.version");
-        return v == null ? -1 : ((Number) v).intValue();
     }
 }

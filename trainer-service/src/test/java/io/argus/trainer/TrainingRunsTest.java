@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +23,7 @@ import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -61,7 +58,7 @@ class TrainingRunsTest {
     void aNewCamerasLabelsAreLearnedByACalibrationAndTheOtherCamerasKeepTheirPredictions() throws Exception {
         awaitReplaySeeded();
         for (int i = 0; i < 50; i++) {
-            upload(png(invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
+            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
                     "cam-inverted");
         }
         given().get("/api/labels/stats").then().body("newPerSensor.cam-inverted", equalTo(50))
@@ -104,7 +101,7 @@ class TrainingRunsTest {
     @Order(2)
     void trainingOnTheNewLabelsAloneForgetsTheRestAndTheGateSaysWhere() {
         for (int i = 50; i < 80; i++) {
-            upload(png(invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
+            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
                     "cam-inverted");
         }
         String id = given().contentType("application/json")
@@ -126,7 +123,7 @@ class TrainingRunsTest {
     void aClassNeverSeenBeforeIsLearnedByNewOutputsAndTheOldClassesAreJudgedAgainstTheChampion() {
         Random random = new Random(5);
         for (int i = 0; i < 50; i++) {
-            upload(png(checkerboard(random)), "Kangaroo", "kangaroo-" + i, "cam-zoo");
+            upload(SimulatedCameras.png(SimulatedCameras.checkerboard(random)), "Kangaroo", "kangaroo-" + i, "cam-zoo");
         }
         String id = given().contentType("application/json").body("{}").post("/api/training-runs")
                 .then().statusCode(202).extract().path("id");
@@ -181,7 +178,7 @@ class TrainingRunsTest {
         given().contentType("application/json").body("{\"prune\":{\"target\":0.3,\"tolerance\":-1}}")
                 .post("/api/training-runs").then().statusCode(400).body("message", containsString("tolerance"));
         for (int i = 80; i < 100; i++) {
-            upload(png(invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
+            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
                     "cam-inverted");
         }
         String id = given().contentType("application/json")
@@ -226,42 +223,6 @@ class TrainingRunsTest {
         given().multiPart("file", "x.png", png, "image/png").multiPart("label", label)
                 .multiPart("sampleId", sampleId).multiPart("sensorId", sensor)
                 .post("/api/labels").then().statusCode(201);
-    }
-
-    static BufferedImage invert(BufferedImage img) {
-        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                out.getRaster().setSample(x, y, 0, 255 - img.getRaster().getSample(x, y, 0));
-            }
-        }
-        return out;
-    }
-
-    /** A pattern no piece of clothing looks like: a checkerboard of random phase and contrast. */
-    static BufferedImage checkerboard(Random random) {
-        BufferedImage out = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        int cell = 3 + random.nextInt(3);
-        int dx = random.nextInt(cell);
-        int dy = random.nextInt(cell);
-        int high = 180 + random.nextInt(76);
-        for (int y = 0; y < 28; y++) {
-            for (int x = 0; x < 28; x++) {
-                boolean on = ((x + dx) / cell + (y + dy) / cell) % 2 == 0;
-                out.getRaster().setSample(x, y, 0, on ? high : random.nextInt(30));
-            }
-        }
-        return out;
-    }
-
-    static byte[] png(BufferedImage img) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String bootstrap() {

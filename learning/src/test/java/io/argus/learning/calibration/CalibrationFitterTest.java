@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.image.SensorCalibration;
 import io.argus.learning.networks.FashionCnn;
 import io.argus.learning.training.Fitter;
@@ -40,7 +42,7 @@ class CalibrationFitterTest {
 
     @Test
     void anInvertedCameraIsCalibratedBackToTheBaseAccuracyFromFiftyLabels() {
-        Shifted shifted = shift(img -> invert(img));
+        Shifted shifted = shift(img -> SimulatedCameras.invert(img));
 
         CalibrationFitter.Result r = fit(shifted);
 
@@ -55,7 +57,7 @@ class CalibrationFitterTest {
 
     @Test
     void aCameraTurnedAQuarterIsCalibratedBack() {
-        Shifted shifted = shift(CalibrationFitterTest::rotate);
+        Shifted shifted = shift(SimulatedCameras::rotate);
 
         CalibrationFitter.Result r = fit(shifted);
 
@@ -81,7 +83,7 @@ class CalibrationFitterTest {
     }
 
     /** The test split through a camera: 50 labeled (35 train, 15 validation), the other 950 to measure on. */
-    private static Shifted shift(java.util.function.UnaryOperator<BufferedImage> camera) {
+    private static Shifted shift(UnaryOperator<BufferedImage> camera) {
         LabeledImages test = data.test();
         List<BufferedImage> images = new ArrayList<>();
         for (int i = 0; i < test.count(); i++) {
@@ -95,25 +97,5 @@ class CalibrationFitterTest {
 
     private static List<Integer> range(int from, int to) {
         return IntStream.range(from, to).boxed().toList();
-    }
-
-    static BufferedImage invert(BufferedImage img) {
-        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                out.getRaster().setSample(x, y, 0, 255 - img.getRaster().getSample(x, y, 0));
-            }
-        }
-        return out;
-    }
-
-    static BufferedImage rotate(BufferedImage img) {
-        BufferedImage out = new BufferedImage(img.getHeight(), img.getWidth(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                out.getRaster().setSample(img.getHeight() - 1 - y, x, 0, img.getRaster().getSample(x, y, 0));
-            }
-        }
-        return out;
     }
 }

@@ -33,6 +33,7 @@ import io.argus.common.dataset.LabeledImages;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.Topics;
+import io.argus.tools.CommandLine;
 
 /**
  * The demo stream: Fashion-MNIST test images, encoded as PNG like a camera would send them,
@@ -49,17 +50,10 @@ public final class DemoMain {
     }
 
     public static int run(String[] args) throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(DemoOptions.USAGE);
-            return 0;
-        }
-        DemoOptions options;
-        try {
-            options = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        return CommandLine.run(args, DemoOptions.USAGE, DemoOptions::parse, DemoMain::demo);
+    }
+
+    private static int demo(DemoOptions options) throws Exception {
         FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
         LabeledImages images = data.test();
         Watcher.warmUp();

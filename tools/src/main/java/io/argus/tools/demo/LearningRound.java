@@ -60,6 +60,7 @@ final class LearningRound {
             System.out.println("The trainer refused the labels: HTTP " + labeled.statusCode() + " " + labeled.body());
             return -1;
         }
+        long labeledAt = System.nanoTime();
         JsonNode stats = get("/api/labels/stats");
         System.out.printf("Training set: %d labeled samples, %d new since the last model.%n",
                 stats.path("samples").asInt(), stats.path("newSinceLastModel").asInt());
@@ -101,8 +102,10 @@ final class LearningRound {
         long decided = System.nanoTime();
         while (System.nanoTime() < deadline) {
             if (served() == version) {
-                System.out.printf(Locale.ROOT, "Inference now serves v%d (swapped %.1f s after the decision, between"
-                        + " two batches).%n", version, (System.nanoTime() - decided) / 1e9);
+                long now = System.nanoTime();
+                System.out.printf(Locale.ROOT, "Inference now serves v%d: %.1f s from the labels to the new version"
+                        + " served (swapped %.1f s after the decision, between two batches).%n", version,
+                        (now - labeledAt) / 1e9, (now - decided) / 1e9);
                 return version;
             }
             Thread.sleep(250);

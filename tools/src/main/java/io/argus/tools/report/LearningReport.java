@@ -2,15 +2,18 @@ package io.argus.tools.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.api.Model;
@@ -19,6 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.ConfusionMatrix;
 import io.argus.common.model.GateReport;
@@ -32,13 +36,7 @@ import io.argus.learning.training.TrainingSet;
 import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
-import java.io.ByteArrayOutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.Collections;
-import java.util.function.IntUnaryOperator;
-import java.util.function.Predicate;
-import javax.imageio.ImageIO;
+import io.argus.tools.CommandLine;
 
 /**
  * How Argus learns a camera that sees the world differently, without making the others worse: a
@@ -86,20 +84,11 @@ public final class LearningReport {
     }
 
     /** The {@code learning-report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws IOException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
+    public static int command(String[] args) throws Exception {
+        return CommandLine.run(args, USAGE, LearningReport::parse, o -> {
+            new LearningReport(Progress.CONSOLE).run(o);
             return 0;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        new LearningReport(Progress.CONSOLE).run(options);
-        return 0;
+        });
     }
 
     public static Options parse(String[] args) {
@@ -230,7 +219,7 @@ public final class LearningReport {
         if (shift.equals("new-class")) {
             List<BufferedImage> boards = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                boards.add(checkerboard(new Random(10_000 + i)));
+                boards.add(SimulatedCameras.checkerboard(new Random(10_000 + i)));
             }
             List<String> labels = new ArrayList<>(FashionMnist.LABELS);
             labels.add("Kangaroo");
@@ -455,94 +444,20 @@ public final class LearningReport {
             BufferedImage img;
             String label;
             if (shift.equals("new-class")) {
-                img = checkerboard(random);
+                img = SimulatedCameras.checkerboard(random);
                 label = "Kangaroo";
             } else {
                 img = camera(shift, random).apply(test.image(i));
                 label = FashionMnist.LABELS.get(test.labels()[i]);
             }
             out.add(new LabeledSample(idPrefix + k, label, "report", Instant.now(), LabeledSample.PERSON,
-                    new LabeledSample.Origin(null, sensor, null, null), png(img)));
+                    new LabeledSample.Origin(null, sensor, null, null), SimulatedCameras.png(img)));
         }
         return out;
     }
 
-    /** How a camera with this shift renders an image. */
+    /** How a camera with this shift renders an image; {@code new-class} cameras see as the others do. */
     static UnaryOperator<BufferedImage> camera(String shift, Random random) {
-        return switch (shift) {
-            case "inverted" -> img -> map(img, v -> 255 - v);
-            case "low-contrast" -> img -> map(img, v -> (int) Math.round(90 + 0.35 * v));
-            case "gamma" -> img -> map(img, v -> (int) Math.round(255 * Math.pow(v / 255.0, 2.5)));
-            case "noise" -> img -> map(img, v -> (int) Math.round(v + random.nextGaussian() * 40));
-            case "blur" -> LearningReport::blur;
-            case "rotated" -> LearningReport::rotate;
-            default -> img -> img;
-        };
-    }
-
-    private static BufferedImage map(BufferedImage img, IntUnaryOperator f) {
-        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                out.getRaster().setSample(x, y, 0, Math.max(0, Math.min(255,
-                        f.applyAsInt(img.getRaster().getSample(x, y, 0)))));
-            }
-        }
-        return out;
-    }
-
-    private static BufferedImage blur(BufferedImage img) {
-        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        int w = img.getWidth();
-        int h = img.getHeight();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int sum = 0;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        sum += img.getRaster().getSample(Math.min(w - 1, Math.max(0, x + dx)),
-                                Math.min(h - 1, Math.max(0, y + dy)), 0);
-                    }
-                }
-                out.getRaster().setSample(x, y, 0, sum / 9);
-            }
-        }
-        return out;
-    }
-
-    private static BufferedImage rotate(BufferedImage img) {
-        BufferedImage out = new BufferedImage(img.getHeight(), img.getWidth(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                out.getRaster().setSample(img.getHeight() - 1 - y, x, 0, img.getRaster().getSample(x, y, 0));
-            }
-        }
-        return out;
-    }
-
-    /** A pattern no piece of clothing looks like: a checkerboard of random phase and contrast. */
-    static BufferedImage checkerboard(Random random) {
-        BufferedImage out = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        int cell = 3 + random.nextInt(3);
-        int dx = random.nextInt(cell);
-        int dy = random.nextInt(cell);
-        int high = 180 + random.nextInt(76);
-        for (int y = 0; y < 28; y++) {
-            for (int x = 0; x < 28; x++) {
-                boolean on = ((x + dx) / cell + (y + dy) / cell) % 2 == 0;
-                out.getRaster().setSample(x, y, 0, on ? high : random.nextInt(30));
-            }
-        }
-        return out;
-    }
-
-    private static byte[] png(BufferedImage img) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return shift.equals("new-class") ? img -> img : SimulatedCameras.shift(shift, random);
     }
 }

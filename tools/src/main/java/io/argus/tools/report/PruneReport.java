@@ -14,13 +14,13 @@ import org.deeplearning4j.nn.api.Model;
 
 import io.argus.common.bench.Timing;
 import io.argus.common.dataset.FashionMnist;
+import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.engine.OnnxSettings;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.Flops;
 import io.argus.common.model.ModelId;
 import io.argus.common.model.ModelMetrics;
-import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.onnx.OnnxParity;
-import io.argus.common.engine.OnnxSettings;
 import io.argus.learning.networks.FashionCnn;
 import io.argus.learning.networks.FashionResNet;
 import io.argus.learning.pruning.IterativePruning;
@@ -29,6 +29,7 @@ import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.Progress;
 import io.argus.learning.training.TrainingSet;
+import io.argus.tools.CommandLine;
 
 /**
  * What pruning after training buys, measured: the project's CNN and a small residual network are
@@ -72,20 +73,11 @@ public final class PruneReport {
     }
 
     /** The {@code prune-report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws IOException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
+    public static int command(String[] args) throws Exception {
+        return CommandLine.run(args, USAGE, PruneReport::parse, o -> {
+            new PruneReport(Progress.CONSOLE).run(o);
             return 0;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        new PruneReport(Progress.CONSOLE).run(options);
-        return 0;
+        });
     }
 
     public static Options parse(String[] args) {

@@ -1,10 +1,13 @@
 package io.argus.tools.report;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -23,9 +26,7 @@ import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.BaseNetwork;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
-import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Optional;
+import io.argus.tools.CommandLine;
 
 /**
  * The experiment behind Argus' training strategy: a base CNN pretrained on five Fashion-MNIST
@@ -68,20 +69,11 @@ public final class TransferReport {
     }
 
     /** The {@code report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws IOException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
+    public static int command(String[] args) throws Exception {
+        return CommandLine.run(args, USAGE, TransferReport::parse, o -> {
+            new TransferReport(Progress.CONSOLE).run(o);
             return 0;
-        }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        new TransferReport(Progress.CONSOLE).run(options);
-        return 0;
+        });
     }
 
     public static Options parse(String[] args) {
