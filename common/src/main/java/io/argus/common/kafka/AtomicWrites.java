@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 /**
  * A request's records written in one Kafka transaction, one request at a time: every reader of
  * Argus' topics reads only committed records, so they are stored whole or not at all, even when the
- * broker fails half way (ingest's batch uploads, the trainer's label batches).
+ * broker fails half way (ingest's batch uploads).
  *
  * <p>After a failure the open transaction is aborted. A producer that cannot abort (Kafka away, a
  * commit whose outcome is unknown) or is fenced is closed aside and the next request makes a new
