@@ -2,6 +2,8 @@ package io.argus.trainer;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
@@ -63,6 +65,36 @@ class LabelApiTest {
                 .body("newSinceLastModel", greaterThanOrEqualTo(1))
                 .body("perSensor." + TrainerKafka.SENSOR, greaterThanOrEqualTo(1))
                 .body("perSource.person", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void anImageIdThatNamesTwoRawRecordsIsRefusedUntilTheLabelSaysWhichOne() throws Exception {
+        // A sensor sent another image under an id already used: a label by that id must not take
+        // either image silently.
+        byte[] firstBytes = FashionMnist.loadSubset().test().png(9);
+        byte[] otherBytes = FashionMnist.loadSubset().test().png(10);
+        RecordMetadata first = TrainerKafka.classified("twice-1", firstBytes);
+        RecordMetadata second = TrainerKafka.classified("twice-1", otherBytes);
+        String firstAt = Topics.RAW + "/" + first.partition() + "/" + first.offset();
+        String secondAt = Topics.RAW + "/" + second.partition() + "/" + second.offset();
+        // The trainer learns of classified images as it follows the topic: wait until it knows both
+        // (a reference to a record that is neither answers with where the image was classified from).
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().contentType("application/json")
+                .body("{\"imageId\":\"twice-1\",\"label\":\"Bag\",\"raw\":{\"partition\":" + first.partition()
+                        + ",\"offset\":999999}}").post("/api/labels").then().extract().asString()
+                .contains(secondAt));
+
+        label("twice-1", "Bag").then().statusCode(409).body("code", equalTo("AMBIGUOUS_IMAGE_ID"))
+                .body("message", containsString(firstAt)).body("message", containsString(secondAt));
+
+        try (TopicReader labels = TopicReader.fromNow(bootstrap(), Topics.LABELS)) {
+            given().contentType("application/json").body("{\"imageId\":\"twice-1\",\"label\":\"Bag\",\"raw\":"
+                            + "{\"partition\":" + second.partition() + ",\"offset\":" + second.offset() + "}}")
+                    .post("/api/labels").then().statusCode(201);
+            LabeledSample s = LabeledSample.fromRecord(labels.read(1, Duration.ofSeconds(30)).get(0));
+            assertThat(s.origin().raw().offset()).isEqualTo(second.offset());
+            assertThat(s.origin().raw().sha256()).isEqualTo(Sha256.of(otherBytes));
+        }
     }
 
     @Test

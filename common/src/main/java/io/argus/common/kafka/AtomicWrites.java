@@ -64,7 +64,13 @@ public final class AtomicWrites implements AutoCloseable {
             p.beginTransaction();
             List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
             for (ProducerRecord<String, byte[]> r : records) {
-                acks.add(p.send(r));
+                Future<RecordMetadata> ack = p.send(r);
+                if (ack.isDone()) {
+                    // Failed already (no metadata within max.block.ms: Kafka away): every further send
+                    // would wait as long again, so a batch would hold its request for minutes.
+                    ack.get();
+                }
+                acks.add(ack);
                 if (acks.size() == 1) {
                     faultPause(p);
                 }
@@ -109,7 +115,9 @@ public final class AtomicWrites implements AutoCloseable {
         }
         boolean fatal = cause instanceof ProducerFencedException || cause instanceof OutOfOrderSequenceException
                 || cause instanceof AuthorizationException;
-        if (!fatal) {
+        // With Kafka away an abort waits max.block.ms for nothing: the next producer's
+        // initTransactions aborts what this one left open.
+        if (!fatal && !kafkaAway(cause)) {
             try {
                 producer.abortTransaction();
                 return;
@@ -125,6 +133,15 @@ public final class AtomicWrites implements AutoCloseable {
         Thread closer = new Thread(() -> broken.close(Duration.ZERO), "argus-" + name + "-producer-close");
         closer.setDaemon(true);
         closer.start();
+    }
+
+    private static boolean kafkaAway(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void faultPause(KafkaProducer<String, byte[]> p) throws InterruptedException {

@@ -70,7 +70,13 @@ public class LabelWriter {
             p.beginTransaction();
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
-                acks.add(p.send(r));
+                Future<RecordMetadata> ack = p.send(r);
+                if (ack.isDone()) {
+                    // Failed already (no metadata within max.block.ms: Kafka away): every further send
+                    // would wait as long again, so a batch would hold its request for minutes.
+                    ack.get();
+                }
+                acks.add(ack);
                 if (acks.size() == 1 && !faultPause.isZero()) {
                     // argus.trainer.fault.label-batch-pause-after-first (test-only): the first label on the broker, then a pause.
                     p.flush();
@@ -90,6 +96,8 @@ public class LabelWriter {
             abortOrReplace(e);
             throw unavailable("interrupted while storing the label(s)", e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
+            LOG.warnf("%d label(s) not stored, none of them (%s); the request is answered 503", records.size(),
+                    e.toString());
             abortOrReplace(e);
             throw unavailable("Kafka did not store the label(s), none of them: " + e.getMessage(), e);
         }
@@ -102,7 +110,9 @@ public class LabelWriter {
         }
         boolean fatal = cause instanceof ProducerFencedException || cause instanceof OutOfOrderSequenceException
                 || cause instanceof AuthorizationException;
-        if (!fatal) {
+        // With Kafka away an abort waits max.block.ms for nothing: the next producer's
+        // initTransactions aborts what this one left open.
+        if (!fatal && !kafkaAway(cause)) {
             try {
                 producer.abortTransaction();
                 return;
@@ -114,6 +124,15 @@ public class LabelWriter {
         }
         closeAside(producer);
         producer = null;
+    }
+
+    private static boolean kafkaAway(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
