@@ -2,6 +2,7 @@ package io.argus.inference;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.awt.Color;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.ImageHeaders;
-import io.argus.common.json.Json;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.HostileImages;
+import io.argus.common.json.Json;
 import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -258,9 +259,10 @@ class InferenceStreamTest {
 
     @Test
     void readinessNamesTheLoadedModelAndItsEngineOnnxRuntimeByDefault() {
-        given().get("/q/health/ready").then().statusCode(200)
+        // Not ready until the model is loaded, which may still be under way when this test runs first.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'model' }.data.version", equalTo(1))
-                .body("checks.find { it.name == 'model' }.data.engine", equalTo("onnxruntime (CPU)"));
+                .body("checks.find { it.name == 'model' }.data.engine", equalTo("onnxruntime (CPU)")));
     }
 
     private void send(String imageId, String sensor, byte[] bytes) throws Exception {
