@@ -13,6 +13,9 @@ import java.util.zip.GZIPInputStream;
  * for training and 10,000 for testing. Read from a directory with the four IDX files (Debian's
  * {@code dataset-fashion-mnist} package installs them under {@link #DEBIAN_DIR}), or else from
  * the subset shipped inside this jar (the first 6,000 training and 1,000 test images).
+ * {@value #SOURCE_ENV} overrides the choice for every command and service of a machine: a directory,
+ * or {@code bundled}; the build's tests set it to {@code bundled} so that what they assert does not
+ * depend on whether the machine has the Debian package.
  */
 public final class FashionMnist {
 
@@ -21,6 +24,10 @@ public final class FashionMnist {
     /** How models and label records name this dataset ({@code dataset:fashion-mnist} as a label source). */
     public static final String ID = "fashion-mnist";
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The environment variable naming where {@link #load()} reads from: a directory, or {@value #BUNDLED}. */
+    public static final String SOURCE_ENV = "ARGUS_FASHION_MNIST";
+    /** The value of {@value #SOURCE_ENV} that names the subset bundled with Argus. */
+    public static final String BUNDLED = "bundled";
     static final String SUBSET_RESOURCE = "/datasets/fashion-mnist-subset/";
 
     /** Both splits and where they were read from. */
@@ -30,9 +37,23 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** The full dataset if installed, else the bundled subset. */
+    /** What {@value #SOURCE_ENV} names; unset, the full dataset if installed, else the bundled subset. */
     public static Data load() throws IOException {
-        return Files.isDirectory(DEBIAN_DIR) ? load(DEBIAN_DIR) : loadSubset();
+        return load(System.getenv(SOURCE_ENV), DEBIAN_DIR);
+    }
+
+    static Data load(String source, Path installed) throws IOException {
+        if (source == null || source.isBlank()) {
+            return Files.isDirectory(installed) ? load(installed) : loadSubset();
+        }
+        if (source.equals(BUNDLED)) {
+            return loadSubset();
+        }
+        Path dir = Path.of(source);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(SOURCE_ENV + "=" + source + " is neither a directory nor '" + BUNDLED + "'");
+        }
+        return load(dir);
     }
 
     /** The dataset from a directory holding the four {@code *-idx?-ubyte.gz} files. */
