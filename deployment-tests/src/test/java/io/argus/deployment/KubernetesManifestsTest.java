@@ -159,6 +159,70 @@ class KubernetesManifestsTest {
                 .containsExactly(Roles.MODEL_READER);
     }
 
+    /**
+     * What ./argus bench measured outside the heap for ResNet-50 at 224x224 on ONNX Runtime (the
+     * most of its runs, 1920x1080 JPEGs), and what a hot swap adds there (a second model's weights
+     * and arena): docs/serving.md#settings-per-model.
+     */
+    private static final long RESNET50_OUTSIDE_HEAP_MIB = 948;
+    private static final long SWAP_SECOND_RESNET50_MIB = 670;
+
+    @Test
+    void everyJvmFitsItsMemoryLimitAndInferenceFitsResNet50WithAHotSwap() {
+        Map<String, Container> containers = Stream.concat(
+                        Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+                        Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
+                                .map(s -> s.getSpec().getTemplate().getSpec()))
+                .flatMap(p -> Stream.concat(p.getContainers().stream(),
+                        p.getInitContainers() == null ? Stream.empty() : p.getInitContainers().stream()))
+                .collect(Collectors.toMap(Container::getName, Function.identity()));
+
+        for (Container c : containers.values()) {
+            String opts = c.getEnv() == null ? null : c.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS"))
+                    .map(EnvVar::getValue).findFirst().orElse(null);
+            if (opts == null) {
+                continue;
+            }
+            long limit = mib(c.getResources().getLimits().get("memory"));
+            assertThat(option(opts, "-Xmx")).as(c.getName() + " heap").isPositive().isLessThan(limit);
+            long nd4j = option(opts, "-Dorg.bytedeco.javacpp.maxphysicalbytes=");
+            if (nd4j > 0) {
+                // ND4J must refuse (a Java OutOfMemoryError) before the kernel kills the container.
+                assertThat(nd4j).as(c.getName() + " maxphysicalbytes").isLessThan(limit);
+            }
+            assertThat(mib(c.getResources().getRequests().get("memory"))).as(c.getName() + " request")
+                    .isLessThanOrEqualTo(limit);
+        }
+
+        Container inference = containers.get("inference");
+        String opts = inference.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).map(EnvVar::getValue)
+                .findFirst().orElseThrow();
+        assertThat(option(opts, "-Xmx") + RESNET50_OUTSIDE_HEAP_MIB + SWAP_SECOND_RESNET50_MIB)
+                .as("inference: heap + ONNX Runtime's ResNet-50 + a hot swap")
+                .isLessThanOrEqualTo(mib(inference.getResources().getLimits().get("memory")));
+        assertThat(option(opts, "-Xmx")).as("ResNet-50 does not load with -Xmx256m").isGreaterThanOrEqualTo(512);
+    }
+
+    /** A JVM size option ({@code -Xmx1g}, {@code ...=2800m}) in MiB; 0 if absent. */
+    private static long option(String opts, String prefix) {
+        for (String o : opts.trim().split("\\s+")) {
+            if (o.startsWith(prefix)) {
+                String v = o.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 'g' -> n * 1024;
+                    case 'm' -> n;
+                    default -> throw new IllegalArgumentException("size with g or m expected: " + o);
+                };
+            }
+        }
+        return 0;
+    }
+
+    private static long mib(Quantity q) {
+        return Quantity.getAmountInBytes(q).longValueExact() / (1024 * 1024);
+    }
+
     @Test
     void theGpuOverlayGivesInferenceAGpuOnGpuNodesItsGpuImageAndTheCudaProvider() {
         StatefulSet patch = Manifests.all().stream()

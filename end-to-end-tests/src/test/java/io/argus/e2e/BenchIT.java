@@ -18,7 +18,7 @@ import io.argus.common.json.Json;
  * {@code ./argus bench} as a user runs it, cut down to seconds so it cannot rot unnoticed: the
  * tools jar's bench command with the project's CNN on 28x28 PNGs, end to end through a temporary
  * broker and the packaged inference-service (access control on, as the bench starts it). It must
- * finish, print its tables and write its JSON with an end-to-end figure.
+ * finish, print its tables and write its JSON with an end-to-end figure and the service's memory.
  */
 class BenchIT {
 
@@ -73,5 +73,10 @@ class BenchIT {
         assertThat(run.get("saturationImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("halfLoadImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("p50Ms").asDouble()).isPositive();
+        // The service's resident memory, from /proc: a JVM with Quarkus and ONNX Runtime is well over 64 MiB.
+        assertThat(printed).contains("RSS ready MiB", "peak RSS MiB");
+        long ready = run.get("memoryAtReady").get("rssBytes").asLong();
+        assertThat(ready).isGreaterThan(64L << 20);
+        assertThat(run.get("memoryAtEnd").get("peakRssBytes").asLong()).isGreaterThanOrEqualTo(ready);
     }
 }

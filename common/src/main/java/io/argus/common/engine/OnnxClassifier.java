@@ -3,8 +3,10 @@ package io.argus.common.engine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.ModelId;
@@ -19,8 +22,9 @@ import io.argus.common.model.ModelId;
 /**
  * An {@link ImageClassifier} on ONNX Runtime: the model's ONNX graph with all graph optimisations
  * (operator fusion, constant folding), a configured number of threads, the CUDA execution
- * provider when asked for and present (else the CPU, said in the log), and one direct input
- * buffer reused from batch to batch.
+ * provider when asked for and usable (else the CPU, with a warning saying why: no CUDA provider in
+ * this build, its libraries missing, or no usable GPU when the session is made), and one direct
+ * input buffer reused from batch to batch.
  */
 public final class OnnxClassifier implements ImageClassifier {
 
@@ -36,39 +40,84 @@ public final class OnnxClassifier implements ImageClassifier {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final String device;
+    private final String cudaUnavailable;
     private FloatBuffer buffer;
 
     public OnnxClassifier(ModelId id, InputSpec spec, List<String> labels, byte[] onnx, OnnxSettings settings) {
         this.id = id;
         this.spec = spec;
         this.labels = List.copyOf(labels);
+        OrtSession opened = null;
+        String where = "CPU";
+        String why = null;
         try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (settings.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(settings.intraOpThreads());
-            }
-            options.setInterOpNumThreads(1);
-            String where = "CPU";
             if (settings.cuda()) {
                 try {
+                    OrtSession.SessionOptions options = options(settings);
                     options.addCUDA(settings.cudaDevice());
+                    opened = env.createSession(onnx, options);
                     where = "CUDA device " + settings.cudaDevice();
                 } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
-                    LOG.warn("No CUDA execution provider ({}); {} runs on the CPU", e.getMessage(), id);
+                    // No provider in this build, its libraries missing, or no usable device.
+                    why = cudaProblem(e);
+                    LOG.warn("CUDA was asked for (device {}) and is not available: {}; {} runs on the CPU",
+                            settings.cudaDevice(), why, id);
                 }
             }
-            this.session = env.createSession(onnx, options);
-            this.device = where;
+            if (opened == null) {
+                opened = env.createSession(onnx, options(settings));
+            }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + id + ": " + e.getMessage(), e);
         }
+        this.session = opened;
+        this.device = where;
+        this.cudaUnavailable = why;
+    }
+
+    /**
+     * Why the CUDA execution provider cannot be used on {@code device}, as far as can be told
+     * without a model (the provider is in this build of ONNX Runtime and its libraries load); empty
+     * if it can. A GPU that is missing or busy shows only when a session is made: see
+     * {@link #cudaUnavailable()}.
+     */
+    public static Optional<String> cudaProblem(int device) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addCUDA(device);
+            return Optional.empty();
+        } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
+            return Optional.of(cudaProblem(e));
+        }
+    }
+
+    private static String cudaProblem(Throwable e) {
+        EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+        if (!providers.contains(OrtProvider.CUDA)) {
+            return "this ONNX Runtime build has no CUDA execution provider (it has " + providers
+                    + "; the GPU build is -Pgpu, onnxruntime_gpu)";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static OrtSession.SessionOptions options(OnnxSettings settings) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        if (settings.intraOpThreads() > 0) {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+        }
+        options.setInterOpNumThreads(1);
+        return options;
     }
 
     /** Where the session runs: {@code CPU} or {@code CUDA device N}. */
     public String device() {
         return device;
+    }
+
+    /** Why CUDA was asked for and the session runs on the CPU instead; empty if it was not asked for or runs on it. */
+    public Optional<String> cudaUnavailable() {
+        return Optional.ofNullable(cudaUnavailable);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.model.ModelBundle;
@@ -50,6 +51,13 @@ class EngineTest {
         try (OnnxClassifier c = (OnnxClassifier) Engine.ONNX.open(bundle, new OnnxSettings(1, true, 0))) {
             assertThat(c.device()).isEqualTo("CPU");
             assertThat(c.classify(new float[64], 1)[0]).hasSize(3);
+            // Why, as the service logs it and the bench prints it (this build has no CUDA provider).
+            assertThat(c.cudaUnavailable()).get(InstanceOfAssertFactories.STRING)
+                    .contains("no CUDA execution provider").contains("-Pgpu");
+            assertThat(OnnxClassifier.cudaProblem(0)).isEqualTo(c.cudaUnavailable());
+        }
+        try (OnnxClassifier c = (OnnxClassifier) Engine.ONNX.open(bundle, OnnxSettings.CPU)) {
+            assertThat(c.cudaUnavailable()).as("not asked for").isEmpty();
         }
     }
 

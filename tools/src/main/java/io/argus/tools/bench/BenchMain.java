@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -23,7 +24,7 @@ import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.image.InputSpec;
-import io.argus.common.engine.Engine;
+import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.nd4j.OneDnn;
 import io.argus.common.engine.OnnxSettings;
 import io.argus.tools.keys.KeysCommand;
@@ -37,14 +38,18 @@ public final class BenchMain {
     /** Everything measured, as written to JSON. */
     record Report(Instant at, Map<String, String> machine, Sgemm.Result sgemm, List<ModelInfo> models,
                   List<ModelThroughput.Run> modelOnly, List<DecodeThroughput.Run> decode,
-                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks) {
+                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks, List<NotRun> notRun) {
+    }
+
+    /** Something asked for that was not measured, and why (CUDA asked for on a machine without it). */
+    record NotRun(String what, String reason) {
     }
 
     record ModelInfo(String name, String source, long params, long flopsPerImage, String input, double parityError) {
     }
 
     /** An end-to-end run against the model-only figure of the same model, engine and batch. */
-    record E2eCheck(String model, String images, Engine engine, int batch, double modelOnlyImagesPerSecond,
+    record E2eCheck(String model, String images, BenchEngine engine, int batch, double modelOnlyImagesPerSecond,
                     double ratio, double p99BoundMs, double p99Ms) {
     }
 
@@ -65,6 +70,25 @@ public final class BenchMain {
         }
         OneDnn.enable();
         Consumer<String> progress = s -> System.err.println("[bench] " + s);
+        // CUDA asked for and not there: said at once, in one line, before minutes of CPU figures.
+        List<BenchEngine> engines = new ArrayList<>(o.engines());
+        List<NotRun> notRun = new ArrayList<>();
+        BiConsumer<BenchEngine, String> unavailable = (engine, why) -> {
+            if (engines.remove(engine)) {
+                notRun.add(new NotRun(engine.toString(), cudaLine(why)));
+                System.err.println("[bench] WARNING: " + cudaLine(why) + "; " + engine
+                        + " is left out of the tables"
+                        + (engines.contains(BenchEngine.ONNX) ? " (the CPU figures are onnx's)" : ""));
+            }
+        };
+        if (engines.contains(BenchEngine.ONNX_CUDA)) {
+            OnnxClassifier.cudaProblem(0).ifPresent(why -> unavailable.accept(BenchEngine.ONNX_CUDA, why));
+            if (engines.isEmpty()) {
+                System.err.println("[bench] nothing else to run: add onnx to --engines for the CPU figures "
+                        + "(--engines onnx,onnx-cuda)");
+                return 2;
+            }
+        }
         Map<String, String> machine = machine();
         progress.accept("machine: " + machine);
 
@@ -107,8 +131,8 @@ public final class BenchMain {
                     name, m.params(), m.flopsPerImage() / 1e9, m.parityError()));
             List<ModelThroughput.Run> runs = new ArrayList<>();
             if (o.models().contains(name)) {
-                runs.addAll(ModelThroughput.measure(m, o.engines(), o.batches(), o.seconds(), sgemm.best(), onnx,
-                        progress));
+                runs.addAll(ModelThroughput.measure(m, List.copyOf(engines), o.batches(), o.seconds(), sgemm.best(),
+                        onnx, progress, unavailable));
             }
             for (BenchOptions.E2eCase c : o.e2e()) {
                 if (!c.model().equals(name)) {
@@ -116,11 +140,16 @@ public final class BenchMain {
                 }
                 // The engine the comparison is about: the faster one at the service's batch size.
                 if (runs.stream().noneMatch(r -> r.batch() == o.e2eBatch())) {
-                    runs.addAll(ModelThroughput.measure(m, o.engines(), List.of(o.e2eBatch()), o.seconds(),
-                            sgemm.best(), onnx, progress));
+                    runs.addAll(ModelThroughput.measure(m, List.copyOf(engines), List.of(o.e2eBatch()), o.seconds(),
+                            sgemm.best(), onnx, progress, unavailable));
                 }
-                ModelThroughput.Run best = runs.stream().filter(r -> r.batch() == o.e2eBatch())
-                        .max((a, b) -> Double.compare(a.imagesPerSecond(), b.imagesPerSecond())).orElseThrow();
+                var measured = runs.stream().filter(r -> r.batch() == o.e2eBatch())
+                        .max((a, b) -> Double.compare(a.imagesPerSecond(), b.imagesPerSecond()));
+                if (measured.isEmpty()) {
+                    notRun.add(new NotRun("end to end " + c, "no engine of --engines ran this model"));
+                    continue;
+                }
+                ModelThroughput.Run best = measured.get();
                 List<byte[]> images = switch (c.images()) {
                     case "png" -> pngs;
                     case "jpeg224" -> jpeg224;
@@ -130,7 +159,15 @@ public final class BenchMain {
                 EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), keys, work,
                         o.e2eBatch(), o.batchWait(), 4, backlog, o.halfLoadSeconds());
                 progress.accept("end to end: " + c + " ...");
-                EndToEnd.Result r = EndToEnd.run(m, best.engine(), c.images(), images, setup, progress);
+                EndToEnd.Result r;
+                try {
+                    r = EndToEnd.run(m, best.engine(), c.images(), images, setup, progress);
+                } catch (EndToEnd.CudaUnavailable e) {
+                    System.err.println("[bench] WARNING: end to end " + c + " on " + best.engine() + " not run: "
+                            + e.getMessage());
+                    notRun.add(new NotRun("end to end " + c + " on " + best.engine(), e.getMessage()));
+                    continue;
+                }
                 e2e.add(r);
                 double bound = 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / best.imagesPerSecond();
                 checks.add(new E2eCheck(name, c.images(), best.engine(), o.e2eBatch(), best.imagesPerSecond(),
@@ -144,7 +181,7 @@ public final class BenchMain {
             release(m);
         }
 
-        Report report = new Report(Instant.now(), machine, sgemm, infos, modelOnly, decode, e2e, checks);
+        Report report = new Report(Instant.now(), machine, sgemm, infos, modelOnly, decode, e2e, checks, notRun);
         System.out.print(render(report, o));
         Files.createDirectories(o.out());
         Path json = o.out().resolve("bench-" + stamp + ".json");
@@ -177,7 +214,7 @@ public final class BenchMain {
                     .append("run's GFLOP/s and its share of the best sgemm)\n");
             Table t = new Table(header("model", "params", "GFLOP/img", "input", "ONNX parity", "engine", o.batches()));
             for (ModelInfo info : r.models()) {
-                for (Engine e : o.engines()) {
+                for (BenchEngine e : o.engines()) {
                     List<String> cells = new ArrayList<>(List.of(info.name(), String.format(Locale.ROOT, "%.1fM",
                                     info.params() / 1e6), String.format(Locale.ROOT, "%.3g", info.flopsPerImage() / 1e9),
                             info.input(), String.format(Locale.ROOT, "%.0e", info.parityError()), e.toString()));
@@ -210,7 +247,7 @@ public final class BenchMain {
             out.append("End to end (raw topic -> inference-service -> classified topic, read committed; ")
                     .append("batch wait ").append(o.batchWait().toMillis()).append(" ms)\n");
             Table e = new Table("model", "images", "engine", "batch", "saturation img/s", "model-only img/s", "ratio",
-                    "half load img/s", "p50 ms", "p95 ms", "p99 ms", "p99 bound ms");
+                    "half load img/s", "p50 ms", "p95 ms", "p99 ms", "p99 bound ms", "RSS ready MiB", "peak RSS MiB");
             for (int i = 0; i < r.endToEnd().size(); i++) {
                 EndToEnd.Result x = r.endToEnd().get(i);
                 E2eCheck c = r.endToEndChecks().get(i);
@@ -220,13 +257,27 @@ public final class BenchMain {
                         String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()),
                         String.format(Locale.ROOT, "%.1f", x.halfLoadImagesPerSecond()),
                         String.format(Locale.ROOT, "%.0f", x.p50Ms()), String.format(Locale.ROOT, "%.0f", x.p95Ms()),
-                        String.format(Locale.ROOT, "%.0f", x.p99Ms()), String.format(Locale.ROOT, "%.0f", c.p99BoundMs()));
+                        String.format(Locale.ROOT, "%.0f", x.p99Ms()), String.format(Locale.ROOT, "%.0f", c.p99BoundMs()),
+                        x.readyRssMib(), x.peakRssMib());
             }
             out.append(e.render());
             out.append("p99 bound = 3 x batch wait + one batch of the model-only figure; ratio = saturation / ")
-                    .append("model-only at the same batch on the same engine\n\n");
+                    .append("model-only at the same batch on the same engine\n");
+            out.append("RSS = inference-service's resident memory (").append(ProcessMemory.SOURCE)
+                    .append("): when ready (model loaded, no traffic), and its peak over the run, start-up ")
+                    .append("included (one JVM per run; JVM options: ").append(String.join(" ", o.inferenceJvm()))
+                    .append(")\n\n");
+        }
+        if (!r.notRun().isEmpty()) {
+            out.append("Not run\n");
+            r.notRun().forEach(n -> out.append("  ").append(n.what()).append(": ").append(n.reason()).append('\n'));
+            out.append('\n');
         }
         return out.toString();
+    }
+
+    private static String cudaLine(String why) {
+        return "CUDA was asked for (--engines onnx-cuda) and is not available: " + why;
     }
 
     private static String[] header(String a, String b, String c, String d, String e, String f, List<Integer> batches) {

@@ -5,12 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-
-import io.argus.common.engine.Engine;
 
 /** Command-line options of {@code ./argus bench}. */
-record BenchOptions(List<String> models, List<Engine> engines, List<Integer> batches, double seconds,
+record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer> batches, double seconds,
                     List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
                     double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
                     List<String> inferenceJvm, Path out, boolean help) {
@@ -44,13 +41,21 @@ record BenchOptions(List<String> models, List<Engine> engines, List<Integer> bat
                            share of sgemm, and the ONNX export's parity with DL4J
               decode       decode + preprocess images/s: small PNGs, 224x224 and 1920x1080 JPEGs
               end to end   a real broker and inference-service: images/s at saturation, then
-                           latency p50/p95/p99 at half of it
+                           latency p50/p95/p99 at half of it, and the service's resident memory
+                           (Linux /proc): when ready, and its peak over the run (one service JVM
+                           per run, so the peak includes its start-up and model loading)
 
             Options:
               --models LIST        of fashion-cnn,resnet50,resnet50-zoo,resnet18,squeezenet,vgg16
                                    (default: all of them; resnet50 is torchvision's layout,
                                    resnet50-zoo DL4J's, which costs a quarter)
-              --engines LIST       onnx,dl4j (default: both)
+              --engines LIST       of onnx,dl4j,onnx-cuda (default: onnx,dl4j). onnx-cuda is ONNX
+                                   Runtime's CUDA execution provider on GPU 0, as inference-service
+                                   runs with argus.inference.onnx.cuda=true: it needs the GPU build
+                                   (./mvnw package -DskipTests -Pgpu) and a GPU. Without them the
+                                   bench says why in one line at the start and leaves onnx-cuda out
+                                   of the tables (listed under 'Not run'); asked for alone, it stops
+                                   there (exit status 2)
               --batches LIST       model-only batch sizes (default: 1,8,32)
               --seconds S          measuring time per model-only figure (default: 5)
               --e2e LIST           model:images runs, images png|jpeg224|jpeg1080, or 'none'
@@ -64,18 +69,21 @@ record BenchOptions(List<String> models, List<Engine> engines, List<Integer> bat
               --model-name NAME    its model name there (default: argus)
               --inference-app JAR  packaged inference-service
                                    (default: inference-service/target/quarkus-app/quarkus-run.jar)
-              --inference-jvm OPTS JVM options of inference-service (default: as ./argus up starts it)
+              --inference-jvm OPTS JVM options of inference-service (default: as ./argus up starts it,
+                                   -Xmx1g and ND4J's bounds, which only the dl4j engine uses; what each
+                                   model needs: docs/serving.md#memory)
               --out DIR            where the JSON goes (default: run/bench)
               --quick              a short run: 2 s per figure, fashion-cnn, resnet50 and squeezenet,
                                    end to end on fashion-cnn:png and resnet50:jpeg224, 10 s phases
             """;
 
-    static final String DEFAULT_JVM = "-Xmx1g -Dorg.bytedeco.javacpp.maxbytes=4g "
-            + "-Dorg.bytedeco.javacpp.maxphysicalbytes=6g -Dorg.eclipse.deeplearning4j.helpers.disable=false";
+    /** As {@code ./argus up} starts inference-service (its {@code DL4J_OPTS}). */
+    static final String DEFAULT_JVM = "-Xmx1g -Dorg.bytedeco.javacpp.maxbytes=3g "
+            + "-Dorg.bytedeco.javacpp.maxphysicalbytes=5g -Dorg.eclipse.deeplearning4j.helpers.disable=false";
 
     static BenchOptions parse(String[] args) {
         List<String> models = BenchModels.KNOWN;
-        List<Engine> engines = List.of(Engine.ONNX, Engine.DL4J);
+        List<BenchEngine> engines = List.of(BenchEngine.ONNX, BenchEngine.DL4J);
         List<Integer> batches = List.of(1, 8, 32);
         double seconds = 5;
         List<E2eCase> e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"),
@@ -118,8 +126,7 @@ record BenchOptions(List<String> models, List<Engine> engines, List<Integer> bat
                         }
                     }
                 }
-                case "--engines" -> engines = list(v).stream().map(e -> Engine.valueOf(e.toUpperCase(Locale.ROOT)))
-                        .toList();
+                case "--engines" -> engines = list(v).stream().map(BenchEngine::parse).distinct().toList();
                 case "--batches" -> batches = list(v).stream().map(Integer::parseInt).toList();
                 case "--seconds" -> seconds = Double.parseDouble(v);
                 case "--e2e" -> e2e = v.equals("none") ? List.of() : list(v).stream().map(E2eCase::parse).toList();
@@ -135,6 +142,9 @@ record BenchOptions(List<String> models, List<Engine> engines, List<Integer> bat
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
             }
+        }
+        if (engines.isEmpty()) {
+            throw new IllegalArgumentException("--engines names no engine; known: " + BenchEngine.NAMES);
         }
         if (seconds <= 0 || half <= 0 || saturation <= 0 || e2eBatch <= 0 || batches.stream().anyMatch(b -> b <= 0)) {
             throw new IllegalArgumentException("times and batch sizes must be positive");

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,6 @@ import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.RawImage;
 import io.argus.common.engine.Dl4jClassifier;
-import io.argus.common.engine.Engine;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.BundleManifest;
@@ -57,15 +57,31 @@ final class EndToEnd {
                  Duration batchWait, int partitions, int saturationImages, double halfLoadSeconds) {
     }
 
-    record Result(String model, String images, double imageBytes, Engine engine, String loaded, int batch,
+    /**
+     * One run. {@code memoryAtReady}: the service's resident memory once it is ready (model loaded
+     * and warmed up, no traffic yet); {@code memoryAtEnd}: after the half-load phase, where
+     * {@code peakRssBytes} is the highest resident set of the service over the whole run (its JVM
+     * serves this run only). Both null where {@code /proc} cannot be read.
+     */
+    record Result(String model, String images, double imageBytes, BenchEngine engine, String loaded, int batch,
                   double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
-                  double p50Ms, double p95Ms, double p99Ms, double maxMs) {
+                  double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
+                  ProcessMemory memoryAtEnd) {
+
+        /** The run's peak resident memory in MiB, or {@code n/a}. */
+        String peakRssMib() {
+            return memoryAtEnd == null ? "n/a" : ProcessMemory.mib(memoryAtEnd.peakRssBytes());
+        }
+
+        String readyRssMib() {
+            return memoryAtReady == null ? "n/a" : ProcessMemory.mib(memoryAtReady.rssBytes());
+        }
     }
 
     private EndToEnd() {
     }
 
-    static Result run(BenchModel m, Engine engine, String imagesName, List<byte[]> images, Setup setup,
+    static Result run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
                       Consumer<String> progress) throws Exception {
         Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName));
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
@@ -75,7 +91,7 @@ final class EndToEnd {
             config.put("kafka.bootstrap.servers", broker.bootstrapServers());
             config.put("argus.inference.model.directory", dir.resolve("models").toString());
             config.put("argus.inference.model.name", "bench");
-            config.put("argus.inference.engine", engine.toString());
+            config.putAll(engine.serviceConfig());
             config.put("argus.inference.batch.max-size", Integer.toString(setup.batch()));
             config.put("argus.inference.batch.max-wait", setup.batchWait().toMillis() + "ms");
             config.put("argus.inference.replica-id", "bench");
@@ -88,6 +104,11 @@ final class EndToEnd {
                 inference.awaitReady(Duration.ofMinutes(5), progress);
                 String loaded = inference.loadedLine();
                 progress.accept(loaded);
+                Optional<String> notOnGpu = notOnCuda(engine, loaded, dir.resolve("inference.log"));
+                if (notOnGpu.isPresent()) {
+                    throw new CudaUnavailable(notOnGpu.get());
+                }
+                ProcessMemory atReady = inference.memory().orElse(null);
 
                 // Saturation: a backlog as fast as the producer goes.
                 int n = setup.saturationImages();
@@ -118,15 +139,40 @@ final class EndToEnd {
                 results.await(STALL);
                 double[] latencies = results.latenciesMs();
                 double achieved = results.rateOverAll();
+                ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
-                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]);
+                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd);
                 progress.accept(String.format(Locale.ROOT,
-                        "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms", achieved, r.p50Ms(),
-                        r.p95Ms(), r.p99Ms()));
+                        "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
+                                + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
+                        r.p99Ms(), r.readyRssMib(), r.peakRssMib()));
                 return r;
             }
         }
+    }
+
+    /** inference-service was asked for CUDA and serves on the CPU: its run would not measure the GPU. */
+    static final class CudaUnavailable extends IllegalStateException {
+        CudaUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Why a service asked for CUDA does not run on it, from the engine it says it loaded the model on
+     * ({@code ... on onnxruntime (CUDA device 0) in 812 ms}) and the warning it logged; empty when
+     * CUDA was not asked for or is used.
+     */
+    static Optional<String> notOnCuda(BenchEngine engine, String loaded, Path log) {
+        if (!engine.cuda() || loaded.contains("(CUDA device")) {
+            return Optional.empty();
+        }
+        String why = LogTail.of(log, 200).lines().filter(l -> l.contains("CUDA was asked for"))
+                .map(l -> l.replaceAll("^.* - ", "")).reduce((a, b) -> b).orElse("its log gives no reason");
+        return Optional.of("inference-service was started with argus.inference.onnx.cuda=true and serves on the "
+                + "CPU ('" + loaded + "'): " + why + ". Is the packaged inference-service the GPU build "
+                + "(./mvnw package -Pgpu)?");
     }
 
     private static StoredModel store(BenchModel m, Path dir) throws Exception {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -71,6 +72,15 @@ final class InferenceProcess implements AutoCloseable {
     String loadedLine() throws IOException {
         return Files.readAllLines(log).stream().filter(l -> l.contains("Loaded ")).reduce((a, b) -> b).orElse("")
                 .replaceAll("^.* - ", "");
+    }
+
+    /**
+     * The service's resident memory now and its peak so far, or empty without {@code /proc}. The
+     * process is the service's own JVM (started as {@code java}, no shell in between), started for
+     * one run: its peak is that run's, start-up and model loading included.
+     */
+    Optional<ProcessMemory> memory() {
+        return process.isAlive() ? ProcessMemory.of(process.pid()) : Optional.empty();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.argus.common.bench.Timing;
@@ -18,15 +19,21 @@ import io.argus.common.model.ModelId;
 final class ModelThroughput {
 
     /** One engine at one batch size. */
-    record Run(String model, Engine engine, int batch, double imagesPerSecond, double min, double max,
+    record Run(String model, BenchEngine engine, int batch, double imagesPerSecond, double min, double max,
                double gflops, double sgemmShare) {
     }
 
     private ModelThroughput() {
     }
 
-    static List<Run> measure(BenchModel m, List<Engine> engines, List<Integer> batches, double seconds,
-                             double sgemmGflops, OnnxSettings onnx, Consumer<String> progress) {
+    /**
+     * Each engine at each batch size. An engine that asks for CUDA and gets a CPU session instead (no
+     * usable GPU: what inference-service would fall back to) is not measured: {@code unavailable}
+     * hears why, and the CPU figures are the {@code onnx} engine's.
+     */
+    static List<Run> measure(BenchModel m, List<BenchEngine> engines, List<Integer> batches, double seconds,
+                             double sgemmGflops, OnnxSettings onnx, Consumer<String> progress,
+                             BiConsumer<BenchEngine, String> unavailable) {
         List<Run> runs = new ArrayList<>();
         ModelId id = new ModelId(m.name(), 0);
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -35,10 +42,15 @@ final class ModelThroughput {
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        for (Engine engine : engines) {
-            ImageClassifier classifier = engine == Engine.ONNX
-                    ? new OnnxClassifier(id, m.spec(), List.of(), m.onnx(), onnx)
+        for (BenchEngine engine : engines) {
+            ImageClassifier classifier = engine.engine() == Engine.ONNX
+                    ? new OnnxClassifier(id, m.spec(), List.of(), m.onnx(), engine.onnx(onnx))
                     : new Dl4jClassifier(id, m.spec(), List.of(), m.network());
+            if (engine.cuda() && classifier instanceof OnnxClassifier o && o.cudaUnavailable().isPresent()) {
+                classifier.close();
+                unavailable.accept(engine, o.cudaUnavailable().get());
+                continue;
+            }
             try {
                 for (int batch : batches) {
                     Timing.Result t = Timing.run(() -> classifier.classify(input, batch), batch, seconds);
@@ -46,7 +58,7 @@ final class ModelThroughput {
                     Run run = new Run(m.name(), engine, batch, t.perSecond(), t.min(), t.max(), gflops,
                             gflops / sgemmGflops);
                     runs.add(run);
-                    progress.accept(String.format(Locale.ROOT, "%-11s %-5s batch %2d: %9.1f images/s",
+                    progress.accept(String.format(Locale.ROOT, "%-11s %-9s batch %2d: %9.1f images/s",
                             m.name(), engine, batch, t.perSecond()));
                 }
             } finally {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.engine.Engine;
+import io.argus.common.engine.OnnxSettings;
 
 class BenchOptionsTest {
 
@@ -16,7 +17,7 @@ class BenchOptionsTest {
         BenchOptions o = BenchOptions.parse(new String[0]);
 
         assertThat(o.models()).isEqualTo(BenchModels.KNOWN);
-        assertThat(o.engines()).containsExactly(Engine.ONNX, Engine.DL4J);
+        assertThat(o.engines()).containsExactly(BenchEngine.ONNX, BenchEngine.DL4J);
         assertThat(o.batches()).containsExactly(1, 8, 32);
         assertThat(o.e2e()).extracting(Object::toString)
                 .containsExactly("fashion-cnn:png", "resnet50:jpeg224", "resnet50:jpeg1080");
@@ -28,14 +29,33 @@ class BenchOptionsTest {
                 "--batches", "8", "--e2e", "none", "--seconds", "1.5"});
 
         assertThat(o.models()).containsExactly("squeezenet");
-        assertThat(o.engines()).containsExactly(Engine.ONNX);
+        assertThat(o.engines()).containsExactly(BenchEngine.ONNX);
         assertThat(o.batches()).containsExactly(8);
         assertThat(o.e2e()).isEmpty();
         assertThat(o.seconds()).isEqualTo(1.5);
     }
 
     @Test
+    void onnxCudaIsOnnxRuntimeWithTheCudaProviderAsTheServiceIsConfiguredForIt() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--engines", "onnx,onnx-cuda,ONNX-CUDA"});
+
+        assertThat(o.engines()).containsExactly(BenchEngine.ONNX, BenchEngine.ONNX_CUDA);
+        BenchEngine cuda = o.engines().get(1);
+        assertThat(cuda).hasToString("onnx-cuda");
+        assertThat(cuda.engine()).isEqualTo(Engine.ONNX);
+        assertThat(cuda.onnx(new OnnxSettings(2, false, 0))).isEqualTo(new OnnxSettings(2, true, 0));
+        assertThat(cuda.serviceConfig()).containsEntry("argus.inference.engine", "onnx")
+                .containsEntry("argus.inference.onnx.cuda", "true");
+        assertThat(BenchEngine.ONNX.serviceConfig()).containsEntry("argus.inference.onnx.cuda", "false");
+        assertThat(BenchEngine.DL4J.serviceConfig()).containsEntry("argus.inference.engine", "dl4j");
+    }
+
+    @Test
     void unknownModelsImagesAndOptionsAreRefusedNamingWhatIsKnown() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--engines", "cuda"}))
+                .hasMessageContaining("unknown engine 'cuda'").hasMessageContaining("onnx-cuda");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--engines", ","}))
+                .hasMessageContaining("names no engine");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--models", "alexnet"}))
                 .hasMessageContaining("unknown model 'alexnet'").hasMessageContaining("resnet50");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--e2e", "resnet50:bmp"}))

@@ -2,10 +2,13 @@ package io.argus.tools.bench;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.net.httpserver.HttpServer;
+
+import sun.misc.Unsafe;
 
 /**
  * Stands in for a packaged service in {@link InferenceProcessTest}: started by the same command
@@ -36,6 +39,22 @@ public final class FakeService {
                 // access control was on without a keys file.
                 serve(port, 500, "argus.security.enabled=true but argus.security.keys-file is not set");
                 System.out.println("ERROR the fake service failed a request");
+                Thread.sleep(120_000);
+            }
+            case "memory" -> {
+                // Resident memory that comes and goes before the service is ready: its peak must
+                // still show once RSS is back down.
+                long bytes = Long.getLong("fake.mib") << 20;
+                Field field = Unsafe.class.getDeclaredField("theUnsafe");
+                field.setAccessible(true);
+                Unsafe unsafe = (Unsafe) field.get(null);
+                long address = unsafe.allocateMemory(bytes);
+                for (long page = 0; page < bytes; page += 4096) {
+                    unsafe.putByte(address + page, (byte) 1);
+                }
+                unsafe.freeMemory(address); // malloc'd this large, it is mapped, and unmapped here
+                serve(port, 200, "{\"status\":\"UP\"}");
+                System.out.println("Loaded fake model, " + (bytes >> 20) + " MiB touched and freed");
                 Thread.sleep(120_000);
             }
             default -> {

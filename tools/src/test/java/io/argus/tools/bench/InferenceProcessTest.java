@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -19,6 +20,8 @@ import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -95,8 +98,24 @@ class InferenceProcessTest {
         });
     }
 
-    private static InferenceProcess start(String mode) throws IOException {
-        return InferenceProcess.start(app, List.of("-Xmx64m", "-Dfake.mode=" + mode), Map.of(),
-                dir.resolve(mode + ".log"));
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theServicesPeakResidentMemoryIsReportedAfterItWasFreedAgain() {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start("memory", "-Dfake.mib=256")) {
+                p.awaitReady(READY_TIMEOUT);
+                ProcessMemory m = p.memory().orElseThrow();
+
+                // The 256 MiB were resident once, on top of the JVM; they are gone now.
+                assertThat(m.peakRssBytes()).isGreaterThan(256L << 20);
+                assertThat(m.rssBytes()).isLessThan(m.peakRssBytes() - (200L << 20));
+            }
+        });
+    }
+
+    private static InferenceProcess start(String mode, String... jvm) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx64m", "-Dfake.mode=" + mode));
+        options.addAll(List.of(jvm));
+        return InferenceProcess.start(app, options, Map.of(), dir.resolve(mode + ".log"));
     }
 }
