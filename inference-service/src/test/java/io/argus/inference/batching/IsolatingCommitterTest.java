@@ -111,8 +111,7 @@ class IsolatingCommitterTest {
     @Test
     void aRecordWhoseResultAndDeadLetterKafkaRefusesForWhatTheyHoldIsSkippedWithOnlyItsOffsetCommittedAndCounted() {
         List<Pending> pending = pending(4);
-        Refusing kafka = new Refusing(out -> out.stream().anyMatch(r -> "img-2".equals(r.key())),
-                new RecordTooLargeException("too large"));
+        Refusing kafka = new Refusing(anythingOf("img-2"), new RecordTooLargeException("too large"));
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
 
@@ -130,7 +129,7 @@ class IsolatingCommitterTest {
     void aFailureThatEndsAfterTheDeadLetterWasRefusedLosesNothingTheRecordsOwnResultIsCommitted() {
         List<Pending> pending = pending(4);
         // Transient, but not classified so: the batch, its half, img-2 alone and its dead letter are refused.
-        Refusing kafka = new Refusing(out -> out.stream().anyMatch(r -> "img-2".equals(r.key())),
+        Refusing kafka = new Refusing(anythingOf("img-2"),
                 new TransactionAbortableException("transaction aborted by the coordinator"), 4);
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
@@ -148,8 +147,7 @@ class IsolatingCommitterTest {
     @Test
     void aRecordWhoseCommitsFailWithoutKafkaBlamingTheRecordIsNeverSkippedItWaitsWithTheRestInOrder() {
         List<Pending> pending = pending(4);
-        Refusing kafka = new Refusing(out -> out.stream().anyMatch(r -> "img-2".equals(r.key())),
-                new KafkaException("refused, reason unknown"));
+        Refusing kafka = new Refusing(anythingOf("img-2"), new KafkaException("refused, reason unknown"));
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
 
@@ -176,8 +174,7 @@ class IsolatingCommitterTest {
     @Test
     void whenNotEvenAnOffsetAloneCanBeCommittedNothingIsDroppedAndTheRestWaitsInOrder() {
         List<Pending> pending = pending(6);
-        Refusing kafka = new Refusing(out -> out.isEmpty() || out.stream().anyMatch(r -> "img-3".equals(r.key())),
-                new RecordTooLargeException("refused"));
+        Refusing kafka = new Refusing(anythingOf("img-3").or(List::isEmpty), new RecordTooLargeException("refused"));
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
 
@@ -207,6 +204,11 @@ class IsolatingCommitterTest {
             pending.add(new Pending(batch, o, router.route(o)));
         }
         return pending;
+    }
+
+    /** Commits that hold any output of this image: its result or its dead letter. */
+    private static Predicate<List<ProducerRecord<String, byte[]>>> anythingOf(String imageId) {
+        return out -> out.stream().anyMatch(r -> imageId.equals(r.key()));
     }
 
     private static boolean hasResultFor(List<ProducerRecord<String, byte[]>> out, String imageId) {
