@@ -25,7 +25,7 @@ public final class DriftDetector {
     public record Settings(int window, int minSamples, double threshold, double clearBelow) {
 
         /** The defaults inference uses (see docs/serving.md#drift-per-sensor for why these). */
-        public static final Settings DEFAULTS = new Settings(200, 100, 0.25, 0.10);
+        public static final Settings DEFAULTS = new Settings(200, 150, 0.25, 0.10);
 
         public Settings {
             if (window < 1 || minSamples < 1 || minSamples > window) {

@@ -20,7 +20,7 @@ public interface DriftConfig {
     int window();
 
     /** No score, and no flag, before a sensor's window holds this many images. */
-    @WithDefault("100")
+    @WithDefault("150")
     int minSamples();
 
     /** A score (the larger PSI, of confidence and of predicted classes) at or above this flags a sensor. */

@@ -53,7 +53,7 @@ public final class DriftReport {
               --model NAME      model name (default argus; the newest version is used)
               --data DIR        Fashion-MNIST directory (default: ARGUS_FASHION_MNIST, else Debian's, else bundled)
               --window N        sliding window per sensor, in images (default 200)
-              --min-samples N   images in a window before it is scored (default 100)
+              --min-samples N   images in a window before it is scored (default 150)
               --threshold X     score that flags a sensor (default 0.25)
               --clear X         score under which a flagged sensor is cleared (default 0.10)
               --ordinary N      images of the four ordinary cameras in the short stream (default 5000)
