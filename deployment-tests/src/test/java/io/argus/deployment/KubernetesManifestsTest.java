@@ -67,7 +67,7 @@ class KubernetesManifestsTest {
             assertThat(config).as(spec.name()).isEqualTo(spec.configs());
             assertThat(t.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "argus");
         }
-        assertThat(topics).hasSize(6);
+        assertThat(topics).hasSize(7);
     }
 
     @Test

@@ -18,10 +18,14 @@ import io.argus.common.image.SensorCalibration;
  *                      the bundle has no ONNX graph (written before bundles carried one)
  * @param sensorCalibrations per sensor id, how its images are calibrated before the network sees
  *                      them (see {@link SensorCalibration}); sensors not named here are not calibrated
+ * @param driftReference what the model's answers look like on the data it was judged on, the
+ *                      reference of drift per sensor; {@code null} in bundles made before bundles
+ *                      carried one, which are served with drift off
  */
 public record BundleManifest(int format, String name, int version, List<String> labels, InputSpec inputSpec,
                              Provenance provenance, ModelMetrics metrics, String networkType, String networkSha256,
-                             Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations) {
+                             Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations,
+                             DriftReference driftReference) {
 
     /**
      * 2: bundles may carry sensor calibrations, which a reader that does not apply them would serve
@@ -56,7 +60,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
     /** This manifest with the network's type and the checksums of the bundle's entries. */
     BundleManifest withChecksums(String networkType, String networkSha256, String onnxSha256) {
         return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256, sensorCalibrations);
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference);
     }
 
     /** Builds a manifest without checksums. */
@@ -69,6 +73,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
         private ModelMetrics metrics;
         private Instant createdAt = Instant.now();
         private Map<String, SensorCalibration> sensorCalibrations = Map.of();
+        private DriftReference driftReference;
 
         private Builder(String name, int version, List<String> labels, InputSpec inputSpec) {
             this.name = name;
@@ -94,6 +99,12 @@ public record BundleManifest(int format, String name, int version, List<String> 
             return this;
         }
 
+        /** What the model's answers look like on the data it was judged on (see {@link DriftReference}). */
+        public Builder driftReference(DriftReference reference) {
+            this.driftReference = reference;
+            return this;
+        }
+
         public Builder createdAt(Instant createdAt) {
             this.createdAt = createdAt;
             return this;
@@ -101,7 +112,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
         public BundleManifest build() {
             return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, null, null,
-                    createdAt, null, sensorCalibrations);
+                    createdAt, null, sensorCalibrations, driftReference);
         }
     }
 }

@@ -18,6 +18,8 @@ public final class Topics {
     public static final String LABELS = "argus.labels";
     /** Model version events, compacted per model name. */
     public static final String MODELS = "argus.models";
+    /** A sensor flagged as drifted, or cleared: JSON {@code DriftEvent}, keyed by sensor id, compacted. */
+    public static final String DRIFT = "argus.sensors.drift";
 
     private Topics() {
     }

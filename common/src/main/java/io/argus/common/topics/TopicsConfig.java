@@ -31,7 +31,11 @@ public interface TopicsConfig {
     @WithDefault(Topics.MODELS)
     String models();
 
+    /** Sensors flagged as drifted and cleared. */
+    @WithDefault(Topics.DRIFT)
+    String drift();
+
     default TopicNames names() {
-        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models());
+        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models(), drift());
     }
 }

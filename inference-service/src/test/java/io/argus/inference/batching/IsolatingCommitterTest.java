@@ -250,6 +250,11 @@ class IsolatingCommitterTest {
         }
 
         @Override
+        public String drift() {
+            return Topics.DRIFT;
+        }
+
+        @Override
         public String models() {
             return Topics.MODELS;
         }
