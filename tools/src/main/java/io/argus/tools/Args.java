@@ -3,6 +3,7 @@ package io.argus.tools;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reads a command's options, {@code --name value} pairs and {@code --flag}s, one at a time, with
@@ -52,13 +53,7 @@ public final class Args {
     }
 
     public int integer() {
-        String option = option();
-        String v = text();
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw notANumber(option, v);
-        }
+        return number(Integer::parseInt);
     }
 
     /** A whole number above zero. */
@@ -72,23 +67,11 @@ public final class Args {
     }
 
     public long longValue() {
-        String option = option();
-        String v = text();
-        try {
-            return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw notANumber(option, v);
-        }
+        return number(Long::parseLong);
     }
 
     public double decimal() {
-        String option = option();
-        String v = text();
-        try {
-            return Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw notANumber(option, v);
-        }
+        return number(Double::parseDouble);
     }
 
     public Path path() {
@@ -114,6 +97,16 @@ public final class Args {
     /** To throw for an option the command does not have. */
     public IllegalArgumentException unknown() {
         return new IllegalArgumentException("unknown option " + option() + "\n" + usage);
+    }
+
+    private <T> T number(Function<String, T> parse) {
+        String option = option();
+        String v = text();
+        try {
+            return parse.apply(v.strip());
+        } catch (NumberFormatException e) {
+            throw notANumber(option, v);
+        }
     }
 
     private static IllegalArgumentException notANumber(String option, String value) {
