@@ -25,17 +25,21 @@ public class ModelRegistry {
      * A version as the REST API shows it.
      *
      * @param gate the gate's judgement of it, slice by slice (null for versions the gate did not judge)
+     * @param live its accuracy on the labels given for results it served (null before any)
      */
     public record Version(String name, int version, ModelStatus status, boolean champion, BundleManifest manifest,
-                          String sha256, long sizeBytes, String bundleUrl, GateReport gate) {
+                          String sha256, long sizeBytes, String bundleUrl, GateReport gate, LiveAccuracy live) {
     }
 
     private final ModelStore store;
     private final TrainerConfig config;
     private final ModelHistory history;
     private final ModelEventPublisher publisher;
+    private final LiveAccuracy.Source live;
 
-    public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher) {
+    public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher,
+                         LiveAccuracy.Source live) {
+        this.live = live;
         this.store = new ModelStore(config.storeDir());
         this.config = config;
         this.history = history;
@@ -77,7 +81,7 @@ public class ModelRegistry {
         ModelStatus status = history.latest(v).map(ModelEvent::status).orElse(null);
         boolean champion = history.champion().map(c -> c.version() == v).orElse(false);
         return new Version(s.manifest().name(), v, status, champion, s.manifest(), s.sha256(), s.sizeBytes(),
-                bundleUrl(v), history.gate(v).orElse(null));
+                bundleUrl(v), history.gate(v).orElse(null), live.of(v).orElse(null));
     }
 
     private String bundleUrl(int version) {
