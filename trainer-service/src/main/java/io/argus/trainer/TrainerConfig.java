@@ -44,6 +44,8 @@ public interface TrainerConfig {
 
     Live live();
 
+    Rollback rollback();
+
     /** Test-only fault switches ({@code argus.trainer.fault.*}); see docs/faults.md. Never set in production. */
     Fault fault();
 
@@ -81,6 +83,32 @@ public interface TrainerConfig {
         /** The most versions whose live accuracy is kept; the lowest version numbers leave first. */
         @WithDefault("20")
         int maxVersions();
+    }
+
+    /**
+     * Automatic rollback: after a promotion, the new champion's live accuracy against the one it
+     * replaced (see docs/learning.md, "Automatic rollback").
+     */
+    interface Rollback {
+
+        /** Whether the trainer rolls a promoted version back by itself. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Labels each version needs (on the whole, or on a sensor) before that slice is judged. */
+        @WithDefault("30")
+        int minLabels();
+
+        /** How much worse (0..1) the new version must be at the upper end of the interval. */
+        @WithDefault("0.05")
+        double margin();
+
+        /**
+         * The z of the interval of the difference: 3.29 is 99.9%, strict because the decision is
+         * taken again with every label and on every sensor.
+         */
+        @WithDefault("3.29")
+        double z();
     }
 
     /** What every run trains on besides the new labels. */
