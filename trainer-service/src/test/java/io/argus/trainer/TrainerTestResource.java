@@ -45,7 +45,12 @@ public class TrainerTestResource extends KafkaBrokerResource {
 
     /** Writes the base model v1 into the store. */
     protected void baseModel(Path store) throws IOException {
-        BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, FashionCnn.INPUT)
+        untrainedModel(store, 1);
+    }
+
+    /** Writes an untrained version of the project's CNN into the store. */
+    static void untrainedModel(Path store, int version) throws IOException {
+        BundleManifest manifest = BundleManifest.builder("argus", version, FashionMnist.LABELS, FashionCnn.INPUT)
                 .provenance(Provenance.builder().base("scratch").strategy("pretrain").architecture("fashion-cnn")
                         .build()).build();
         new ModelStore(store).save(ExportedBundles.of(manifest, FashionCnn.build(10, 1, 1e-3)));
