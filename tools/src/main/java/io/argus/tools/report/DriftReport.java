@@ -27,6 +27,7 @@ import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.learning.training.Progress;
+import io.argus.tools.Args;
 import io.argus.tools.CommandLine;
 
 /**
@@ -97,31 +98,24 @@ public final class DriftReport {
         int cap = 5000;
         List<String> shifts = List.of("inverted", "low-contrast", "rotated", "noise", "gamma", "blur");
         long seed = 7;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            try {
-                switch (args[i]) {
-                    case "--store" -> store = Path.of(v);
-                    case "--model" -> model = v;
-                    case "--data" -> data = Optional.of(Path.of(v));
-                    case "--window" -> window = Integer.parseInt(v);
-                    case "--min-samples" -> minSamples = Integer.parseInt(v);
-                    case "--threshold" -> threshold = Double.parseDouble(v);
-                    case "--clear" -> clear = Double.parseDouble(v);
-                    case "--ordinary" -> ordinary = Integer.parseInt(v);
-                    case "--long" -> longStream = Long.parseLong(v);
-                    case "--trials" -> trials = Integer.parseInt(v);
-                    case "--before" -> before = Integer.parseInt(v);
-                    case "--cap" -> cap = Integer.parseInt(v);
-                    case "--shifts" -> shifts = Arrays.stream(v.split(",")).map(String::trim).toList();
-                    case "--seed" -> seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(args[i] + " needs a number, not '" + v + "'");
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--store" -> store = a.path();
+                case "--model" -> model = a.text();
+                case "--data" -> data = Optional.of(a.path());
+                case "--window" -> window = a.positive();
+                case "--min-samples" -> minSamples = a.positive();
+                case "--threshold" -> threshold = a.decimal();
+                case "--clear" -> clear = a.decimal();
+                case "--ordinary" -> ordinary = a.positive();
+                case "--long" -> longStream = a.longValue();
+                case "--trials" -> trials = a.positive();
+                case "--before" -> before = a.integer();
+                case "--cap" -> cap = a.positive();
+                case "--shifts" -> shifts = a.list();
+                case "--seed" -> seed = a.longValue();
+                default -> throw a.unknown();
             }
         }
         for (String s : shifts) {
