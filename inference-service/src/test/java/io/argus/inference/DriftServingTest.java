@@ -70,7 +70,8 @@ class DriftServingTest {
     void aCameraThatTurnsDarkIsFlaggedOnTheDriftTopicAndClearedWhenItIsBrightAgain() throws Exception {
         InferenceTestResource.promote(withReference(BrightnessModel.bundle("argus", 2, WEIGHT)));
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 2);
-        assertThat(ServiceProbe.metric("argus_drift_enabled")).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(ServiceProbe.metric("argus_drift_enabled")).isEqualTo(1.0));
         Random random = new Random(2);
         try (TopicReader drift = reader(Topics.DRIFT); TopicReader review = reader(Topics.REVIEW);
              TopicReader classified = reader(Topics.CLASSIFIED); KafkaProducer<String, byte[]> producer = producer()) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,7 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.outcome.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -64,6 +66,8 @@ public class DriftMonitor {
     private final MeterRegistry meters;
     private final BoundedTagValues sensorTags;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    /** Every meter bound to this instance, removed with it (a registry that outlives it must not read a dead one). */
+    private final List<Meter> own = new CopyOnWriteArrayList<>();
     private volatile Watch watch;
     private KafkaProducer<String, byte[]> producer;
 
@@ -73,13 +77,13 @@ public class DriftMonitor {
         this.kafka = kafka;
         this.meters = meters;
         this.sensorTags = new BoundedTagValues(config.sensorTagLimit());
-        Gauge.builder("argus.drift.enabled", this, m -> m.watch != null && m.watch.fleet() != null ? 1 : 0)
+        own.add(Gauge.builder("argus.drift.enabled", this, m -> m.watch != null && m.watch.fleet() != null ? 1 : 0)
                 .description("1 while the served model has drift reference statistics and drift is on, else 0")
-                .register(meters);
-        Gauge.builder("argus.drift.sensors.drifted", this, m -> {
+                .register(meters));
+        own.add(Gauge.builder("argus.drift.sensors.drifted", this, m -> {
             Watch w = m.watch;
             return w == null || w.fleet() == null ? 0 : w.fleet().drifted().size();
-        }).description("Sensors flagged as drifted now").register(meters);
+        }).description("Sensors flagged as drifted now").register(meters));
     }
 
     /**
@@ -190,14 +194,14 @@ public class DriftMonitor {
             return;
         }
         gauged.add(sensor);
-        Gauge.builder("argus.drift.score", this, m -> m.score(sensor))
+        own.add(Gauge.builder("argus.drift.score", this, m -> m.score(sensor))
                 .description("Drift score of a sensor (the larger PSI of confidence and predicted classes over its "
                         + "window); NaN while it has too few images or drift is off")
-                .tag("sensor", sensor).register(meters);
-        Gauge.builder("argus.drift.drifted", this, m -> {
+                .tag("sensor", sensor).register(meters));
+        own.add(Gauge.builder("argus.drift.drifted", this, m -> {
             Watch w = m.watch;
             return w != null && w.fleet() != null && w.fleet().drifted(sensor) ? 1 : 0;
-        }).description("1 while a sensor is flagged as drifted").tag("sensor", sensor).register(meters);
+        }).description("1 while a sensor is flagged as drifted").tag("sensor", sensor).register(meters));
     }
 
     private double score(String sensor) {
@@ -207,6 +211,7 @@ public class DriftMonitor {
 
     @PreDestroy
     synchronized void close() {
+        own.forEach(meters::remove);
         if (producer != null) {
             producer.close();
         }
