@@ -9,6 +9,12 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 public enum ModelStatus {
     /** Trained and evaluated, waiting for the gate. */
     CANDIDATE,
+    /**
+     * Passed the gate and runs beside the champion on live images before it may serve: inference
+     * writes its answers to {@code argus.images.shadow} only (never to the champion's outputs);
+     * the trainer then writes {@link #PROMOTED} or {@link #REJECTED} for it, with the reason.
+     */
+    SHADOW,
     /** Made champion (by the gate or by hand): inference serves it. */
     PROMOTED,
     /** Failed the gate; kept for the record. */

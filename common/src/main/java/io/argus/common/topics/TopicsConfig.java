@@ -35,7 +35,11 @@ public interface TopicsConfig {
     @WithDefault(Topics.DRIFT)
     String drift();
 
+    /** A shadow candidate's answers beside the champion's. */
+    @WithDefault(Topics.SHADOW)
+    String shadow();
+
     default TopicNames names() {
-        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models(), drift());
+        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models(), drift(), shadow());
     }
 }

@@ -16,7 +16,7 @@ class TopicSpecTest {
                 .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
         assertThat(specs).containsOnlyKeys(Topics.RAW, Topics.CLASSIFIED, Topics.REVIEW, Topics.DLQ, Topics.LABELS,
-                Topics.MODELS, Topics.DRIFT);
+                Topics.MODELS, Topics.DRIFT, Topics.SHADOW);
         for (String t : new String[] {Topics.RAW, Topics.DLQ, Topics.LABELS}) {
             assertThat(Integer.parseInt(specs.get(t).configs().get("max.message.bytes"))).isGreaterThanOrEqualTo(10 << 20);
         }
