@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.argus.common.contract.Classification;
+import io.argus.common.contract.DriftEvent;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.dataset.SimulatedCameras;
@@ -35,7 +36,7 @@ import io.argus.tools.CommandLine;
  * uploaded to ingest at a steady rate by a few simulated sensors, while the classified and
  * dead-letter topics are watched. Prints live progress every second and a summary at the end:
  * counts, throughput, latency from ingest to a visible classification, and accuracy against
- * the known labels.
+ * the known labels, and the sensors inference flagged as drifted while each stream ran.
  */
 public final class DemoMain {
 
@@ -243,6 +244,10 @@ public final class DemoMain {
                 tally.inferencePercentile(100));
         System.out.printf(Locale.ROOT, "accuracy                 %.2f%% (%d of %d against the true labels)%n",
                 100 * tally.accuracy(), tally.correct(), tally.classified());
+        List<String> drift = tally.drift().lines();
+        for (int i = 0; i < drift.size(); i++) {
+            System.out.println((i == 0 ? "drift (argus.sensors.drift) " : " ".repeat(28)) + drift.get(i));
+        }
         StringBuilder versions = new StringBuilder();
         tally.perVersion().forEach((v, n) -> versions.append(versions.length() == 0 ? "" : ", ").append("v").append(v)
                 .append(": ").append(n));
@@ -289,7 +294,7 @@ public final class DemoMain {
         public void run() {
             try (consumer) {
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(Topics.CLASSIFIED, Topics.DLQ)) {
+                for (String topic : List.of(Topics.CLASSIFIED, Topics.DLQ, Topics.DRIFT)) {
                     consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 }
                 consumer.assign(partitions);
@@ -299,8 +304,13 @@ public final class DemoMain {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         if (r.topic().equals(Topics.CLASSIFIED)) {
-                            tally.classified(r.key(), Json.read(r.value(), Classification.class),
-                                    System.currentTimeMillis());
+                            Classification c = Json.read(r.value(), Classification.class);
+                            tally.classified(r.key(), c, System.currentTimeMillis());
+                            tally.drift().result(c);
+                        } else if (r.topic().equals(Topics.DRIFT)) {
+                            if (r.value() != null) {
+                                tally.drift().event(Json.read(r.value(), DriftEvent.class));
+                            }
                         } else {
                             tally.deadLettered(r.key());
                         }

@@ -54,6 +54,7 @@ final class Tally {
     private final List<Long> latencies = new ArrayList<>();
     /** The part of each latency spent before inference published the result. */
     private final List<Long> inInference = new ArrayList<>();
+    private final DriftSeen drift = new DriftSeen();
     private long firstResultAt;
     private long lastResultAt;
 
@@ -111,6 +112,11 @@ final class Tally {
         if (c.label().equals(trueLabel)) {
             correct++;
         }
+    }
+
+    /** The drift flags raised and cleared while this stream ran. */
+    DriftSeen drift() {
+        return drift;
     }
 
     /** Results so far, least confident first. */
