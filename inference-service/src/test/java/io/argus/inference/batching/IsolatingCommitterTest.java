@@ -255,6 +255,11 @@ class IsolatingCommitterTest {
         }
 
         @Override
+        public String shadow() {
+            return Topics.SHADOW;
+        }
+
+        @Override
         public String models() {
             return Topics.MODELS;
         }
