@@ -72,6 +72,8 @@ class DriftServingTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 2);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(
                 () -> assertThat(ServiceProbe.metric("argus_drift_enabled")).isEqualTo(1.0));
+        assertThat(ServiceProbe.metric("argus_drift_threshold")).as("the line a dashboard draws").isEqualTo(0.25);
+        assertThat(ServiceProbe.metric("argus_drift_clear_below")).isEqualTo(0.10);
         Random random = new Random(2);
         try (TopicReader drift = reader(Topics.DRIFT); TopicReader review = reader(Topics.REVIEW);
              TopicReader classified = reader(Topics.CLASSIFIED); KafkaProducer<String, byte[]> producer = producer()) {

@@ -84,6 +84,11 @@ public class DriftMonitor {
             Watch w = m.watch;
             return w == null || w.fleet() == null ? 0 : w.fleet().drifted().size();
         }).description("Sensors flagged as drifted now").register(meters));
+        // The lines a dashboard draws beside the scores: read from the settings, so a changed setting is drawn as set.
+        own.add(Gauge.builder("argus.drift.threshold", config, DriftConfig::threshold)
+                .description("The drift score that flags a sensor (argus.inference.drift.threshold)").register(meters));
+        own.add(Gauge.builder("argus.drift.clear.below", config, DriftConfig::clearBelow)
+                .description("The drift score under which a flagged sensor is cleared").register(meters));
     }
 
     /**
