@@ -109,6 +109,25 @@ public interface TrainerConfig {
          */
         @WithDefault("3.29")
         double z();
+
+        /**
+         * The second signal, needing no labels: a result under this confidence counts as unsure (the
+         * same default as inference's review threshold).
+         */
+        @WithDefault("0.6")
+        double lowConfidence();
+
+        /** How much higher (0..1) a new version's unsure share on a sensor must be, at the lower end of the interval. */
+        @WithDefault("0.25")
+        double lowConfidenceMargin();
+
+        /** Results each version needs on a sensor before its unsure share there is judged. */
+        @WithDefault("100")
+        int minResults();
+
+        /** The unsure share is over each version's last this many results on a sensor. */
+        @WithDefault("500")
+        int lowConfidenceWindow();
     }
 
     /** What every run trains on besides the new labels. */

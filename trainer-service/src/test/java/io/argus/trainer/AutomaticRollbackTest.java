@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
@@ -25,15 +28,18 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A version promoted by hand that is clearly worse on live labels is withdrawn and the previous
  * champion restored by the trainer itself, on a real broker; before the labels show it with
- * confidence, nothing happens.
+ * confidence, nothing happens. A version that turned unsure on a sensor is rolled back on its
+ * answers alone, before any label.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LiveTestResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AutomaticRollbackTest {
 
     private static final String SENSOR = "cam-rollback";
 
     @Test
+    @Order(1)
     void aPromotedVersionWorseWithConfidenceIsWithdrawnAndThePreviousChampionRestored() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 given().get("/api/models/1").then().body("champion", equalTo(true)));
@@ -68,13 +74,42 @@ class AutomaticRollbackTest {
                 "argus_model_rollbacks_total{trigger=\"automatic\"} 1.0"));
     }
 
+    @Test
+    @Order(2)
+    void aPromotedVersionThatTurnedUnsureOnASensorIsWithdrawnWithoutLabels() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get("/api/models/1").then().body("champion", equalTo(true)));
+        TrainerTestResource.untrainedModel(TrainerTestResource.store(), 3);
+        serve("v1-flat-", 120, 1, "Bag", 0.9, "cam-flat");
+        given().contentType("application/json").body("{\"reason\":\"try v3\"}").post("/api/models/3/promote")
+                .then().statusCode(200).body("previousChampion", equalTo(1));
+
+        try (TopicReader models = TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(), Topics.MODELS)) {
+            // v3's answers on that camera are flat: every one under the confidence line. No label is given.
+            serve("v3-flat-", 120, 3, "Bag", 0.2, "cam-flat");
+            List<ModelEvent> events = models.read(3, Duration.ofSeconds(30)).stream()
+                    .map(r -> Json.read(r.value(), ModelEvent.class)).toList();
+            assertThat(events).extracting(ModelEvent::status)
+                    .containsExactly(ModelStatus.WITHDRAWN, ModelStatus.RESTORED, ModelStatus.RESTORED);
+            assertThat(events.get(0).version()).isEqualTo(3);
+            assertThat(events.get(0).reason()).startsWith("automatic rollback: unsure with confidence on sensor cam-flat")
+                    .contains("v3 100.0%").contains("v1 0.0%");
+        }
+        given().get("/api/models/3").then().body("status", equalTo("WITHDRAWN"));
+    }
+
     /** Puts {@code count} images on the raw topic with the results {@code version} served for them. */
     private static List<String> serve(String prefix, int count, int version, String said) throws Exception {
+        return serve(prefix, count, version, said, 0.9, SENSOR);
+    }
+
+    private static List<String> serve(String prefix, int count, int version, String said, double confidence,
+                                      String sensor) throws Exception {
         var images = FashionMnist.loadSubset().test();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = prefix + i;
-            TrainerKafka.classified(id, images.png(i), SENSOR, version, said, 0.9);
+            TrainerKafka.classified(id, images.png(i), sensor, version, said, confidence);
             ids.add(id);
         }
         return ids;

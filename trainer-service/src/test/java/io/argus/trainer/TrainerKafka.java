@@ -3,6 +3,7 @@ package io.argus.trainer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,6 +25,8 @@ final class TrainerKafka {
     /** The sensor and capture time of the images {@link #classified} puts on the raw topic. */
     static final String SENSOR = "cam-t";
     static final Instant CAPTURED_AT = Instant.parse("2026-11-23T07:00:00Z");
+
+    private static final Map<String, KafkaProducer<String, byte[]>> PRODUCERS = new ConcurrentHashMap<>();
 
     private TrainerKafka() {
     }
@@ -58,16 +61,17 @@ final class TrainerKafka {
     /** As above, with the sensor, the version that served it and what that version said. */
     static RecordMetadata classified(String imageId, byte[] png, String sensor, int version, String label,
                                      double confidence) throws Exception {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            RecordMetadata raw = p.send(new RawImage(imageId, sensor, CAPTURED_AT, "image/png", null, png)
-                    .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
-            Classification c = Classification.builder().image(imageId, sensor, CAPTURED_AT)
-                    .topK(List.of(new Classification.LabelScore(label, confidence))).model("argus", version)
-                    .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)))
-                    .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
-            p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
-            return raw;
-        }
+        // One producer per broker for the test JVM: a producer per image made tests that serve hundreds slow.
+        KafkaProducer<String, byte[]> p = PRODUCERS.computeIfAbsent(KafkaBrokerResource.broker().bootstrapServers(),
+                bootstrap -> new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(),
+                        new ByteArraySerializer()));
+        RecordMetadata raw = p.send(new RawImage(imageId, sensor, CAPTURED_AT, "image/png", null, png)
+                .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
+        Classification c = Classification.builder().image(imageId, sensor, CAPTURED_AT)
+                .topK(List.of(new Classification.LabelScore(label, confidence))).model("argus", version)
+                .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)))
+                .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
+        p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
+        return raw;
     }
 }

@@ -37,8 +37,11 @@ public class LiveAccuracyTracker extends FollowedTopic implements LiveAccuracy.S
 
     /** The sensor tag of a version's figures over all its sensors (not a valid sensor id). */
     public static final String ALL = "(all)";
+    /** Sensors per version whose unsure share is kept; a fleet larger than this is judged on its first ones. */
+    private static final int MAX_SENSORS_PER_VERSION = 10_000;
 
     private final LiveJoin join;
+    private final LowConfidenceRates lowConfidence;
     private final MultiGauge accuracy;
     private final MultiGauge lower;
     private final MultiGauge upper;
@@ -49,6 +52,9 @@ public class LiveAccuracyTracker extends FollowedTopic implements LiveAccuracy.S
         super(kafka, topics.classified(), "argus-trainer-live-results");
         TrainerConfig.Live live = config.live();
         this.join = new LiveJoin(live.window(), live.maxResults(), live.maxPendingLabels(), live.maxVersions());
+        TrainerConfig.Rollback rollback = config.rollback();
+        this.lowConfidence = new LowConfidenceRates(rollback.lowConfidence(), rollback.lowConfidenceWindow(),
+                MAX_SENSORS_PER_VERSION, live.maxVersions());
         index.onSample(this::sample);
         this.accuracy = MultiGauge.builder("argus.live.accuracy")
                 .description("Share of labeled served results that were right, per version and sensor").register(meters);
@@ -66,9 +72,11 @@ public class LiveAccuracyTracker extends FollowedTopic implements LiveAccuracy.S
 
     @Override
     public void record(ConsumerRecord<String, byte[]> r) {
-        Classification.fromRecord(r).filter(c -> c.source() != null).ifPresent(c -> join.served(
-                new LiveJoin.RawKey(c.source().topic(), c.source().partition(), c.source().offset()),
-                new LiveJoin.Served(c.modelVersion(), c.sensorId(), c.label(), c.confidence())));
+        Classification.fromRecord(r).filter(c -> c.source() != null).ifPresent(c -> {
+            join.served(new LiveJoin.RawKey(c.source().topic(), c.source().partition(), c.source().offset()),
+                    new LiveJoin.Served(c.modelVersion(), c.sensorId(), c.label(), c.confidence()));
+            lowConfidence.served(c.modelVersion(), c.sensorId(), c.confidence());
+        });
     }
 
     private void sample(String sampleId, LabelIndex.Entry entry) {
@@ -83,6 +91,11 @@ public class LiveAccuracyTracker extends FollowedTopic implements LiveAccuracy.S
     @Override
     public Optional<LiveAccuracy> of(int version) {
         return join.accuracy(version);
+    }
+
+    /** Each version's share of unsure results per sensor (the rollback watch's second signal). */
+    public LowConfidenceRates lowConfidence() {
+        return lowConfidence;
     }
 
     /** The join itself (the rollback watch reads the same figures). */

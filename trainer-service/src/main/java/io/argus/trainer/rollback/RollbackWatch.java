@@ -21,7 +21,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * After a promotion, watches the new champion's live accuracy against the champion it replaced
  * (named in the promotion event, so the watch survives a restart and compaction), and when it is
- * worse with confidence ({@link RollbackDecision}) rolls it back: WITHDRAWN for it, RESTORED for
+ * worse with confidence ({@link RollbackDecision}), or unsure with confidence on a sensor where the
+ * other was sure ({@link LowConfidenceDecision}, no labels needed), rolls it back: WITHDRAWN for it, RESTORED for
  * the previous champion, with the figures as the reason, on {@code argus.models}; inference
  * follows. Only a PROMOTED champion is watched: a restored one has already been judged once.
  */
@@ -32,6 +33,7 @@ public class RollbackWatch {
 
     private final boolean enabled;
     private final RollbackDecision decision;
+    private final LowConfidenceDecision unsure;
     private final ModelHistory history;
     private final ModelRegistry registry;
     private final LiveAccuracyTracker live;
@@ -43,6 +45,8 @@ public class RollbackWatch {
         TrainerConfig.Rollback r = config.rollback();
         this.enabled = r.enabled();
         this.decision = new RollbackDecision(new RollbackDecision.Settings(r.minLabels(), r.margin(), r.z()));
+        this.unsure = new LowConfidenceDecision(new LowConfidenceDecision.Settings(r.minResults(),
+                r.lowConfidenceMargin(), r.z()));
         this.history = history;
         this.registry = registry;
         this.live = live;
@@ -64,6 +68,13 @@ public class RollbackWatch {
         int now = champion.get().version();
         int before = champion.get().previousChampion();
         RollbackDecision.Verdict verdict = decision.judge(live.of(now).orElse(null), live.of(before).orElse(null));
+        if (!verdict.rollBack()) {
+            Optional<String> unsureReason = unsure.judge(now, live.lowConfidence().of(now), before,
+                    live.lowConfidence());
+            if (unsureReason.isPresent()) {
+                verdict = new RollbackDecision.Verdict(true, unsureReason.get());
+            }
+        }
         if (!verdict.rollBack()) {
             if (!verdict.reason().equals(lastVerdict)) {
                 LOG.debugf("v%d against v%d: %s", now, before, verdict.reason());
