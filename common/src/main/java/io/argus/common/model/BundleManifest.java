@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
+import io.argus.common.ood.OodReference;
 
 /**
  * Everything about a model version except its weights: the JSON part of a bundle.
@@ -18,10 +19,13 @@ import io.argus.common.image.SensorCalibration;
  *                      the bundle has no ONNX graph (written before bundles carried one)
  * @param sensorCalibrations per sensor id, how its images are calibrated before the network sees
  *                      them (see {@link SensorCalibration}); sensors not named here are not calibrated
+ * @param ood           how served images are scored for being unlike the training data; {@code null}
+ *                      in bundles made before bundles carried it (they are served without the score)
  */
 public record BundleManifest(int format, String name, int version, List<String> labels, InputSpec inputSpec,
                              Provenance provenance, ModelMetrics metrics, String networkType, String networkSha256,
-                             Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations) {
+                             Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations,
+                             OodReference ood) {
 
     /**
      * 2: bundles may carry sensor calibrations, which a reader that does not apply them would serve
@@ -56,7 +60,13 @@ public record BundleManifest(int format, String name, int version, List<String> 
     /** This manifest with the network's type and the checksums of the bundle's entries. */
     BundleManifest withChecksums(String networkType, String networkSha256, String onnxSha256) {
         return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256, sensorCalibrations);
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, ood);
+    }
+
+    /** This manifest with out-of-distribution statistics (null: none). */
+    public BundleManifest withOod(OodReference reference) {
+        return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, reference);
     }
 
     /** Builds a manifest without checksums. */
@@ -101,7 +111,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
         public BundleManifest build() {
             return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, null, null,
-                    createdAt, null, sensorCalibrations);
+                    createdAt, null, sensorCalibrations, null);
         }
     }
 }
