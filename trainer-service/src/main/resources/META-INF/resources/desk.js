@@ -224,7 +224,8 @@ async function loadModels() {
       const m = v.manifest, p = m.provenance || {}, x = m.metrics || {};
       const pruned = p.pruning ? ' (pruned from ' + p.pruning.paramsBefore.toLocaleString() + ')' : '';
       return '<tr data-version="' + v.version + '"><td>v' + v.version + (v.champion ? ' ★' : '') + '</td>'
-        + '<td class="status-' + v.status + '">' + v.status + '</td><td>' + escapeHtml(p.baseModel || '') + '</td>'
+        + '<td class="status-' + v.status + '" title="' + escapeHtml(v.reason || '') + '">' + v.status
+        + (v.live ? ' · live ' + fixed(v.live.accuracy) + ' (n=' + v.live.n + ')' : '') + '</td><td>' + escapeHtml(p.baseModel || '') + '</td>'
         + '<td>' + escapeHtml(p.strategy || '') + '</td><td>' + [p.trainSamples, p.validationSamples, p.testSamples].join(' / ')
         + '</td><td>' + fixed(x.accuracy) + '</td><td>' + fixed(x.macroF1) + '</td><td>'
         + (p.trainableParams ? p.trainableParams.toLocaleString() : '') + pruned + '</td><td>'
@@ -243,7 +244,8 @@ function detail(v) {
   const m = v.manifest.metrics;
   document.querySelectorAll('#versions tr').forEach((r) => r.classList.toggle('selected', r.dataset.version === String(v.version)));
   $('detail').hidden = false;
-  $('detail-title').textContent = 'v' + v.version + ': what it learned (' + (m ? m.samples + ' test samples' : 'no evaluation') + ')';
+  $('detail-title').textContent = 'v' + v.version + ': what it learned (' + (m ? m.samples + ' test samples' : 'no evaluation') + ')'
+    + (v.status === 'WITHDRAWN' || v.status === 'RESTORED' ? ' · ' + v.status + ': ' + (v.reason || '') : '');
   gate(v.gate);
   if (!m) return;
   $('per-class').querySelector('tbody').innerHTML = m.perClass.map((c) => '<tr><td>' + escapeHtml(c.label) + '</td><td>'

@@ -13,19 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A packaged Argus service (or command) running as its own JVM, its output in a log file. */
-final class ServiceProcess implements AutoCloseable {
+record ServiceProcess(String name, Process process, Path log) implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    private ServiceProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
-    }
 
     static ServiceProcess start(String name, Path jar, Path log, List<String> jvmOptions, String... args)
             throws IOException {
@@ -125,10 +115,6 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(name + " still running after " + timeout + ":\n" + logTail());
         }
         return process.exitValue();
-    }
-
-    Path log() {
-        return log;
     }
 
     boolean isAlive() {

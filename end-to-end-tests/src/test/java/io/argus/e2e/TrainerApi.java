@@ -1,9 +1,5 @@
 package io.argus.e2e;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
-import javax.imageio.ImageIO;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +19,7 @@ import io.argus.common.contract.Classification;
 import io.argus.common.json.Json;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 
 /** What the learning tests do as a labeler would: send images, pick the unsure ones, label them, follow runs. */
 final class TrainerApi {
@@ -48,26 +43,12 @@ final class TrainerApi {
                                                  String sensor, boolean inverted) throws Exception {
         Map<String, String> truth = new HashMap<>();
         for (int i = from; i < to; i++) {
-            byte[] png = inverted ? invertedPng(images, i) : images.png(i);
+            byte[] png = inverted ? SimulatedCameras.png(SimulatedCameras.invert(images.image(i))) : images.png(i);
             HttpResponse<String> r = StreamEndToEndIT.post(stack.ingestUrl() + "/api/images", png, sensor);
             truth.put(Json.mapper().readTree(r.body()).get("imageId").asText(),
                     FashionMnist.LABELS.get(images.labels()[i]));
         }
         return truth;
-    }
-
-    /** Test image {@code i} as a camera with inverted contrast renders it, as PNG. */
-    static byte[] invertedPng(LabeledImages images, int i) throws IOException {
-        BufferedImage img = images.image(i);
-        WritableRaster raster = img.getRaster();
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                raster.setSample(x, y, 0, 255 - raster.getSample(x, y, 0));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
     }
 
     /** The share of these images classified with their true label. */

@@ -13,12 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -26,13 +21,10 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
-import io.argus.common.json.Json;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
-import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -52,7 +44,7 @@ class BundleDownloadKeyTest {
      * model-reader key and records the Authorization header of every request; no shared model
      * directory, so every bundle is downloaded.
      */
-    public static class KeyedRegistry implements QuarkusTestResourceLifecycleManager {
+    public static class KeyedRegistry extends KafkaBrokerResource {
 
         static final List<String> registrySaw = new CopyOnWriteArrayList<>();
         static final List<String> elsewhereSaw = new CopyOnWriteArrayList<>();
@@ -60,11 +52,9 @@ class BundleDownloadKeyTest {
         static HttpServer registry;
         static HttpServer elsewhere;
 
-        private final KafkaBrokerResource kafka = new KafkaBrokerResource();
-
         @Override
         public Map<String, String> start() {
-            Map<String, String> config = new HashMap<>(kafka.start());
+            Map<String, String> config = new HashMap<>(super.start());
             try {
                 store = Files.createTempDirectory("argus-registry-");
                 Path keys = Files.createTempFile("argus-keys-", "");
@@ -115,7 +105,7 @@ class BundleDownloadKeyTest {
         public void stop() {
             registry.stop(0);
             elsewhere.stop(0);
-            kafka.stop();
+            super.stop();
         }
     }
 
@@ -154,11 +144,6 @@ class BundleDownloadKeyTest {
         StoredModel stored = new ModelStore(KeyedRegistry.store).save(bundle);
         ModelEvent event = ModelEvent.about(stored, ModelStatus.PROMOTED, "test").bundleUrl(KeyedRegistry.url(path))
                 .build();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MODELS, event.modelName(), Json.write(event)))
-                    .get(30, TimeUnit.SECONDS);
-        }
+        InferenceTestResource.announce(event);
     }
 }

@@ -21,15 +21,13 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real broker plus a promoted model: the brightness model is saved in a model store shared with
  * the service and announced on argus.models, as the trainer would.
  */
-public class InferenceTestResource implements QuarkusTestResourceLifecycleManager {
+public class InferenceTestResource extends KafkaBrokerResource {
 
-    private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private static Path store;
 
     public static Path store() {
@@ -38,7 +36,7 @@ public class InferenceTestResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(kafka.start());
+        Map<String, String> config = new HashMap<>(super.start());
         try {
             store = Files.createTempDirectory("argus-inference-models-");
             promote(BrightnessModel.bundle("argus", 1, 5.0));
@@ -57,7 +55,11 @@ public class InferenceTestResource implements QuarkusTestResourceLifecycleManage
     }
 
     public static void announce(StoredModel stored, ModelStatus status) {
-        ModelEvent event = ModelEvent.about(stored, status, "test").build();
+        announce(ModelEvent.about(stored, status, "test").build());
+    }
+
+    /** Publishes a model event on argus.models, as the trainer would. */
+    public static void announce(ModelEvent event) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -66,10 +68,5 @@ public class InferenceTestResource implements QuarkusTestResourceLifecycleManage
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public void stop() {
-        kafka.stop();
     }
 }

@@ -43,7 +43,7 @@ class ModelSwapTest {
                 .body("modelVersion", org.hamcrest.Matchers.equalTo(2));
 
         InferenceTestResource.announce(new io.argus.common.model.ModelStore(InferenceTestResource.store())
-                .find(new io.argus.common.model.ModelId("argus", 1)).orElseThrow(), ModelStatus.ROLLED_BACK);
+                .find(new io.argus.common.model.ModelId("argus", 1)).orElseThrow(), ModelStatus.RESTORED);
         await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.servedVersion() == 1);
     }
 

@@ -7,6 +7,7 @@ import io.argus.tools.bench.BenchMain;
 import io.argus.tools.demo.DemoMain;
 import io.argus.tools.keys.KeysCommand;
 import io.argus.tools.pretrain.PretrainCommand;
+import io.argus.tools.report.DriftReport;
 import io.argus.tools.report.LearningReport;
 import io.argus.tools.report.OodReport;
 import io.argus.tools.report.PruneReport;
@@ -34,6 +35,8 @@ public final class ArgusTools {
                     TransferReport::command),
             new Command("learning-report", "new cameras and classes learned without forgetting, and the gate's "
                     + "error rates", LearningReport::command),
+            new Command("drift-report", "drift per sensor: false alarms of ordinary cameras, detection delay per "
+                    + "kind of shift", DriftReport::command),
             new Command("prune-report", "the CNN and a small ResNet before and after pruning", PruneReport::command),
             new Command("ood-report", "which out-of-distribution score flags images unlike the training data",
                     OodReport::command),

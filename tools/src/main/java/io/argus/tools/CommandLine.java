@@ -1,10 +1,12 @@
 package io.argus.tools;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * What every command does around its work: {@code --help} prints its usage, options it cannot use
- * are refused with one line (exit 2), then it runs on the parsed options.
+ * What every command does around its work: {@code --help} (or {@code -h}), wherever it stands,
+ * prints its usage; options it cannot use are refused with one line (exit 2, the parser's message:
+ * see {@link Args}); then it runs on the parsed options.
  */
 public final class CommandLine {
 
@@ -18,7 +20,7 @@ public final class CommandLine {
 
     public static <O> int run(String[] args, String usage, Function<String[], O> parse, Work<O> work)
             throws Exception {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
             System.out.println(usage);
             return 0;
         }

@@ -42,6 +42,10 @@ public interface TrainerConfig {
 
     Replay replay();
 
+    Live live();
+
+    Rollback rollback();
+
     /** Test-only fault switches ({@code argus.trainer.fault.*}); see docs/faults.md. Never set in production. */
     Fault fault();
 
@@ -52,6 +56,59 @@ public interface TrainerConfig {
          */
         @WithDefault("0s")
         Duration labelBatchPauseAfterFirst();
+    }
+
+    /**
+     * Live accuracy: labels people give joined to the results that were served for the same image
+     * (see docs/learning.md, "Live accuracy"). The caps bound the memory it takes.
+     */
+    interface Live {
+
+        /** The most recent joined labels per version that its live accuracy counts. */
+        @WithDefault("500")
+        int window();
+
+        /**
+         * How many served results are remembered to join labels to; a label given for an older
+         * result is not joined (counted in {@code argus_live_labels_unjoined}). As many as
+         * {@code image-index-size}: every image that can be labeled by id can be joined.
+         */
+        @WithDefault("200000")
+        int maxResults();
+
+        /** Labels read before their result (after a restart) that wait for it; beyond it the oldest give up. */
+        @WithDefault("10000")
+        int maxPendingLabels();
+
+        /** The most versions whose live accuracy is kept; the lowest version numbers leave first. */
+        @WithDefault("20")
+        int maxVersions();
+    }
+
+    /**
+     * Automatic rollback: after a promotion, the new champion's live accuracy against the one it
+     * replaced (see docs/learning.md, "Automatic rollback").
+     */
+    interface Rollback {
+
+        /** Whether the trainer rolls a promoted version back by itself. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Labels each version needs (on the whole, or on a sensor) before that slice is judged. */
+        @WithDefault("30")
+        int minLabels();
+
+        /** How much worse (0..1) the new version must be at the upper end of the interval. */
+        @WithDefault("0.05")
+        double margin();
+
+        /**
+         * The z of the interval of the difference: 3.29 is 99.9%, strict because the decision is
+         * taken again with every label and on every sensor.
+         */
+        @WithDefault("3.29")
+        double z();
     }
 
     /** What every run trains on besides the new labels. */

@@ -8,12 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
@@ -53,7 +48,7 @@ class LabelBatchAtomicityTest {
         TrainerKafka.classified("cut-3", FashionMnist.loadSubset().test().png(13));
 
         CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch("cut-1", "cut-2", "cut-3"));
-        awaitOnTheLog(broker, "cut-1", Duration.ofSeconds(30));
+        TopicReader.awaitOnTheLog(broker.bootstrapServers(), Topics.LABELS, "cut-1", Duration.ofSeconds(30));
         broker.stop();
         Response refused;
         try {
@@ -87,28 +82,5 @@ class LabelBatchAtomicityTest {
         }
         return given().contentType("application/json").header("X-Labeler", "ana").body(body.append("]}").toString())
                 .post("/api/labels/batch");
-    }
-
-    /** Waits until a record keyed {@code key} is on the labels topic's log, committed or not. */
-    private static void awaitOnTheLog(ArgusBroker broker, String key, Duration timeout) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor(Topics.LABELS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (key.equals(r.key())) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("the batch's first label never reached the broker");
     }
 }

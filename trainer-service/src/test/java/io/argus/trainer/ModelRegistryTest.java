@@ -28,11 +28,12 @@ class ModelRegistryTest {
     @Test
     void theFirstStoredModelIsPromotedOnArgusModelsWithWhereToDownloadIt() {
         try (TopicReader models = TopicReader.fromStart(KafkaBrokerResource.broker().bootstrapServers(), Topics.MODELS)) {
-            List<ConsumerRecord<String, byte[]>> events = models.read(1, Duration.ofSeconds(60));
+            List<ConsumerRecord<String, byte[]>> events = models.read(2, Duration.ofSeconds(60));
 
-            assertThat(events).hasSize(1);
-            assertThat(events.get(0).key()).isEqualTo("argus");
-            ModelEvent e = Json.read(events.get(0).value(), ModelEvent.class);
+            // The version's record, and the champion record under the model name (what inference follows).
+            assertThat(events).extracting(ConsumerRecord::key).containsExactly("argus#v1", "argus");
+            assertThat(events.get(1).value()).isEqualTo(events.get(0).value());
+            ModelEvent e = Json.read(events.get(1).value(), ModelEvent.class);
             assertThat(e.status()).isEqualTo(ModelStatus.PROMOTED);
             assertThat(e.version()).isEqualTo(1);
             assertThat(e.bundleUrl()).isEqualTo("http://127.0.0.1:8999/api/models/1/bundle");

@@ -52,12 +52,18 @@ final class TrainerKafka {
 
     /** Puts an image on the raw topic and its classification on the classified topic; returns the raw position. */
     static RecordMetadata classified(String imageId, byte[] png) throws Exception {
+        return classified(imageId, png, SENSOR, 1, "Bag", 0.4);
+    }
+
+    /** As above, with the sensor, the version that served it and what that version said. */
+    static RecordMetadata classified(String imageId, byte[] png, String sensor, int version, String label,
+                                     double confidence) throws Exception {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
                 KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            RecordMetadata raw = p.send(new RawImage(imageId, SENSOR, CAPTURED_AT, "image/png", null, png)
+            RecordMetadata raw = p.send(new RawImage(imageId, sensor, CAPTURED_AT, "image/png", null, png)
                     .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
-            Classification c = Classification.builder().image(imageId, SENSOR, CAPTURED_AT)
-                    .topK(List.of(new Classification.LabelScore("Bag", 0.4))).model("argus", 1)
+            Classification c = Classification.builder().image(imageId, sensor, CAPTURED_AT)
+                    .topK(List.of(new Classification.LabelScore(label, confidence))).model("argus", version)
                     .source(new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)))
                     .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
             p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);

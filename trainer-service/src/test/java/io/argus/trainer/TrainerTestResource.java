@@ -14,15 +14,13 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.learning.networks.FashionCnn;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real broker and a model store holding one base model, as after a first pretrain: untrained
  * here (the API tests do not need it to be right); {@link TrainingTestResource} trains one.
  */
-public class TrainerTestResource implements QuarkusTestResourceLifecycleManager {
+public class TrainerTestResource extends KafkaBrokerResource {
 
-    private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private static Path store;
 
     public static Path store() {
@@ -31,7 +29,7 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(kafka.start());
+        Map<String, String> config = new HashMap<>(super.start());
         try {
             store = Files.createTempDirectory("argus-trainer-models-");
             baseModel(store);
@@ -47,14 +45,14 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
 
     /** Writes the base model v1 into the store. */
     protected void baseModel(Path store) throws IOException {
-        BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, FashionCnn.INPUT)
+        untrainedModel(store, 1);
+    }
+
+    /** Writes an untrained version of the project's CNN into the store. */
+    static void untrainedModel(Path store, int version) throws IOException {
+        BundleManifest manifest = BundleManifest.builder("argus", version, FashionMnist.LABELS, FashionCnn.INPUT)
                 .provenance(Provenance.builder().base("scratch").strategy("pretrain").architecture("fashion-cnn")
                         .build()).build();
         new ModelStore(store).save(ExportedBundles.of(manifest, FashionCnn.build(10, 1, 1e-3)));
-    }
-
-    @Override
-    public void stop() {
-        kafka.stop();
     }
 }

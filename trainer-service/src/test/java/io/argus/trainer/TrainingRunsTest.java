@@ -82,10 +82,13 @@ class TrainingRunsTest {
             assertThat(((Number) reference.get("n")).intValue()).isEqualTo(1000);
             assertThat(((Number) reference.get("difference")).doubleValue())
                     .as("the other cameras' images go through the same network, unchanged").isZero();
-            List<ModelEvent> events = models.read(2, Duration.ofSeconds(30)).stream()
-                    .map(r -> Json.read(r.value(), ModelEvent.class)).toList();
+            List<ConsumerRecord<String, byte[]>> records = models.read(3, Duration.ofSeconds(30));
+            // Each event under the version's key; the promotion also under the model name (the champion record).
+            assertThat(records).extracting(ConsumerRecord::key).containsExactly("argus#v2", "argus#v2", "argus");
+            List<ModelEvent> events = records.stream().map(r -> Json.read(r.value(), ModelEvent.class)).toList();
             assertThat(events).extracting(ModelEvent::status).containsExactly(ModelStatus.CANDIDATE,
-                    ModelStatus.PROMOTED);
+                    ModelStatus.PROMOTED, ModelStatus.PROMOTED);
+            assertThat(events.get(1).previousChampion()).isEqualTo(1);
             assertThat(events.get(1).gate().slices()).extracting(s -> s.name()).contains("reference",
                     "sensor:cam-inverted", "class:Bag");
         }
@@ -146,11 +149,16 @@ class TrainingRunsTest {
         try (TopicReader models = TopicReader.fromNow(bootstrap(), Topics.MODELS)) {
             given().contentType("application/json").body("{\"reason\":\"v4 confuses bags\"}")
                     .post("/api/models/1/rollback").then().statusCode(200)
-                    .body("status", equalTo("ROLLED_BACK")).body("reason", equalTo("v4 confuses bags"));
-            ConsumerRecord<String, byte[]> r = models.read(1, Duration.ofSeconds(30)).get(0);
-            assertThat(Json.read(r.value(), ModelEvent.class).version()).isEqualTo(1);
+                    .body("status", equalTo("RESTORED")).body("reason", equalTo("v4 confuses bags"));
+            // One transaction: v4 withdrawn, v1 restored, and v1 in the champion record (the model name).
+            List<ConsumerRecord<String, byte[]>> r = models.read(3, Duration.ofSeconds(30));
+            assertThat(r).extracting(ConsumerRecord::key).containsExactly("argus#v4", "argus#v1", "argus");
+            assertThat(r).extracting(e -> Json.read(e.value(), ModelEvent.class).status())
+                    .containsExactly(ModelStatus.WITHDRAWN, ModelStatus.RESTORED, ModelStatus.RESTORED);
         }
-        given().get("/api/models/1").then().body("champion", equalTo(true));
+        given().get("/api/models/1").then().body("champion", equalTo(true)).body("status", equalTo("RESTORED"));
+        given().get("/api/models/4").then().body("status", equalTo("WITHDRAWN"))
+                .body("reason", equalTo("v4 confuses bags"));
         given().post("/api/models/1/rollback").then().statusCode(409).body("code", equalTo("ALREADY_CHAMPION"));
         given().post("/api/models/9/promote").then().statusCode(404).body("code", equalTo("UNKNOWN_VERSION"));
         given().post("/api/models/4/promote").then().statusCode(200).body("status", equalTo("PROMOTED"));

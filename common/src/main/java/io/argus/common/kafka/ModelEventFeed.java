@@ -11,14 +11,25 @@ import io.argus.common.contract.ModelEvent;
 /**
  * One model's events from {@code argus.models}: the whole compacted topic first, then whatever
  * comes next (see {@link TopicFollower}). Unreadable events are skipped with a warning.
+ *
+ * <p>Two kinds of record (see {@link ModelEvent}): under a version key, the latest word on that
+ * version; under the model name, the champion record, the version that serves. A topic written
+ * before version keys existed holds every event under the model name: a serving one is a champion
+ * record, and every one is the word on its version, which is how both are reported here.
  */
 public final class ModelEventFeed {
 
     /** What a feed reports. Called on the feed's thread. */
     public interface Listener {
-        void event(ModelEvent event);
+        /** An event about a version (the latest one read is the latest word on it). */
+        default void event(ModelEvent event) {
+        }
 
-        /** Everything that was on the topic at start has been passed to {@link #event}. */
+        /** A champion record: from now on the version it names serves. */
+        default void champion(ModelEvent event) {
+        }
+
+        /** Everything that was on the topic at start has been passed on. */
         default void caughtUp() {
         }
     }
@@ -29,17 +40,25 @@ public final class ModelEventFeed {
 
     public ModelEventFeed(KafkaClients kafka, String topic, String modelName, String clientId,
                           Listener listener) {
+        String championKey = ModelEvent.championKey(modelName);
         this.follower = new TopicFollower(kafka, topic, clientId, new TopicFollower.Handler() {
             @Override
             public void record(ConsumerRecord<String, byte[]> r) {
-                if (!modelName.equals(r.key()) || r.value() == null) {
+                boolean championRecord = championKey.equals(r.key());
+                if (r.value() == null || !(championRecord || ModelEvent.isVersionKey(r.key(), modelName))) {
                     return;
                 }
+                ModelEvent e;
                 try {
-                    listener.event(Json.read(r.value(), ModelEvent.class));
-                } catch (ContractViolation e) {
+                    e = Json.read(r.value(), ModelEvent.class);
+                } catch (ContractViolation ex) {
                     LOG.warn("Skipping unreadable model event at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                            e.getMessage());
+                            ex.getMessage());
+                    return;
+                }
+                listener.event(e);
+                if (championRecord && e.status() != null && e.status().serves()) {
+                    listener.champion(e);
                 }
             }
 

@@ -19,13 +19,16 @@ import io.argus.common.ood.OodReference;
  *                      the bundle has no ONNX graph (written before bundles carried one)
  * @param sensorCalibrations per sensor id, how its images are calibrated before the network sees
  *                      them (see {@link SensorCalibration}); sensors not named here are not calibrated
+ * @param driftReference what the model's answers look like on the data it was judged on, the
+ *                      reference of drift per sensor; {@code null} in bundles made before bundles
+ *                      carried one, which are served with drift off
  * @param ood           how served images are scored for being unlike the training data; {@code null}
  *                      in bundles made before bundles carried it (they are served without the score)
  */
 public record BundleManifest(int format, String name, int version, List<String> labels, InputSpec inputSpec,
                              Provenance provenance, ModelMetrics metrics, String networkType, String networkSha256,
                              Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations,
-                             OodReference ood) {
+                             DriftReference driftReference, OodReference ood) {
 
     /**
      * 2: bundles may carry sensor calibrations, which a reader that does not apply them would serve
@@ -60,13 +63,13 @@ public record BundleManifest(int format, String name, int version, List<String> 
     /** This manifest with the network's type and the checksums of the bundle's entries. */
     BundleManifest withChecksums(String networkType, String networkSha256, String onnxSha256) {
         return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256, sensorCalibrations, ood);
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference, ood);
     }
 
     /** This manifest with out-of-distribution statistics (null: none). */
     public BundleManifest withOod(OodReference reference) {
         return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256, sensorCalibrations, reference);
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference, reference);
     }
 
     /** Builds a manifest without checksums. */
@@ -79,6 +82,8 @@ public record BundleManifest(int format, String name, int version, List<String> 
         private ModelMetrics metrics;
         private Instant createdAt = Instant.now();
         private Map<String, SensorCalibration> sensorCalibrations = Map.of();
+        private DriftReference driftReference;
+        private OodReference ood;
 
         private Builder(String name, int version, List<String> labels, InputSpec inputSpec) {
             this.name = name;
@@ -104,6 +109,18 @@ public record BundleManifest(int format, String name, int version, List<String> 
             return this;
         }
 
+        /** What the model's answers look like on the data it was judged on (see {@link DriftReference}). */
+        public Builder driftReference(DriftReference reference) {
+            this.driftReference = reference;
+            return this;
+        }
+
+        /** How served images are scored for being unlike the training data (see {@link OodReference}). */
+        public Builder ood(OodReference ood) {
+            this.ood = ood;
+            return this;
+        }
+
         public Builder createdAt(Instant createdAt) {
             this.createdAt = createdAt;
             return this;
@@ -111,7 +128,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
         public BundleManifest build() {
             return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, null, null,
-                    createdAt, null, sensorCalibrations, null);
+                    createdAt, null, sensorCalibrations, driftReference, ood);
         }
     }
 }

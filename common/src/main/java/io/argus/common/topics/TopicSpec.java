@@ -38,6 +38,12 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
                         Map.of("max.message.bytes", maxBytes, "cleanup.policy", "compact", "retention.ms", "-1")),
                 // One partition keeps every model event in order; compaction keeps "current" per model name.
                 new TopicSpec(names.models(), 1,
-                        Map.of("cleanup.policy", "compact", "retention.ms", "-1")));
+                        Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
+                // Keyed by sensor like the raw images; compaction keeps each sensor's latest state.
+                new TopicSpec(names.drift(), imagePartitions,
+                        Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
+                // Read by the trainer during a shadow window (minutes to hours); a week leaves room to look back.
+                new TopicSpec(names.shadow(), imagePartitions,
+                        Map.of("retention.ms", WEEK, "cleanup.policy", "delete")));
     }
 }

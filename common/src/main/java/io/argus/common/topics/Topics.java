@@ -18,6 +18,13 @@ public final class Topics {
     public static final String LABELS = "argus.labels";
     /** Model version events, compacted per model name. */
     public static final String MODELS = "argus.models";
+    /** A sensor flagged as drifted, or cleared: JSON {@code DriftEvent}, keyed by sensor id, compacted. */
+    public static final String DRIFT = "argus.sensors.drift";
+    /**
+     * A candidate's answers beside the champion's while it runs in shadow: JSON {@code ShadowResult},
+     * keyed by image id. Never read by clients as results: the champion's topics are the outputs.
+     */
+    public static final String SHADOW = "argus.images.shadow";
 
     private Topics() {
     }

@@ -31,7 +31,15 @@ public interface TopicsConfig {
     @WithDefault(Topics.MODELS)
     String models();
 
+    /** Sensors flagged as drifted and cleared. */
+    @WithDefault(Topics.DRIFT)
+    String drift();
+
+    /** A shadow candidate's answers beside the champion's. */
+    @WithDefault(Topics.SHADOW)
+    String shadow();
+
     default TopicNames names() {
-        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models());
+        return new TopicNames(raw(), classified(), review(), dlq(), labels(), models(), drift(), shadow());
     }
 }

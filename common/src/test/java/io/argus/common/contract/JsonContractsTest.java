@@ -68,9 +68,22 @@ class JsonContractsTest {
     void aModelEventRoundTrips() {
         ModelEvent e = new ModelEvent(1, "argus", 2, ModelStatus.PROMOTED, List.of("a", "b"), InputSpec.grey(28, 28), null,
                 "abc", 10, "http://127.0.0.1:8083/api/models/2/bundle", "argus-v2.bundle", "bootstrap",
-                Instant.parse("2026-11-22T10:00:00Z"), null);
+                Instant.parse("2026-11-22T10:00:00Z"), null, 1);
 
         assertThat(Json.read(Json.write(e), ModelEvent.class)).isEqualTo(e);
+    }
+
+    @Test
+    void anEventWrittenBeforeRestoredHadItsNameReadsAsRestoredAndServes() {
+        // What a trainer wrote for "made champion again" before the statuses were renamed.
+        String old = "{\"schemaVersion\":1,\"modelName\":\"argus\",\"version\":1,\"status\":\"ROLLED_BACK\"}";
+
+        ModelEvent e = Json.read(old.getBytes(StandardCharsets.UTF_8), ModelEvent.class);
+
+        assertThat(e.status()).isEqualTo(ModelStatus.RESTORED);
+        assertThat(e.status().serves()).isTrue();
+        assertThat(ModelStatus.WITHDRAWN.serves()).isFalse();
+        assertThat(e.previousChampion()).isNull();
     }
 
     @Test

@@ -11,9 +11,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Stores a batch's outputs and then marks its input consumed. If it throws, nothing of the batch
@@ -33,18 +36,22 @@ interface BatchCommitter extends AutoCloseable {
         private final String cause;
         private final String rootCause;
         private final boolean isolatable;
+        private final boolean recordAtFault;
 
         NotCommitted(String message, Throwable cause) {
             super(message, cause);
             Throwable root = cause;
             boolean recordMayBeAtFault = true;
+            boolean kafkaBlamesARecord = false;
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 root = t;
                 recordMayBeAtFault &= !aboutKafkaNotTheRecords(t);
+                kafkaBlamesARecord |= aboutARecord(t);
             }
             this.cause = root == null ? "unknown" : root.getClass().getSimpleName();
             this.rootCause = root == null || root == cause ? "" : "; caused by " + root;
             this.isolatable = recordMayBeAtFault;
+            this.recordAtFault = recordMayBeAtFault && kafkaBlamesARecord;
         }
 
         /** The message with the innermost cause's, which Kafka's wrappers ("we are in an error state") hide. */
@@ -67,6 +74,15 @@ interface BatchCommitter extends AutoCloseable {
         }
 
         /**
+         * Whether Kafka said that a record itself cannot be taken, whenever it is sent: too large,
+         * a timestamp out of range, not serializable. Only such a failure is evidence enough to give
+         * a record up; an isolatable failure without it may be transient, misclassified.
+         */
+        boolean recordAtFault() {
+            return recordAtFault;
+        }
+
+        /**
          * Transient errors (a broker away, a coordinator moving, a timeout), a producer that was
          * fenced or lost its sequence, credentials or permissions, a group that rebalanced, an
          * interrupt: none is about what the records hold.
@@ -77,6 +93,11 @@ interface BatchCommitter extends AutoCloseable {
                     || t instanceof CommitFailedException || t instanceof RebalanceInProgressException
                     || t instanceof InterruptException || t instanceof InterruptedException
                     || t instanceof IllegalStateException;
+        }
+
+        private static boolean aboutARecord(Throwable t) {
+            return t instanceof RecordTooLargeException || t instanceof InvalidTimestampException
+                    || t instanceof SerializationException;
         }
     }
 }

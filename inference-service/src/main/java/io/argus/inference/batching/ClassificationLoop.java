@@ -26,6 +26,7 @@ import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.ModelId;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
+import io.argus.inference.drift.DriftMonitor;
 import io.argus.inference.metrics.InferenceMetrics;
 import io.argus.inference.model.CurrentModel;
 import io.argus.inference.progress.AssignedPartitions;
@@ -57,6 +58,7 @@ public class ClassificationLoop {
     private final BatchClassifier classifier;
     private final ResultRouter router;
     private final InferenceMetrics metrics;
+    private final DriftMonitor drift;
     private final MeterRegistry meters;
     private final CommitFault fault;
     private final CommitFailures failures;
@@ -70,7 +72,9 @@ public class ClassificationLoop {
     public ClassificationLoop(KafkaClients kafka, InferenceConfig config,
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
                               ResultRouter router, InferenceMetrics metrics, MeterRegistry meters,
-                              CommitFault fault, CommitFailures failures, AssignedPartitions assigned) {
+                              CommitFault fault, CommitFailures failures, AssignedPartitions assigned,
+                              DriftMonitor drift) {
+        this.drift = drift;
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
@@ -240,6 +244,7 @@ public class ClassificationLoop {
             p.routed().cappedReasons().forEach(metrics::reviewCapped);
         }
         byBatch.forEach(metrics::committed);
+        drift.committed(result.committed().stream().map(Pending::outcome).toList());
         if (result.notCommitted().isEmpty()) {
             failures.committed();
         } else {

@@ -20,9 +20,21 @@ import io.argus.inference.routing.ResultRouter;
  * a commit fails for a reason that may lie in a record (not a broker away, a fenced producer or a
  * rebalance: see {@link BatchCommitter.NotCommitted#isolatable()}), the records are committed in
  * halves, in order, down to the one that fails alone. That one is dead-lettered with the reason
- * ({@code inference-commit}, {@code COMMIT_FAILED}); if even its dead letter fails, only its
- * offset is committed and it is counted and logged as skipped. A failure that is not about the
+ * ({@code inference-commit}, {@code COMMIT_FAILED}). If even its dead letter fails, its own
+ * outputs are tried once more: a failure that has ended by then (a broker hiccup that Kafka's
+ * exceptions made look like a refused record) loses nothing. A failure that is not about the
  * records stops the commit: what is left is processed again, later.
+ *
+ * <p>A record is given up (only its offset committed, counted and logged as skipped) only when
+ * Kafka said, for its outputs tried again and for its dead letter, that it is the record it cannot
+ * take ({@link BatchCommitter.NotCommitted#recordAtFault()}: too large, a bad timestamp, not
+ * serializable). Any other failure leaves it not committed, to be read and tried again: the
+ * classification of failures is imperfect, and a failure it cannot explain is as likely Kafka's as
+ * the record's. Skipping on such a failure would lose good images, all of them while it lasted;
+ * waiting at worst stalls the partition, visibly (readiness names the partition and the cause)
+ * and only until the cause is gone or an operator moves past the record. A record Kafka refuses for
+ * what it holds does not stall: it is dead-lettered (a dead letter is cut to fit the DLQ), or
+ * skipped if Kafka refuses that too for what it holds.
  *
  * <p>The halves keep consumption order, so each commit's offsets follow the previous one's on
  * every partition, and what is left over is always a suffix that can be re-read.
@@ -84,26 +96,38 @@ final class IsolatingCommitter implements AutoCloseable {
         }
     }
 
-    /** The record whose commit fails alone: its dead letter instead, or else its offset alone. */
+    /**
+     * The record whose commit fails alone: its dead letter instead; else its outputs once more;
+     * else, if Kafka blamed the record both times, its offset alone. Otherwise it waits.
+     */
     private boolean isolate(Pending p, BatchCommitter.NotCommitted why, Consumer<String, byte[]> consumer,
                             Result result) {
         Outcome.Failed failed = new Outcome.Failed(p.source(), p.outcome().key(), STAGE, CODE,
                 "its outputs could not be committed (" + why.cause() + "): " + why.reason());
         Pending dead = new Pending(p.batch(), failed, router.route(failed));
-        BatchCommitter.NotCommitted deadFailed;
-        try {
-            committer.commit(dead.outputs(), offsets(List.of(dead)), consumer);
+        BatchCommitter.NotCommitted deadFailed = tryCommit(dead, consumer);
+        if (deadFailed == null) {
             LOG.warnf("Dead-lettered %s (image %s) with %s: its outputs could not be committed (%s)",
                     position(p), p.outcome().key(), CODE, why.cause());
             result.committed().add(dead);
             return true;
-        } catch (BatchCommitter.NotCommitted e) {
-            failures.failed(e.cause(), e.reason(), 1);
-            if (!e.isolatable()) {
-                result.notCommitted().add(p);
-                return false;
-            }
-            deadFailed = e;
+        }
+        if (!deadFailed.isolatable()) {
+            // Kafka itself is away or refuses us: its outputs would fail alike now. It waits with the rest.
+            result.notCommitted().add(p);
+            return false;
+        }
+        BatchCommitter.NotCommitted againFailed = tryCommit(p, consumer);
+        if (againFailed == null) {
+            LOG.infof("Committed %s (image %s) when tried again: its commit had failed with %s", position(p),
+                    p.outcome().key(), why.cause());
+            result.committed().add(p);
+            return true;
+        }
+        if (!deadFailed.recordAtFault() || !againFailed.recordAtFault()) {
+            // Kafka did not say the record is what it refuses: the failure may yet end. It waits with the rest.
+            result.notCommitted().add(p);
+            return false;
         }
         try {
             committer.commit(List.of(), offsets(List.of(p)), consumer);
@@ -115,6 +139,17 @@ final class IsolatingCommitter implements AutoCloseable {
             failures.failed(e.cause(), e.reason(), 1);
             result.notCommitted().add(p);
             return false;
+        }
+    }
+
+    /** Commits one record's outputs and offset; what failed, counted, or null once committed. */
+    private BatchCommitter.NotCommitted tryCommit(Pending p, Consumer<String, byte[]> consumer) {
+        try {
+            committer.commit(p.outputs(), offsets(List.of(p)), consumer);
+            return null;
+        } catch (BatchCommitter.NotCommitted e) {
+            failures.failed(e.cause(), e.reason(), 1);
+            return e;
         }
     }
 

@@ -17,9 +17,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Keeps {@link CurrentModel} on the version the newest serving event (PROMOTED or ROLLED_BACK) of
- * {@code argus.models} names. At start it reads the whole compacted topic first and loads only
- * the last such event, so a restarted service comes back on the current champion. A bundle that
+ * Keeps {@link CurrentModel} on the version the newest champion record of {@code argus.models}
+ * names (the serving event, PROMOTED or RESTORED, written under the model name; see
+ * {@link ModelEvent}): events about other versions (candidates, rejections, a WITHDRAWN version)
+ * never change what is served. At start it reads the whole compacted topic first and loads only
+ * the last champion record, so a restarted service comes back on the current champion. A bundle that
  * cannot be fetched, verified or loaded is refused with a log line and the model in service keeps
  * serving.
  */
@@ -68,10 +70,7 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     }
 
     @Override
-    public void event(ModelEvent e) {
-        if (e.status() == null || !e.status().serves()) {
-            return;
-        }
+    public void champion(ModelEvent e) {
         if (caughtUp) {
             serve(e);
         } else {

@@ -15,6 +15,7 @@ import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.engine.OnnxSettings;
 import io.argus.inference.InferenceConfig;
+import io.argus.inference.drift.DriftMonitor;
 
 /**
  * Turns a model event into a ready classifier: fetch the bundle, verify its checksum against the
@@ -30,9 +31,11 @@ public class ModelLoader {
     private final int warmUpBatch;
     private final Engine engine;
     private final OnnxSettings onnx;
+    private final DriftMonitor drift;
 
-    public ModelLoader(BundleFetcher fetcher, InferenceConfig config) {
+    public ModelLoader(BundleFetcher fetcher, InferenceConfig config, DriftMonitor drift) {
         this.fetcher = fetcher;
+        this.drift = drift;
         this.warmUpBatch = config.batch().maxSize();
         this.engine = config.engine();
         this.onnx = config.onnx().settings();
@@ -59,6 +62,7 @@ public class ModelLoader {
         LOG.infof("Loaded %s (%d labels, input %dx%dx%d) on %s in %d ms", classifier.id(), classifier.labels().size(),
                 m.inputSpec().width(), m.inputSpec().height(), m.inputSpec().channels(), classifier.engine(),
                 (System.nanoTime() - start) / 1_000_000);
+        drift.loaded(classifier.id(), classifier.labels(), m.driftReference());
         return classifier;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.Classification;
@@ -43,24 +44,36 @@ class IsolatingCommitterTest {
     private final ResultRouter router = new ResultRouter(new DefaultTopics(),
             new ReviewPolicy(new ReviewPolicy.Settings(0, 0, 0, 0, 0), java.time.Clock.systemUTC(), new Random(1)));
 
-    /** Refuses every commit whose outputs match, with {@code cause}; keeps what it committed. */
+    /**
+     * Refuses the commits whose outputs match, with {@code cause}, every time or only the first
+     * {@code refusals} times (a failure that ends); keeps what it committed and what it refused.
+     */
     private static final class Refusing implements BatchCommitter {
         private final Predicate<List<ProducerRecord<String, byte[]>>> refuses;
         private final RuntimeException cause;
+        private int refusalsLeft;
         final List<List<ProducerRecord<String, byte[]>>> outputs = new ArrayList<>();
         final List<Map<TopicPartition, OffsetAndMetadata>> offsets = new ArrayList<>();
+        final List<List<ProducerRecord<String, byte[]>>> refused = new ArrayList<>();
         int attempts;
 
         Refusing(Predicate<List<ProducerRecord<String, byte[]>>> refuses, RuntimeException cause) {
+            this(refuses, cause, Integer.MAX_VALUE);
+        }
+
+        Refusing(Predicate<List<ProducerRecord<String, byte[]>>> refuses, RuntimeException cause, int refusals) {
             this.refuses = refuses;
             this.cause = cause;
+            this.refusalsLeft = refusals;
         }
 
         @Override
         public void commit(List<ProducerRecord<String, byte[]>> out, Map<TopicPartition, OffsetAndMetadata> off,
                            Consumer<String, byte[]> consumer) {
             attempts++;
-            if (refuses.test(out)) {
+            if (refusalsLeft > 0 && refuses.test(out)) {
+                refusalsLeft--;
+                refused.add(List.copyOf(out));
                 throw new NotCommitted("transaction aborted: " + cause, cause);
             }
             outputs.add(List.copyOf(out));
@@ -96,19 +109,53 @@ class IsolatingCommitterTest {
     }
 
     @Test
-    void aRecordWhoseDeadLetterIsRefusedTooIsSkippedWithOnlyItsOffsetCommittedAndCounted() {
+    void aRecordWhoseResultAndDeadLetterKafkaRefusesForWhatTheyHoldIsSkippedWithOnlyItsOffsetCommittedAndCounted() {
         List<Pending> pending = pending(4);
-        Refusing kafka = new Refusing(out -> out.stream().anyMatch(r -> "img-2".equals(r.key())),
-                new RecordTooLargeException("too large"));
+        Refusing kafka = new Refusing(anythingOf("img-2"), new RecordTooLargeException("too large"));
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
 
         assertThat(result.skipped()).extracting(p -> p.outcome().key()).containsExactly("img-2");
         assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1", "img-3");
-        assertThat(result.notCommitted()).isEmpty();
+        assertThat(result.notCommitted()).as("a poison record does not stall its partition").isEmpty();
+        assertThat(kafka.refused).filteredOn(out -> hasResultFor(out, "img-2") && out.size() == 1)
+                .as("its result alone, then once more after its dead letter").hasSize(2);
         assertThat(kafka.offsets).contains(Map.of(new TopicPartition(Topics.RAW, 0), new OffsetAndMetadata(103)));
         assertThat(meters.get("argus.inference.records.skipped").tag("cause", "RecordTooLargeException").counter()
                 .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatEndsAfterTheDeadLetterWasRefusedLosesNothingTheRecordsOwnResultIsCommitted() {
+        List<Pending> pending = pending(4);
+        // Transient, but not classified so: the batch, its half, img-2 alone and its dead letter are refused.
+        Refusing kafka = new Refusing(anythingOf("img-2"),
+                new TransactionAbortableException("transaction aborted by the coordinator"), 4);
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.notCommitted()).isEmpty();
+        assertThat(result.committed()).extracting(p -> p.outcome().key())
+                .containsExactly("img-0", "img-1", "img-2", "img-3");
+        assertThat(result.committed()).extracting(Pending::outcome).as("classified, not dead-lettered")
+                .allMatch(o -> o instanceof Outcome.Classified);
+        assertThat(kafka.outputs).anyMatch(out -> hasResultFor(out, "img-2"));
+        assertThat(committedOffsets(kafka)).isSorted();
+    }
+
+    @Test
+    void aRecordWhoseCommitsFailWithoutKafkaBlamingTheRecordIsNeverSkippedItWaitsWithTheRestInOrder() {
+        List<Pending> pending = pending(4);
+        Refusing kafka = new Refusing(anythingOf("img-2"), new KafkaException("refused, reason unknown"));
+
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+
+        assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1");
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.notCommitted()).containsExactlyElementsOf(pending.subList(2, 4));
+        assertThat(kafka.offsets).as("no offset committed past it").containsExactly(
+                Map.of(new TopicPartition(Topics.RAW, 0), new OffsetAndMetadata(102)));
     }
 
     @Test
@@ -127,8 +174,7 @@ class IsolatingCommitterTest {
     @Test
     void whenNotEvenAnOffsetAloneCanBeCommittedNothingIsDroppedAndTheRestWaitsInOrder() {
         List<Pending> pending = pending(6);
-        Refusing kafka = new Refusing(out -> out.isEmpty() || out.stream().anyMatch(r -> "img-3".equals(r.key())),
-                new KafkaException("refused"));
+        Refusing kafka = new Refusing(anythingOf("img-3").or(List::isEmpty), new RecordTooLargeException("refused"));
 
         IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
 
@@ -158,6 +204,11 @@ class IsolatingCommitterTest {
             pending.add(new Pending(batch, o, router.route(o)));
         }
         return pending;
+    }
+
+    /** Commits that hold any output of this image: its result or its dead letter. */
+    private static Predicate<List<ProducerRecord<String, byte[]>>> anythingOf(String imageId) {
+        return out -> out.stream().anyMatch(r -> imageId.equals(r.key()));
     }
 
     private static boolean hasResultFor(List<ProducerRecord<String, byte[]>> out, String imageId) {
@@ -196,6 +247,16 @@ class IsolatingCommitterTest {
         @Override
         public String labels() {
             return Topics.LABELS;
+        }
+
+        @Override
+        public String drift() {
+            return Topics.DRIFT;
+        }
+
+        @Override
+        public String shadow() {
+            return Topics.SHADOW;
         }
 
         @Override

@@ -179,7 +179,7 @@ public final class SliceGate {
             if (n < min) {
                 return new GateReport.Slice(name, targeted, n, null, candidate, null, null, null, TOO_FEW);
             }
-            double[] ci = wilson(Math.round(candidate * n), n);
+            double[] ci = Intervals.wilson(Math.round(candidate * n), n);
             String verdict = !name.startsWith(NEW_CLASS) ? NO_CHANGE
                     : ci[0] >= settings.newClassFloor() ? LEARNED : NOT_LEARNED;
             return new GateReport.Slice(name, targeted, n, null, candidate, null, ci[0], ci[1], verdict);
@@ -229,16 +229,6 @@ public final class SliceGate {
         int lo = (int) Math.floor(0.025 * (means.length - 1));
         int hi = (int) Math.ceil(0.975 * (means.length - 1));
         return new double[] {means[lo], means[hi]};
-    }
-
-    /** The 95% Wilson interval of a proportion. */
-    static double[] wilson(long successes, int n) {
-        double z = 1.96;
-        double p = (double) successes / n;
-        double denom = 1 + z * z / n;
-        double centre = (p + z * z / (2.0 * n)) / denom;
-        double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denom;
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
     private Map<String, List<Scored>> slices(List<Scored> samples, Targets targets) {

@@ -12,6 +12,7 @@ import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.model.BundleManifest;
+import io.argus.common.model.DriftReference;
 import io.argus.common.model.ModelMetrics;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
@@ -76,7 +77,11 @@ public final class Pretrainer {
                 new Fitter.Settings(options.epochs(), options.batchSize(), options.epochs(), options.seed(), null),
                 "pretrain", new ConsoleProgress(progress, "test"));
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
-        ModelMetrics metrics = Evaluator.evaluate(net, testSet);
+        float[][] testProbabilities = Evaluator.predict(net, testSet);
+        ModelMetrics metrics = Evaluator.evaluate(testSet, testProbabilities);
+        // What its answers look like on the test split: the reference of drift per sensor in serving.
+        DriftReference drift = DriftReference.of(testProbabilities,
+                "Fashion-MNIST test split (" + data.source() + ")");
 
         ModelStore store = new ModelStore(options.store());
         int version = store.nextVersion(options.name());
@@ -85,7 +90,7 @@ public final class Pretrainer {
                         .dataset("Fashion-MNIST (" + data.source() + ")").samples(train.count(), 0, test.count())
                         .training(options.epochs(), trainingSeconds).architecture(Architecture.FASHION_CNN.name())
                         .trainableParams(net.numParams()).baseData(FashionMnist.ID).build())
-                .metrics(metrics).build().withOod(ood(net, trainSet, testSet));
+                .metrics(metrics).driftReference(drift).ood(ood(net, trainSet, testSet)).build();
         StoredModel stored = store.save(ExportedBundles.of(manifest, net));
         progress.report(String.format(Locale.ROOT,
                 "Pretrained %s v%d: test accuracy %.4f, macro F1 %.4f, training %.0f s (%.0f s in all). Bundle %s "

@@ -27,6 +27,7 @@ import io.argus.common.image.SensorCalibration;
 import io.argus.common.ood.OodFit;
 import io.argus.common.ood.OodReference;
 import io.argus.common.model.ConfusionMatrix;
+import io.argus.common.model.DriftReference;
 import io.argus.common.model.GateReport;
 import io.argus.common.model.ModelMetrics;
 import io.argus.common.model.Pruning;
@@ -135,13 +136,15 @@ public final class LearningRun {
      *
      * @param evaluation every evaluation sample with both models' predictions (what the gate judged)
      * @param newClasses classes the candidate knows and the champion does not
+     * @param drift      the candidate's answers on the evaluation set, the reference of drift per sensor in serving
      * @param ood        the candidate's out-of-distribution statistics (fitted on its training part,
      *                   threshold on its validation part); null if its network has no embedding
      */
     public record Outcome(Model network, List<String> classes, Map<String, SensorCalibration> calibrations,
                           ModelMetrics metrics, GateReport gate, Counts counts, Set<String> targetedSensors,
                           Set<String> newClasses, int epochs, double seconds, long trainableParams, Pruning pruning,
-                          List<String> notes, List<SliceGate.Scored> evaluation, OodReference ood) {
+                          List<String> notes, List<SliceGate.Scored> evaluation, DriftReference drift,
+                          OodReference ood) {
     }
 
     /** Hears what a run does; called on the run's thread. */
@@ -251,7 +254,7 @@ public final class LearningRun {
         return new Outcome(network, data.classes, Map.copyOf(calibrations), eval.metrics(), gate,
                 new Counts(data.count(Part.TRAIN), data.count(Part.VALIDATION), data.count(Part.TEST),
                         data.replayed(), eval.set().reference(), data.skipped), targeted, newClasses, epochs,
-                (System.nanoTime() - start) / 1e9, trainable, pruning, notes, eval.scored(), ood);
+                (System.nanoTime() - start) / 1e9, trainable, pruning, notes, eval.scored(), eval.drift(), ood);
     }
 
     /** Fits a calibration for every sensor with new labels and enough of them. */
@@ -294,7 +297,8 @@ public final class LearningRun {
         }
     }
 
-    private record Evaluation(List<SliceGate.Scored> scored, ModelMetrics metrics, GateReport.EvaluationSet set) {
+    private record Evaluation(List<SliceGate.Scored> scored, ModelMetrics metrics, GateReport.EvaluationSet set,
+                              DriftReference drift) {
     }
 
     /** Candidate and champion on the same samples: the reference data and every held-out label. */
@@ -315,10 +319,11 @@ public final class LearningRun {
             samples.add(new EvalSample(item.sample().sampleId(), false, item.sensor(), item.sample().label(), null,
                     item.sample().bytes()));
         }
-        List<String> candidatePredictions = predict(candidate, data.classes, in.base().architecture().input(),
-                calibrations, samples);
-        List<String> championPredictions = champion.map(c -> predict(c.network(), c.labels(),
-                c.architecture().input(), c.calibrations(), samples)).orElse(null);
+        float[][] candidateProbabilities = probabilities(candidate, in.base().architecture().input(), calibrations,
+                samples);
+        List<String> candidatePredictions = labelsOf(candidateProbabilities, data.classes);
+        List<String> championPredictions = champion.map(c -> labelsOf(probabilities(c.network(),
+                c.architecture().input(), c.calibrations(), samples), c.labels())).orElse(null);
         List<SliceGate.Scored> scored = new ArrayList<>(samples.size());
         ConfusionMatrix confusion = new ConfusionMatrix(data.classes);
         for (int i = 0; i < samples.size(); i++) {
@@ -332,17 +337,22 @@ public final class LearningRun {
         int reference = (int) samples.stream().filter(EvalSample::reference).count();
         String version = Sha256.of(String.join("\n", samples.stream().map(EvalSample::id).sorted().toList())
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        // The reference of drift: the reference data and the held-out labels (calibrated as served),
+        // so that a new class, which only labels hold, is part of what normal answers look like.
+        DriftReference drift = samples.isEmpty() ? null : DriftReference.of(candidateProbabilities, String.format(
+                Locale.ROOT, "evaluation set %s (%d reference, %d held-out labels)", version, reference,
+                samples.size() - reference));
         return new Evaluation(scored, confusion.metrics(),
-                new GateReport.EvaluationSet(version, reference, samples.size() - reference));
+                new GateReport.EvaluationSet(version, reference, samples.size() - reference), drift);
     }
 
     private record EvalSample(String id, boolean reference, String sensor, String truth, BufferedImage image,
                               byte[] bytes) {
     }
 
-    /** A model's predicted label names, each sample prepared for its input and calibrated for its sensor. */
-    private List<String> predict(Model net, List<String> labels, InputSpec spec,
-                                 Map<String, SensorCalibration> calibrations, List<EvalSample> samples) {
+    /** A model's probabilities, each sample prepared for its input and calibrated for its sensor. */
+    private float[][] probabilities(Model net, InputSpec spec, Map<String, SensorCalibration> calibrations,
+                                    List<EvalSample> samples) {
         ImagePreprocessor prep = new ImagePreprocessor(spec, settings.limits());
         int size = spec.size();
         float[] x = new float[samples.size() * size];
@@ -358,8 +368,11 @@ public final class LearningRun {
                 c.apply(x, i * size, spec);
             }
         }
-        float[][] p = Forward.of(net, spec).probabilities(x, samples.size());
-        List<String> out = new ArrayList<>(samples.size());
+        return Forward.of(net, spec).probabilities(x, samples.size());
+    }
+
+    private static List<String> labelsOf(float[][] p, List<String> labels) {
+        List<String> out = new ArrayList<>(p.length);
         for (float[] row : p) {
             out.add(labels.get(ConfusionMatrix.argMax(row)));
         }

@@ -20,8 +20,12 @@ public final class Evaluator {
     }
 
     public static ModelMetrics evaluate(Model net, TrainingSet test) {
+        return evaluate(test, predict(net, test));
+    }
+
+    /** The metrics of probabilities already predicted for every sample of {@code test}. */
+    public static ModelMetrics evaluate(TrainingSet test, float[][] probabilities) {
         ConfusionMatrix confusion = new ConfusionMatrix(test.labels());
-        float[][] probabilities = predict(net, test);
         confusion.addAll(test.classes(), probabilities);
         return confusion.metrics();
     }

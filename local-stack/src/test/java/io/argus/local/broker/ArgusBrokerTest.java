@@ -36,7 +36,7 @@ class ArgusBrokerTest {
     void createsTheArgusTopicsWithTheirSettingsAndAcceptsImageSizedRecords() throws Exception {
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
             assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
-            assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).hasSize(6);
+            assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).hasSize(7);
             assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).as("second time: nothing new").isEmpty();
 
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

@@ -27,6 +27,7 @@ import io.argus.common.image.InputSpec;
 import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.nd4j.OneDnn;
 import io.argus.common.engine.OnnxSettings;
+import io.argus.tools.CommandLine;
 import io.argus.tools.keys.KeysCommand;
 
 /**
@@ -57,17 +58,10 @@ public final class BenchMain {
     }
 
     public static int run(String[] args) throws Exception {
-        BenchOptions o;
-        try {
-            o = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        if (o.help()) {
-            System.out.print(BenchOptions.USAGE);
-            return 0;
-        }
+        return CommandLine.run(args, BenchOptions.USAGE, BenchOptions::parse, BenchMain::bench);
+    }
+
+    private static int bench(BenchOptions o) throws Exception {
         OneDnn.enable();
         Consumer<String> progress = s -> System.err.println("[bench] " + s);
         // CUDA asked for and not there: said at once, in one line, before minutes of CPU figures.

@@ -2,15 +2,15 @@ package io.argus.tools.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+
+import io.argus.tools.Args;
 
 /** Command-line options of {@code ./argus bench}. */
 record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer> batches, double seconds,
                     List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
                     double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
-                    List<String> inferenceJvm, Path out, boolean help) {
+                    List<String> inferenceJvm, Path out) {
 
     /** One end-to-end run: a model and the kind of images streamed to it. */
     record E2eCase(String model, String images) {
@@ -98,49 +98,42 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
         Path app = Path.of("inference-service/target/quarkus-app/quarkus-run.jar");
         List<String> jvm = List.of(DEFAULT_JVM.split(" "));
         Path out = Path.of("run/bench");
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                help = true;
-                continue;
-            }
-            if (a.equals("--quick")) {
-                seconds = 2;
-                models = List.of("fashion-cnn", "resnet50", "squeezenet");
-                e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"));
-                half = 10;
-                saturation = 10;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--quick" -> {
+                    seconds = 2;
+                    models = List.of("fashion-cnn", "resnet50", "squeezenet");
+                    e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"));
+                    half = 10;
+                    saturation = 10;
+                }
                 case "--models" -> {
-                    models = list(v);
+                    models = a.list();
                     for (String m : models) {
                         if (!BenchModels.KNOWN.contains(m)) {
                             throw new IllegalArgumentException("unknown model '" + m + "'; known: " + BenchModels.KNOWN);
                         }
                     }
                 }
-                case "--engines" -> engines = list(v).stream().map(BenchEngine::parse).distinct().toList();
-                case "--batches" -> batches = list(v).stream().map(Integer::parseInt).toList();
-                case "--seconds" -> seconds = Double.parseDouble(v);
-                case "--e2e" -> e2e = v.equals("none") ? List.of() : list(v).stream().map(E2eCase::parse).toList();
-                case "--e2e-batch" -> e2eBatch = Integer.parseInt(v);
-                case "--batch-wait" -> wait = Duration.ofMillis(Long.parseLong(v));
-                case "--saturation-seconds" -> saturation = Double.parseDouble(v);
-                case "--half-load-seconds" -> half = Double.parseDouble(v);
-                case "--onnx-threads" -> threads = Integer.parseInt(v);
-                case "--store" -> store = Path.of(v);
-                case "--model-name" -> name = v;
-                case "--inference-app" -> app = Path.of(v);
-                case "--inference-jvm" -> jvm = List.of(v.trim().split("\\s+"));
-                case "--out" -> out = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
+                case "--engines" -> engines = a.list().stream().map(BenchEngine::parse).distinct().toList();
+                case "--batches" -> batches = a.integers();
+                case "--seconds" -> seconds = a.decimal();
+                case "--e2e" -> {
+                    List<String> v = a.list();
+                    e2e = v.equals(List.of("none")) ? List.of() : v.stream().map(E2eCase::parse).toList();
+                }
+                case "--e2e-batch" -> e2eBatch = a.integer();
+                case "--batch-wait" -> wait = Duration.ofMillis(a.longValue());
+                case "--saturation-seconds" -> saturation = a.decimal();
+                case "--half-load-seconds" -> half = a.decimal();
+                case "--onnx-threads" -> threads = a.integer();
+                case "--store" -> store = a.path();
+                case "--model-name" -> name = a.text();
+                case "--inference-app" -> app = a.path();
+                case "--inference-jvm" -> jvm = List.of(a.text().trim().split("\\s+"));
+                case "--out" -> out = a.path();
+                default -> throw a.unknown();
             }
         }
         if (engines.isEmpty()) {
@@ -150,12 +143,6 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
             throw new IllegalArgumentException("times and batch sizes must be positive");
         }
         return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, threads,
-                store, name, app, jvm, out, help);
-    }
-
-    private static List<String> list(String v) {
-        List<String> out = new ArrayList<>();
-        Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-        return List.copyOf(out);
+                store, name, app, jvm, out);
     }
 }

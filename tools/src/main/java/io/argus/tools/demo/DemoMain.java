@@ -1,9 +1,5 @@
 package io.argus.tools.demo;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import javax.imageio.ImageIO;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.argus.common.contract.Classification;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.Topics;
@@ -161,7 +156,8 @@ public final class DemoMain {
             }
             int index = (from + i) % images.count();
             boolean bad = options.badEvery() > 0 && (i + 1) % options.badEvery() == 0;
-            byte[] png = camera == null ? images.png(index) : inverted(images, index);
+            byte[] png = camera == null ? images.png(index)
+                    : SimulatedCameras.png(SimulatedCameras.invert(images.image(index)));
             byte[] body = bad ? Arrays.copyOf(png, png.length / 2) : png;
             String label = FashionMnist.LABELS.get(images.labels()[index]);
             inFlight.acquire();
@@ -193,19 +189,6 @@ public final class DemoMain {
         }
         Thread.sleep(1500); // let late duplicates show up in the count
         return tally;
-    }
-
-    private static byte[] inverted(LabeledImages images, int index) throws IOException {
-        BufferedImage img = images.image(index);
-        WritableRaster r = img.getRaster();
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                r.setSample(x, y, 0, 255 - r.getSample(x, y, 0));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
     }
 
     private static void record(Tally tally, String label, int index, HttpResponse<String> response, Throwable error) {

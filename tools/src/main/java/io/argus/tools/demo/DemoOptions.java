@@ -3,6 +3,8 @@ package io.argus.tools.demo;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.argus.tools.Args;
+
 /** Options of the demo stream; see {@link #USAGE}. */
 record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int count, int sensors, int badEvery,
                    Optional<Path> data, int settleSeconds, int label, int after, String trainerUrl,
@@ -42,26 +44,23 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
         String trainer = "http://127.0.0.1:8083";
         String inference = "http://127.0.0.1:8082";
         int learnTimeout = 600;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--ingest" -> ingest = v;
-                case "--bootstrap" -> bootstrap = v;
-                case "--rate" -> rate = Double.parseDouble(v);
-                case "--count" -> count = Integer.parseInt(v);
-                case "--sensors" -> sensors = Integer.parseInt(v);
-                case "--bad-every" -> badEvery = Integer.parseInt(v);
-                case "--data" -> data = Optional.of(Path.of(v));
-                case "--settle" -> settle = Integer.parseInt(v);
-                case "--label" -> label = Integer.parseInt(v);
-                case "--after" -> after = Integer.parseInt(v);
-                case "--trainer" -> trainer = v;
-                case "--inference" -> inference = v;
-                case "--learn-timeout" -> learnTimeout = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--ingest" -> ingest = a.text();
+                case "--bootstrap" -> bootstrap = a.text();
+                case "--rate" -> rate = a.decimal();
+                case "--count" -> count = a.integer();
+                case "--sensors" -> sensors = a.integer();
+                case "--bad-every" -> badEvery = a.integer();
+                case "--data" -> data = Optional.of(a.path());
+                case "--settle" -> settle = a.integer();
+                case "--label" -> label = a.integer();
+                case "--after" -> after = a.integer();
+                case "--trainer" -> trainer = a.text();
+                case "--inference" -> inference = a.text();
+                case "--learn-timeout" -> learnTimeout = a.integer();
+                default -> throw a.unknown();
             }
         }
         if (rate <= 0 || count <= 0 || sensors <= 0) {

@@ -36,6 +36,7 @@ import io.argus.learning.training.TrainingSet;
 import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
+import io.argus.tools.Args;
 import io.argus.tools.CommandLine;
 
 /**
@@ -99,41 +100,32 @@ public final class LearningReport {
         List<String> shifts = SHIFTS;
         List<String> inARow = IN_A_ROW;
         int gateSeeds = 10;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--labels" -> labels = positive(args[i], v);
-                case "--base-epochs" -> baseEpochs = positive(args[i], v);
-                case "--replay" -> replay = Integer.parseInt(v);
-                case "--data" -> data = Optional.of(Path.of(v));
-                case "--shifts" -> shifts = shifts(v);
-                case "--in-a-row" -> inARow = v.equals("none") ? List.of() : shifts(v);
-                case "--gate-seeds" -> gateSeeds = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--labels" -> labels = a.positive();
+                case "--base-epochs" -> baseEpochs = a.positive();
+                case "--replay" -> replay = a.integer();
+                case "--data" -> data = Optional.of(a.path());
+                case "--shifts" -> shifts = shifts(a.list());
+                case "--in-a-row" -> {
+                    List<String> v = a.list();
+                    inARow = v.equals(List.of("none")) ? List.of() : shifts(v);
+                }
+                case "--gate-seeds" -> gateSeeds = a.integer();
+                default -> throw a.unknown();
             }
         }
         return new Options(labels, baseEpochs, replay, data, shifts, inARow, gateSeeds);
     }
 
-    private static List<String> shifts(String list) {
-        List<String> shifts = Arrays.stream(list.split(",")).map(String::strip).toList();
+    private static List<String> shifts(List<String> shifts) {
         for (String s : shifts) {
             if (!SHIFTS.contains(s)) {
                 throw new IllegalArgumentException("unknown shift " + s + "; known: " + SHIFTS);
             }
         }
         return shifts;
-    }
-
-    private static int positive(String option, String value) {
-        int v = Integer.parseInt(value);
-        if (v <= 0) {
-            throw new IllegalArgumentException(option + " must be positive, not " + value);
-        }
-        return v;
     }
 
     /** One run's line in the table. */

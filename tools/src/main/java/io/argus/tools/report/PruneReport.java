@@ -29,6 +29,7 @@ import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.Progress;
 import io.argus.learning.training.TrainingSet;
+import io.argus.tools.Args;
 import io.argus.tools.CommandLine;
 
 /**
@@ -95,32 +96,24 @@ public final class PruneReport {
         List<Integer> batches = List.of(1, 32);
         double seconds = 5;
         long seed = 7;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            try {
-                switch (args[i]) {
-                    case "--models" -> models = Arrays.stream(v.split(",")).map(String::trim).toList();
-                    case "--data" -> data = Optional.of(Path.of(v));
-                    case "--train" -> train = Integer.parseInt(v);
-                    case "--validation" -> validation = Integer.parseInt(v);
-                    case "--epochs" -> epochs = Integer.parseInt(v);
-                    case "--target" -> target = Double.parseDouble(v);
-                    case "--measure" -> measure = v;
-                    case "--tolerance" -> tolerance = Double.parseDouble(v);
-                    case "--step" -> step = Double.parseDouble(v);
-                    case "--recovery-epochs" -> recovery = Integer.parseInt(v);
-                    case "--channel-multiple" -> multiple = Integer.parseInt(v);
-                    case "--batches" -> batches = Arrays.stream(v.split(",")).map(s -> Integer.parseInt(s.trim()))
-                            .toList();
-                    case "--seconds" -> seconds = Double.parseDouble(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(args[i] + " needs a number, not '" + v + "'");
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--models" -> models = a.list();
+                case "--data" -> data = Optional.of(a.path());
+                case "--train" -> train = a.integer();
+                case "--validation" -> validation = a.integer();
+                case "--epochs" -> epochs = a.integer();
+                case "--target" -> target = a.decimal();
+                case "--measure" -> measure = a.text();
+                case "--tolerance" -> tolerance = a.decimal();
+                case "--step" -> step = a.decimal();
+                case "--recovery-epochs" -> recovery = a.integer();
+                case "--channel-multiple" -> multiple = a.integer();
+                case "--batches" -> batches = a.integers();
+                case "--seconds" -> seconds = a.decimal();
+                case "--seed" -> seed = a.longValue();
+                default -> throw a.unknown();
             }
         }
         for (String m : models) {

@@ -26,6 +26,7 @@ import io.argus.learning.transfer.Architecture;
 import io.argus.learning.transfer.BaseNetwork;
 import io.argus.learning.transfer.Strategy;
 import io.argus.learning.transfer.TransferTrainer;
+import io.argus.tools.Args;
 import io.argus.tools.CommandLine;
 
 /**
@@ -88,28 +89,21 @@ public final class TransferReport {
         int minSteps = SETTINGS.minSteps();
         String freeze = null;
         boolean augment = true;
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--no-augment")) {
-                augment = false;
-                i--;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--shots" -> shots = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-                case "--seeds" -> seeds = Integer.parseInt(v);
-                case "--base-epochs" -> baseEpochs = Integer.parseInt(v);
-                case "--data" -> data = Optional.of(Path.of(v));
-                case "--head-lr" -> headLr = Double.parseDouble(v);
-                case "--finetune-lr" -> ftLr = Double.parseDouble(v);
-                case "--max-epochs" -> maxEpochs = Integer.parseInt(v);
-                case "--patience" -> patience = Integer.parseInt(v);
-                case "--min-steps" -> minSteps = Integer.parseInt(v);
-                case "--freeze-up-to" -> freeze = v;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--no-augment" -> augment = false;
+                case "--shots" -> shots = a.integers().stream().mapToInt(Integer::intValue).toArray();
+                case "--seeds" -> seeds = a.integer();
+                case "--base-epochs" -> baseEpochs = a.integer();
+                case "--data" -> data = Optional.of(a.path());
+                case "--head-lr" -> headLr = a.decimal();
+                case "--finetune-lr" -> ftLr = a.decimal();
+                case "--max-epochs" -> maxEpochs = a.integer();
+                case "--patience" -> patience = a.integer();
+                case "--min-steps" -> minSteps = a.integer();
+                case "--freeze-up-to" -> freeze = a.text();
+                default -> throw a.unknown();
             }
         }
         return new Options(shots, seeds, baseEpochs, data, new TransferTrainer.Settings(maxEpochs, patience, minSteps,

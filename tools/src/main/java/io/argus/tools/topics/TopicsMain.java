@@ -6,6 +6,8 @@ import io.argus.common.kafka.KafkaClients;
 import io.argus.common.kafka.TopicCreator;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
+import io.argus.tools.Args;
+import io.argus.tools.CommandLine;
 
 /**
  * Creates the Argus topics, with their settings from {@link TopicSpec}, on a broker someone else
@@ -22,30 +24,32 @@ public final class TopicsMain {
     private TopicsMain() {
     }
 
+    /** Where to create them. */
+    record Options(String bootstrap, int partitions) {
+    }
+
     public static int run(String[] args) throws Exception {
+        return CommandLine.run(args, USAGE, TopicsMain::parse, TopicsMain::create);
+    }
+
+    static Options parse(String[] args) {
         String bootstrap = "127.0.0.1:9092";
         int partitions = 4;
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
-            return 0;
-        }
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                System.err.println(args[i] + " needs a value\n" + USAGE);
-                return 2;
-            }
-            switch (args[i]) {
-                case "--bootstrap" -> bootstrap = args[i + 1];
-                case "--partitions" -> partitions = Integer.parseInt(args[i + 1]);
-                default -> {
-                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
-                    return 2;
-                }
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--bootstrap" -> bootstrap = a.text();
+                case "--partitions" -> partitions = a.positive();
+                default -> throw a.unknown();
             }
         }
-        List<String> created = TopicCreator.create(KafkaClients.bootstrap(bootstrap),
-                TopicSpec.argusTopics(TopicNames.DEFAULTS, partitions), 120);
-        System.out.println("Argus topics on " + bootstrap + ": " + (created.isEmpty() ? "all there already"
+        return new Options(bootstrap, partitions);
+    }
+
+    private static int create(Options o) throws Exception {
+        List<String> created = TopicCreator.create(KafkaClients.bootstrap(o.bootstrap()),
+                TopicSpec.argusTopics(TopicNames.DEFAULTS, o.partitions()), 120);
+        System.out.println("Argus topics on " + o.bootstrap() + ": " + (created.isEmpty() ? "all there already"
                 : "created " + created));
         return 0;
     }

@@ -56,6 +56,13 @@ public class LabelIndex extends FollowedTopic {
     private final Map<Integer, Long> read = new HashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<SampleListener> sampleListeners = new CopyOnWriteArrayList<>();
+
+    /** Told of every sample as it is read, from the start of the topic (on the follower's thread). */
+    public interface SampleListener {
+        /** A sample was added or replaced ({@code entry}), or removed by a tombstone ({@code entry} null). */
+        void sample(String sampleId, Entry entry);
+    }
 
     public LabelIndex(KafkaClients kafka, TopicsConfig topics) {
         super(kafka, topics.labels(), "argus-trainer-labels");
@@ -65,13 +72,20 @@ public class LabelIndex extends FollowedTopic {
     public void record(ConsumerRecord<String, byte[]> r) {
         if (r.key() != null) {
             if (r.value() == null) {
-                samples.remove(r.key());
+                synchronized (sampleListeners) {
+                    samples.remove(r.key());
+                    sampleListeners.forEach(l -> l.sample(r.key(), null));
+                }
             } else {
                 try {
                     LabeledSample s = LabeledSample.fromRecord(r);
                     LabeledSample.Origin o = s.origin();
-                    samples.put(s.sampleId(), new Entry(s.label(), s.labeler(), s.labeledAt(), s.source(),
-                            o.sensorId(), o.imageId(), o.raw()));
+                    Entry entry = new Entry(s.label(), s.labeler(), s.labeledAt(), s.source(), o.sensorId(),
+                            o.imageId(), o.raw());
+                    synchronized (sampleListeners) {
+                        samples.put(s.sampleId(), entry);
+                        sampleListeners.forEach(l -> l.sample(s.sampleId(), entry));
+                    }
                 } catch (ContractViolation e) {
                     LOG.warnf("Skipping unreadable label record %s at offset %d: %s", r.key(), r.offset(),
                             e.getMessage());
@@ -113,6 +127,17 @@ public class LabelIndex extends FollowedTopic {
     /** Calls {@code listener} (on the follower's thread) whenever labels change after start-up. */
     public void onChange(Runnable listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} of every sample the index holds now, then of every change as it is
+     * read, on the follower's thread; none is missed or told twice, whenever it registers.
+     */
+    public void onSample(SampleListener listener) {
+        synchronized (sampleListeners) {
+            samples.forEach(listener::sample);
+            sampleListeners.add(listener);
+        }
     }
 
     public boolean awaitCaughtUp(long timeout, TimeUnit unit) throws InterruptedException {

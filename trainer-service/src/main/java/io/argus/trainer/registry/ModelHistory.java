@@ -20,8 +20,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * What {@code argus.models} says about this trainer's model: the latest status of every version
- * and which version is champion. Rebuilt from the topic at start, then kept up to date by
- * following it, so the trainer's view survives restarts and includes decisions of others.
+ * (its version-key record) and which version is champion (the champion record). Rebuilt from the
+ * topic at start, then kept up to date by following it, so the trainer's view survives restarts
+ * and compaction, and includes decisions of others.
  */
 @ApplicationScoped
 public class ModelHistory implements ModelEventFeed.Listener {
@@ -63,16 +64,19 @@ public class ModelHistory implements ModelEventFeed.Listener {
         return Optional.ofNullable(champion);
     }
 
-    /** Records an event, read from the topic or just published by this trainer. */
+    /** Records an event about a version, read from the topic or just published by this trainer. */
     @Override
     public void event(ModelEvent e) {
         latest.put(e.version(), e);
         if (e.gate() != null) {
             gates.put(e.version(), e.gate());
         }
-        if (e.status() != null && e.status().serves()) {
-            champion = e;
-        }
+    }
+
+    /** Records a champion record, read from the topic or just published by this trainer. */
+    @Override
+    public void champion(ModelEvent e) {
+        champion = e;
     }
 
     @Override

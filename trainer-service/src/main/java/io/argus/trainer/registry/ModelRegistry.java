@@ -25,17 +25,23 @@ public class ModelRegistry {
      * A version as the REST API shows it.
      *
      * @param gate the gate's judgement of it, slice by slice (null for versions the gate did not judge)
+     * @param reason why it has its status (the reason of the latest event about it)
+     * @param live   its accuracy on the labels given for results it served (null before any)
      */
-    public record Version(String name, int version, ModelStatus status, boolean champion, BundleManifest manifest,
-                          String sha256, long sizeBytes, String bundleUrl, GateReport gate) {
+    public record Version(String name, int version, ModelStatus status, String reason, boolean champion,
+                          BundleManifest manifest, String sha256, long sizeBytes, String bundleUrl, GateReport gate,
+                          LiveAccuracy live) {
     }
 
     private final ModelStore store;
     private final TrainerConfig config;
     private final ModelHistory history;
     private final ModelEventPublisher publisher;
+    private final LiveAccuracy.Source live;
 
-    public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher) {
+    public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher,
+                         LiveAccuracy.Source live) {
+        this.live = live;
         this.store = new ModelStore(config.storeDir());
         this.config = config;
         this.history = history;
@@ -62,22 +68,62 @@ public class ModelRegistry {
         return store.find(new ModelId(config.modelName(), version));
     }
 
-    /** Announces a decision about a stored version on argus.models. */
-    public ModelEvent announce(StoredModel stored, ModelStatus status, String reason, GateReport gate)
-            throws Exception {
-        ModelEvent event = ModelEvent.about(stored, status, reason).bundleUrl(bundleUrl(stored.manifest().version()))
-                .gate(gate).build();
-        publisher.publish(event);
-        history.event(event);
+    /**
+     * Announces a decision about a stored version on argus.models. A serving decision names the
+     * version it replaces as champion, which is what an automatic rollback goes back to.
+     */
+    public synchronized ModelEvent announce(StoredModel stored, ModelStatus status, String reason, GateReport gate) {
+        int version = stored.manifest().version();
+        Integer previous = status.serves() ? history.champion().map(ModelEvent::version)
+                .filter(c -> c != version).orElse(null) : null;
+        ModelEvent event = event(stored, status, reason, gate, previous);
+        publish(List.of(event));
         return event;
+    }
+
+    /**
+     * Takes {@code withdrawn} out of service and makes {@code restored} champion again, in one
+     * transaction: WITHDRAWN for the first, RESTORED for the second, both with the reason; each
+     * keeps the gate's judgement that decided it (compaction keeps only a version's latest event).
+     *
+     * @return the RESTORED event
+     */
+    public synchronized ModelEvent rollBack(StoredModel withdrawn, StoredModel restored, String reason) {
+        int w = withdrawn.manifest().version();
+        int r = restored.manifest().version();
+        if (history.champion().map(c -> c.version() != w).orElse(true)) {
+            throw new IllegalStateException("v" + w + " is not the champion (any more): nothing to withdraw");
+        }
+        ModelEvent out = event(withdrawn, ModelStatus.WITHDRAWN, reason, history.gate(w).orElse(null), null);
+        ModelEvent back = event(restored, ModelStatus.RESTORED, reason, history.gate(r).orElse(null), w);
+        publish(List.of(out, back));
+        return back;
+    }
+
+    private ModelEvent event(StoredModel stored, ModelStatus status, String reason, GateReport gate,
+                             Integer previousChampion) {
+        return ModelEvent.about(stored, status, reason).bundleUrl(bundleUrl(stored.manifest().version())).gate(gate)
+                .previousChampion(previousChampion).build();
+    }
+
+    private void publish(List<ModelEvent> events) {
+        publisher.publish(events);
+        for (ModelEvent e : events) {
+            history.event(e);
+            if (e.status().serves()) {
+                history.champion(e);
+            }
+        }
     }
 
     private Version view(StoredModel s) {
         int v = s.manifest().version();
-        ModelStatus status = history.latest(v).map(ModelEvent::status).orElse(null);
+        Optional<ModelEvent> latest = history.latest(v);
+        ModelStatus status = latest.map(ModelEvent::status).orElse(null);
         boolean champion = history.champion().map(c -> c.version() == v).orElse(false);
-        return new Version(s.manifest().name(), v, status, champion, s.manifest(), s.sha256(), s.sizeBytes(),
-                bundleUrl(v), history.gate(v).orElse(null));
+        return new Version(s.manifest().name(), v, status, latest.map(ModelEvent::reason).orElse(null), champion,
+                s.manifest(), s.sha256(), s.sizeBytes(),
+                bundleUrl(v), history.gate(v).orElse(null), live.of(v).orElse(null));
     }
 
     private String bundleUrl(int version) {

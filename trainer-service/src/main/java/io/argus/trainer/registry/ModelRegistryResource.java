@@ -24,8 +24,9 @@ import io.argus.trainer.JsonBody;
  * {@code GET /api/models/{version}} shows one; {@code GET /api/models/{version}/bundle} serves the
  * bundle file with its SHA-256 in {@code X-Argus-Sha256}, which inference downloads and verifies.
  * {@code POST /api/models/{version}/promote} makes a version champion by hand (PROMOTED),
- * {@code POST /api/models/{version}/rollback} goes back to an earlier one (ROLLED_BACK); both take
- * an optional {@code {"reason": ...}} and are announced on argus.models like the gate's decisions.
+ * {@code POST /api/models/{version}/rollback} goes back to an earlier one: it is RESTORED and the
+ * champion it replaces WITHDRAWN, in one transaction. Both take an optional {@code {"reason": ...}}
+ * and are announced on argus.models like the gate's decisions.
  * Metadata is for people (labeler or admin: the desk's models view); a bundle is the trained model
  * itself, for inference's model-reader key (or admin), not for labelers.
  */
@@ -75,8 +76,9 @@ public class ModelRegistryResource {
     @Path("/{version}/promote")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public ModelEvent promote(@PathParam("version") int version, String body) throws Exception {
-        return decide(version, ModelStatus.PROMOTED, JsonBody.read(body, Decision.class), "promoted by hand");
+    public ModelEvent promote(@PathParam("version") int version, String body) {
+        StoredModel stored = notChampion(version);
+        return registry.announce(stored, ModelStatus.PROMOTED, reason(body, "promoted by hand"), null);
     }
 
     @RolesAllowed(Roles.ADMIN)
@@ -84,18 +86,27 @@ public class ModelRegistryResource {
     @Path("/{version}/rollback")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public ModelEvent rollback(@PathParam("version") int version, String body) throws Exception {
-        return decide(version, ModelStatus.ROLLED_BACK, JsonBody.read(body, Decision.class), "rolled back by hand");
+    public ModelEvent rollback(@PathParam("version") int version, String body) {
+        StoredModel restored = notChampion(version);
+        String reason = reason(body, "rolled back by hand");
+        var champion = registry.versions().stream().filter(ModelRegistry.Version::champion).findFirst()
+                .flatMap(c -> registry.stored(c.version()));
+        // Without a stored champion to withdraw (none yet, or its bundle is gone) it is a plain restore.
+        return champion.map(c -> registry.rollBack(c, restored, reason))
+                .orElseGet(() -> registry.announce(restored, ModelStatus.RESTORED, reason, null));
     }
 
-    private ModelEvent decide(int version, ModelStatus status, Decision body, String defaultReason) throws Exception {
+    private StoredModel notChampion(int version) {
         StoredModel stored = registry.stored(version).orElseThrow(() -> unknown(version));
         if (registry.version(version).map(ModelRegistry.Version::champion).orElse(false)) {
             throw ArgusException.conflict("ALREADY_CHAMPION", "version " + version + " is already the champion");
         }
-        String reason = body != null && body.reason() != null && !body.reason().isBlank() ? body.reason().strip()
-                : defaultReason;
-        return registry.announce(stored, status, reason, null);
+        return stored;
+    }
+
+    private static String reason(String body, String defaultReason) {
+        Decision d = JsonBody.read(body, Decision.class);
+        return d != null && d.reason() != null && !d.reason().isBlank() ? d.reason().strip() : defaultReason;
     }
 
     private static ArgusException unknown(int version) {

@@ -1,0 +1,320 @@
+package io.argus.tools.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+import io.argus.common.dataset.FashionMnist;
+import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
+import io.argus.common.drift.DriftDetector;
+import io.argus.common.drift.FleetDrift;
+import io.argus.common.engine.Engine;
+import io.argus.common.engine.ImageClassifier;
+import io.argus.common.engine.OnnxSettings;
+import io.argus.common.image.ImageLimits;
+import io.argus.common.image.ImagePreprocessor;
+import io.argus.common.model.ConfusionMatrix;
+import io.argus.common.model.DriftReference;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelStore;
+import io.argus.common.model.StoredModel;
+import io.argus.learning.training.Progress;
+import io.argus.tools.Args;
+import io.argus.tools.CommandLine;
+
+/**
+ * Drift per sensor, measured in-process with the classes inference uses ({@link FleetDrift},
+ * {@link DriftDetector}) and the served model on ONNX Runtime: Fashion-MNIST test images through the
+ * demo's {@link SimulatedCameras}. The reference is taken on the first half of the test split, the
+ * same way a bundle's is made ({@link DriftReference#of}); the cameras send images of the other half
+ * (drawn at random, with replacement), so no stream replays the images of its reference. Prints:
+ * false alarms of ordinary cameras (four sensors over a short stream, then a long one), and for
+ * each kind of shift how many images it takes to flag a new camera that has it, to flag an ordinary
+ * camera that starts having it, and to clear that camera once it is ordinary again.
+ */
+public final class DriftReport {
+
+    /** Options; see {@link #USAGE}. */
+    public record Options(Path store, String model, Optional<Path> data, DriftDetector.Settings settings,
+                          int ordinary, long longStream, int trials, int before, int cap, List<String> shifts,
+                          long seed) {
+    }
+
+    public static final String USAGE = """
+            drift-report [options]   drift per sensor: false alarms of ordinary cameras, detection delay per shift
+              --store DIR       model store with the pretrained base model (default run/models)
+              --model NAME      model name (default argus; the newest version is used)
+              --data DIR        Fashion-MNIST directory (default: ARGUS_FASHION_MNIST, else Debian's, else bundled)
+              --window N        sliding window per sensor, in images (default 200)
+              --min-samples N   images in a window before it is scored (default 150)
+              --threshold X     score that flags a sensor (default 0.25)
+              --clear X         score under which a flagged sensor is cleared (default 0.10)
+              --ordinary N      images of the four ordinary cameras in the short stream (default 5000)
+              --long N          images of the four ordinary cameras in the long stream (default 1000000)
+              --trials N        streams per shift, each with its own draw of images (default 20)
+              --before N        ordinary images a camera sends before its shift starts (default 1000)
+              --cap N           images of a shift after which it counts as not flagged (default 5000)
+              --shifts LIST     kinds of shift (default inverted,low-contrast,rotated,noise,gamma,blur)
+              --seed N          seed of the draws (default 7)""";
+
+    private static final int SENSORS = 4;
+    private static final int BATCH = 256;
+
+    private final Progress out;
+
+    public DriftReport(Progress out) {
+        this.out = out;
+    }
+
+    /** The {@code drift-report} command: parses, runs, prints; the exit code. */
+    public static int command(String[] args) throws Exception {
+        return CommandLine.run(args, USAGE, DriftReport::parse, o -> {
+            new DriftReport(Progress.CONSOLE).run(o);
+            return 0;
+        });
+    }
+
+    public static Options parse(String[] args) {
+        Path store = Path.of("run/models");
+        String model = "argus";
+        Optional<Path> data = Optional.empty();
+        DriftDetector.Settings d = DriftDetector.Settings.DEFAULTS;
+        int window = d.window();
+        int minSamples = d.minSamples();
+        double threshold = d.threshold();
+        double clear = d.clearBelow();
+        int ordinary = 5000;
+        long longStream = 1_000_000;
+        int trials = 20;
+        int before = 1000;
+        int cap = 5000;
+        List<String> shifts = List.of("inverted", "low-contrast", "rotated", "noise", "gamma", "blur");
+        long seed = 7;
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--store" -> store = a.path();
+                case "--model" -> model = a.text();
+                case "--data" -> data = Optional.of(a.path());
+                case "--window" -> window = a.positive();
+                case "--min-samples" -> minSamples = a.positive();
+                case "--threshold" -> threshold = a.decimal();
+                case "--clear" -> clear = a.decimal();
+                case "--ordinary" -> ordinary = a.positive();
+                case "--long" -> longStream = a.longValue();
+                case "--trials" -> trials = a.positive();
+                case "--before" -> before = a.integer();
+                case "--cap" -> cap = a.positive();
+                case "--shifts" -> shifts = a.list();
+                case "--seed" -> seed = a.longValue();
+                default -> throw a.unknown();
+            }
+        }
+        for (String s : shifts) {
+            if (!SimulatedCameras.SHIFTS.contains(s)) {
+                throw new IllegalArgumentException("unknown shift '" + s + "'; known: " + SimulatedCameras.SHIFTS);
+            }
+        }
+        return new Options(store, model, data, new DriftDetector.Settings(window, minSamples, threshold, clear),
+                ordinary, longStream, trials, before, cap, shifts, seed);
+    }
+
+    /** The model's answer to one image: predicted class and confidence. */
+    private record Answers(int[] classes, float[] confidences) {
+        int size() {
+            return classes.length;
+        }
+    }
+
+    public void run(Options o) throws IOException {
+        StoredModel stored = new ModelStore(o.store()).latest(o.model()).orElseThrow(() -> new IllegalStateException(
+                "no model '" + o.model() + "' in " + o.store() + ": run ./argus pretrain first"));
+        ModelBundle bundle = ModelStore.load(stored.file(), stored.sha256(), Engine.ONNX.parts());
+        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        LabeledImages test = data.test();
+        int half = test.count() / 2;
+        DriftDetector.Settings s = o.settings();
+        out.report(String.format(Locale.ROOT, "Drift report: %s (%s; its bundle %s reference statistics) on "
+                        + "Fashion-MNIST test images (%s): reference on the first %d, cameras draw from the other %d. "
+                        + "Windows of %d images, scored from %d, flag at %.2f, clear under %.2f.", stored.id(),
+                bundle.manifest().provenance() == null ? "?" : bundle.manifest().provenance().dataset(),
+                bundle.manifest().driftReference() == null ? "has no" : "has", data.source(), half,
+                test.count() - half, s.window(), s.minSamples(), s.threshold(), s.clearBelow()));
+        try (ImageClassifier model = Engine.ONNX.open(bundle, OnnxSettings.CPU)) {
+            ImagePreprocessor prep = new ImagePreprocessor(model.inputSpec(), ImageLimits.DEFAULT);
+            int[] refIdx = range(0, half);
+            int[] camIdx = range(half, test.count());
+            DriftReference reference = DriftReference.of(probabilities(model, prep, test, refIdx, img -> img),
+                    "Fashion-MNIST test images 0.." + (half - 1));
+            Answers ordinary = answers(probabilities(model, prep, test, camIdx, img -> img));
+            Random noise = new Random(o.seed());
+            List<Answers> shifted = new ArrayList<>();
+            for (String shift : o.shifts()) {
+                shifted.add(answers(probabilities(model, prep, test, camIdx, SimulatedCameras.shift(shift, noise))));
+            }
+            report(o, reference, ordinary, shifted);
+        }
+    }
+
+    private void report(Options o, DriftReference reference, Answers ordinary, List<Answers> shifted) {
+        Random random = new Random(o.seed());
+        DriftDetector.Settings s = o.settings();
+
+        // Ordinary cameras: the short stream, then a long one.
+        Ordinary shortRun = ordinaryStream(reference, s, ordinary, o.ordinary(), random);
+        Ordinary longRun = ordinaryStream(reference, s, ordinary, o.longStream(), random);
+        StringBuilder t = new StringBuilder("\nOrdinary cameras (4 sensors, images drawn at random from the held-out "
+                + "half)\n");
+        t.append(String.format(Locale.ROOT, "%-12s %12s %8s %14s %12s %12s%n", "stream", "images", "flags",
+                "flags/10k img", "max score", "p99.9 score"));
+        for (Ordinary r : List.of(shortRun, longRun)) {
+            t.append(String.format(Locale.ROOT, "%-12s %12d %8d %14.4f %12.3f %12.3f%n",
+                    r == shortRun ? "short" : "long", r.images(), r.flags(), r.flags() * 10_000.0 / r.images(),
+                    r.maxScore(), r.p999()));
+        }
+
+        t.append(String.format(Locale.ROOT, "%nShifts (%d streams each; images of the shift until flagged, and "
+                        + "ordinary images after it until cleared; median / max; '>%d' = not flagged within %d)%n",
+                o.trials(), o.cap(), o.cap()));
+        t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s%n", "shift", "new camera: flagged",
+                "after " + o.before() + " ordinary: flagged", "back to ordinary: cleared"));
+        for (int k = 0; k < o.shifts().size(); k++) {
+            Answers shift = shifted.get(k);
+            int[] fresh = new int[o.trials()];
+            int[] change = new int[o.trials()];
+            int[] clear = new int[o.trials()];
+            for (int trial = 0; trial < o.trials(); trial++) {
+                fresh[trial] = untilFlagged(new DriftDetector(reference, s), shift, o.cap(), random);
+                DriftDetector d = new DriftDetector(reference, s);
+                for (int i = 0; i < o.before(); i++) {
+                    observe(d, ordinary, random);
+                }
+                change[trial] = d.drifted() ? -1 : untilFlagged(d, shift, o.cap(), random);
+                clear[trial] = d.drifted() ? untilCleared(d, ordinary, o.cap(), random) : -1;
+            }
+            t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s%n", o.shifts().get(k), summary(fresh, o.cap()),
+                    summary(change, o.cap()), summary(clear, o.cap())));
+        }
+        out.report(t.toString());
+    }
+
+    private record Ordinary(long images, int flags, double maxScore, double p999) {
+    }
+
+    /** Four ordinary sensors in turn; every flag is a false alarm. */
+    private static Ordinary ordinaryStream(DriftReference reference, DriftDetector.Settings s, Answers ordinary,
+                                           long images, Random random) {
+        FleetDrift fleet = new FleetDrift(reference, s, SENSORS);
+        int flags = 0;
+        double max = 0;
+        // Scores binned by 0.001 for the 99.9th percentile.
+        long[] histogram = new long[1001];
+        long scored = 0;
+        for (long i = 0; i < images; i++) {
+            String sensor = "cam-" + (i % SENSORS);
+            int j = random.nextInt(ordinary.size());
+            if (fleet.observe(sensor, ordinary.classes()[j], ordinary.confidences()[j])
+                    .filter(c -> c.transition() == DriftDetector.Transition.DRIFTED).isPresent()) {
+                flags++;
+            }
+            DriftDetector.Score score = fleet.score(sensor);
+            if (score.known()) {
+                max = Math.max(max, score.score());
+                histogram[(int) Math.min(1000, Math.round(score.score() * 1000))]++;
+                scored++;
+            }
+        }
+        double p999 = Double.NaN;
+        long seen = 0;
+        for (int b = 0; b < histogram.length && scored > 0; b++) {
+            seen += histogram[b];
+            if (seen >= 0.999 * scored) {
+                p999 = b / 1000.0;
+                break;
+            }
+        }
+        return new Ordinary(images, flags, max, p999);
+    }
+
+    private static int untilFlagged(DriftDetector d, Answers stream, int cap, Random random) {
+        for (int n = 1; n <= cap; n++) {
+            if (observe(d, stream, random) == DriftDetector.Transition.DRIFTED) {
+                return n;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static int untilCleared(DriftDetector d, Answers stream, int cap, Random random) {
+        for (int n = 1; n <= cap; n++) {
+            if (observe(d, stream, random) == DriftDetector.Transition.CLEARED) {
+                return n;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private static DriftDetector.Transition observe(DriftDetector d, Answers stream, Random random) {
+        int j = random.nextInt(stream.size());
+        return d.observe(stream.classes()[j], stream.confidences()[j]);
+    }
+
+    /** Median / max of the trials; a trial of -1 did not apply (flagged before its shift, or never flagged). */
+    private static String summary(int[] values, int cap) {
+        int[] v = Arrays.stream(values).filter(x -> x >= 0).sorted().toArray();
+        if (v.length == 0) {
+            return "n/a";
+        }
+        int skipped = values.length - v.length;
+        return cell(v[(v.length - 1) / 2], cap) + " / " + cell(v[v.length - 1], cap)
+                + (skipped > 0 ? " (" + skipped + " n/a)" : "");
+    }
+
+    private static String cell(int v, int cap) {
+        return v == Integer.MAX_VALUE ? ">" + cap : Integer.toString(v);
+    }
+
+    private static Answers answers(float[][] probabilities) {
+        int[] classes = new int[probabilities.length];
+        float[] confidences = new float[probabilities.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            classes[i] = ConfusionMatrix.argMax(probabilities[i]);
+            confidences[i] = probabilities[i][classes[i]];
+        }
+        return new Answers(classes, confidences);
+    }
+
+    /** The model's probabilities for the images, each rendered by the camera and prepared as inference does. */
+    private static float[][] probabilities(ImageClassifier model, ImagePreprocessor prep, LabeledImages images,
+                                           int[] indices, UnaryOperator<BufferedImage> camera) {
+        int size = model.inputSpec().size();
+        float[][] out = new float[indices.length][];
+        for (int from = 0; from < indices.length; from += BATCH) {
+            int n = Math.min(BATCH, indices.length - from);
+            float[] x = new float[n * size];
+            for (int k = 0; k < n; k++) {
+                // Through PNG bytes, as a camera sends them and inference decodes them.
+                prep.prepare(SimulatedCameras.png(camera.apply(images.image(indices[from + k]))), x, k * size);
+            }
+            float[][] p = model.classify(x, n);
+            System.arraycopy(p, 0, out, from, n);
+        }
+        return out;
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+}
