@@ -41,9 +41,9 @@ public record Classification(
     }
 
     /**
-     * The out-of-distribution score of the image and the model's threshold: the Mahalanobis
-     * distance of its penultimate-layer embedding to the nearest class of the training data (see
-     * {@code docs/serving.md}). Over the threshold, it goes to review as unlike the training data.
+     * The out-of-distribution score of the image and the model's threshold: the largest of its
+     * components, each scaled by ordinary held-out images (see {@code OodScorer} and {@code
+     * docs/serving.md}). Over the threshold, it goes to review as unlike the training data.
      */
     public record Ood(double score, double threshold) {
 

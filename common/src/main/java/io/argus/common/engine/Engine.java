@@ -52,6 +52,11 @@ public enum Engine {
                     + "no OOD score and none goes to review as unlike the training data", m.id());
             return classifier;
         }
+        if (!OodScorer.serves(m.ood())) {
+            LOG.warn("{} has out-of-distribution statistics of a kind this version does not serve ('{}'): its "
+                    + "results carry no OOD score", m.id(), m.ood().score());
+            return classifier;
+        }
         if (classifier instanceof OnnxClassifier o && !o.hasEmbedding()) {
             LOG.warn("{} has out-of-distribution statistics but its ONNX graph has no '{}' output: results carry no "
                     + "OOD score", m.id(), OnnxClassifier.EMBEDDING);

@@ -29,7 +29,9 @@ public final class OtherDomainImages {
         /** One to four filled or outlined circles, rectangles and lines, light on dark or dark on light. */
         SHAPES,
         /** A random word in a system font (needs fonts: the report's only kind that does). */
-        TEXT
+        TEXT,
+        /** Photo-like: a smooth light gradient at a random angle with soft blobs over it, no black background. */
+        GRADIENT
     }
 
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -47,6 +49,7 @@ public final class OtherDomainImages {
                 case NOISE -> noise(image, random);
                 case SHAPES -> shapes(image, random);
                 case TEXT -> text(image, random);
+                case GRADIENT -> gradient(image, random);
             }
             out.add(png(image));
         }
@@ -96,6 +99,31 @@ public final class OtherDomainImages {
         g.drawString(word.toString(), Math.max(0, (s - width) / 2) - random.nextInt(s / 8 + 1),
                 s / 2 + g.getFontMetrics().getAscent() / 3 + random.nextInt(s / 8 + 1));
         g.dispose();
+    }
+
+    private static void gradient(BufferedImage image, Random random) {
+        int s = image.getWidth();
+        double angle = random.nextDouble() * 2 * Math.PI;
+        double from = random.nextDouble() * 255;
+        double to = random.nextDouble() * 255;
+        int blobs = random.nextInt(4);
+        double[][] blob = new double[blobs][];
+        for (int b = 0; b < blobs; b++) {
+            blob[b] = new double[] {random.nextDouble() * s, random.nextDouble() * s, s / 8.0 + random.nextDouble() * s / 3,
+                    random.nextDouble() * 160 - 80};
+        }
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                double t = ((x - s / 2.0) * Math.cos(angle) + (y - s / 2.0) * Math.sin(angle)) / s + 0.5;
+                double v = from + (to - from) * Math.max(0, Math.min(1, t));
+                for (double[] b : blob) {
+                    double r2 = ((x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1])) / (b[2] * b[2]);
+                    v += b[3] * Math.exp(-r2);
+                }
+                int g = (int) Math.max(0, Math.min(255, Math.round(v + random.nextGaussian() * 4)));
+                image.getRaster().setSample(x, y, 0, g);
+            }
+        }
     }
 
     /** A background and a contrasting foreground colour, each drawn from its end of the grey scale. */

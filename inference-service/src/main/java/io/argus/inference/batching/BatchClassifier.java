@@ -95,7 +95,7 @@ public class BatchClassifier {
                 if (scorer.isPresent()) {
                     Forward forward = model.forward(batch, good.length);
                     probabilities = forward.probabilities();
-                    ood = scorer.get().scores(forward.embeddings());
+                    ood = scorer.get().scores(batch, forward.embeddings());
                 } else {
                     probabilities = model.classify(batch, good.length);
                 }

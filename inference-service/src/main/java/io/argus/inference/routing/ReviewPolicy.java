@@ -115,7 +115,7 @@ public class ReviewPolicy {
         // case the confidence checks miss (photos of dogs came out 'Bag' at 99%).
         if (c.ood() != null && c.ood().over()) {
             return Optional.of(new Review(UNLIKE_TRAINING_DATA, String.format(Locale.ROOT,
-                    "unlike the training data: out-of-distribution score %.1f is over the model's threshold %.1f",
+                    "unlike the training data: out-of-distribution score %.2f is over the model's threshold %.2f",
                     c.ood().score(), c.ood().threshold()) + because));
         }
         if (c.confidence() < settings.threshold()) {

@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
@@ -35,18 +33,19 @@ import io.argus.common.ood.OodReference;
 import io.argus.common.ood.OodScorer;
 import io.argus.common.ood.OtherDomainImages;
 import io.argus.learning.training.TrainingSet;
+import io.argus.tools.Args;
 import io.argus.tools.CommandLine;
 import io.argus.tools.bench.Table;
 
 /**
  * Which out-of-distribution score separates ordinary images from images of other domains, on a
- * model bundle: the maximum softmax probability, the energy of the logits and the Mahalanobis
- * distance of the penultimate-layer embedding (the one served). Ordinary images are the second
- * half of the Fashion-MNIST test split (the base model's threshold is fitted on the first half);
- * other domains are generated (noise, shapes, text) and any directories of image files given.
+ * model bundle: the maximum softmax probability, each component of {@link OodScorer} alone, their
+ * combinations by the largest scaled score, and what the bundle serves. Every threshold and scale
+ * is fitted on ordinary images only (the first half of the Fashion-MNIST test split, as the base
+ * model's are) at the served percentile; ordinary images flagged are counted on the second half.
+ * Other domains are generated (noise, shapes, text) and any directories of image files given;
+ * each set is split in two by position, a half to choose a score by and a half to report it on.
  * Every image goes through the served decoding and preprocessing and the ONNX Runtime engine.
- * Prints, per score, the share of each other domain flagged at the threshold that flags 5% of the
- * ordinary images, and the same at the bundle's own threshold.
  */
 public final class OodReport {
 
@@ -56,7 +55,7 @@ public final class OodReport {
 
     /** Options; see {@link #USAGE}. */
     public record Options(Path store, String model, Optional<Path> bundle, Optional<Path> data, List<Source> others,
-                          int generated, double ordinaryShare, long seed) {
+                          int generated, long seed) {
     }
 
     public static final String USAGE = """
@@ -68,10 +67,18 @@ public final class OodReport {
                                    Debian's if installed, else the bundled subset)
               --other NAME=DIR     image files (png, jpg, gif, bmp) of another domain, not recursive; repeatable
               --generated N        generated images per kind: noise, shapes, text (default 500)
-              --ordinary-share X   share of ordinary images a threshold may flag (default 0.05)
               --seed N             seed of the generated images (default 7)""";
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
+    /** The combinations compared, by their largest scaled component (single components are rows too). */
+    private static final List<List<String>> COMBINATIONS = List.of(
+            List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY),
+            List.of(OodScorer.MAHALANOBIS, OodScorer.PIXEL_DEVIATION),
+            List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION),
+            List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY, OodScorer.PIXEL_RESIDUAL),
+            List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION),
+            OodScorer.COMPONENTS);
 
     /** The {@code ood-report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
@@ -88,43 +95,59 @@ public final class OodReport {
         Optional<Path> data = Optional.empty();
         List<Source> others = new ArrayList<>();
         int generated = 500;
-        double share = 0.05;
         long seed = 7;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
-            }
-            String v = args[i + 1];
-            try {
-                switch (args[i]) {
-                    case "--store" -> store = Path.of(v);
-                    case "--model" -> model = v;
-                    case "--bundle" -> bundle = Optional.of(Path.of(v));
-                    case "--data" -> data = Optional.of(Path.of(v));
-                    case "--other" -> {
-                        int eq = v.indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--other needs NAME=DIR, not '" + v + "'");
-                        }
-                        others.add(new Source(v.substring(0, eq), Path.of(v.substring(eq + 1))));
+        Args a = new Args(args, USAGE);
+        while (a.next()) {
+            switch (a.option()) {
+                case "--store" -> store = a.path();
+                case "--model" -> model = a.text();
+                case "--bundle" -> bundle = Optional.of(a.path());
+                case "--data" -> data = Optional.of(a.path());
+                case "--other" -> {
+                    String v = a.text();
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--other needs NAME=DIR, not '" + v + "'");
                     }
-                    case "--generated" -> generated = Integer.parseInt(v);
-                    case "--ordinary-share" -> share = Double.parseDouble(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+                    others.add(new Source(v.substring(0, eq), Path.of(v.substring(eq + 1))));
                 }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(args[i] + " needs a number, not '" + v + "'");
+                case "--generated" -> generated = a.integer();
+                case "--seed" -> seed = a.longValue();
+                default -> throw a.unknown();
             }
         }
-        if (!(share > 0 && share < 1) || generated < 0) {
-            throw new IllegalArgumentException("--ordinary-share must be in (0, 1) and --generated at least 0");
+        if (generated < 0) {
+            throw new IllegalArgumentException("--generated must be at least 0");
         }
-        return new Options(store, model, bundle, data, others, generated, share, seed);
+        return new Options(store, model, bundle, data, others, generated, seed);
     }
 
-    /** Per image of a set: 1 - max probability, energy (-logsumexp of the logits; NaN if unknown), Mahalanobis. */
-    private record Scores(double[] msp, double[] energy, double[] mahalanobis) {
+    /** A set of images as the network read them, with what the model made of them. */
+    private record Scored(float[] inputs, Forward forward) {
+
+        int count() {
+            return forward.probabilities().length;
+        }
+
+        Scored half(int parity) {
+            int[] keep = IntStream.range(0, count()).filter(i -> i % 2 == parity).toArray();
+            int size = inputs.length / Math.max(1, count());
+            float[] in = new float[keep.length * size];
+            float[][] p = new float[keep.length][];
+            float[][] e = forward.embeddings() == null ? null : new float[keep.length][];
+            for (int k = 0; k < keep.length; k++) {
+                System.arraycopy(inputs, keep[k] * size, in, k * size, size);
+                p[k] = forward.probabilities()[keep[k]];
+                if (e != null) {
+                    e[k] = forward.embeddings()[keep[k]];
+                }
+            }
+            return new Scored(in, new Forward(p, e));
+        }
+    }
+
+    /** A candidate score: a name and how it scores a set, high for unlike the training data. */
+    private record Candidate(String name, Function<Scored, double[]> score, double threshold) {
     }
 
     public String run(Options o) throws IOException {
@@ -132,26 +155,24 @@ public final class OodReport {
         InputSpec spec = bundle.manifest().inputSpec();
         FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
         StringBuilder out = new StringBuilder();
-        OodReference reference = bundle.manifest().ood();
-        if (reference == null) {
-            out.append(bundle.manifest().id()).append(" has no out-of-distribution statistics; fitted here as "
-                    + "training would (training images, threshold on the first half of the test split)\n");
+        LabeledImages test = data.test();
+        int half = test.count() / 2;
+        double percentile = OodFit.Settings.DEFAULTS.percentile();
+        OodReference served = bundle.manifest().ood();
+        OodReference parts;
+        if (!OodScorer.serves(served)) {
+            out.append(bundle.manifest().id()).append(" has no out-of-distribution statistics this version serves; fitted here as "
+                    + "pretraining would (training images; scales and threshold on the first half of the test split)\n");
             TrainingSet train = TrainingSet.of(data.train(), bundle.manifest().labels(), spec);
-            LabeledImages firstHalf = data.test().first(data.test().count() / 2);
-            TrainingSet held = TrainingSet.of(firstHalf, bundle.manifest().labels(), spec);
-            reference = OodFit.fit(bundle.network(), spec, train.inputs(), train.classes(), train.labels().size(),
+            TrainingSet held = TrainingSet.of(test.first(half), bundle.manifest().labels(), spec);
+            served = OodFit.fit(bundle.network(), spec, train.inputs(), train.classes(), train.labels().size(),
                     held.inputs(), held.count(), OodFit.Settings.DEFAULTS);
-            bundle = new ModelBundle(bundle.manifest().withOod(reference), bundle.network(), bundle.onnx());
+            bundle = new ModelBundle(bundle.manifest().withOod(served), bundle.network(), bundle.onnx());
         }
-        OodScorer mahalanobis = new OodScorer(reference);
+        parts = served;
         ImagePreprocessor prep = new ImagePreprocessor(spec, ImageLimits.DEFAULT);
 
         Map<String, List<byte[]>> sets = new LinkedHashMap<>();
-        LabeledImages test = data.test();
-        List<byte[]> ordinary = new ArrayList<>();
-        for (int i = test.count() / 2; i < test.count(); i++) {
-            ordinary.add(test.png(i));
-        }
         for (OtherDomainImages.Kind kind : OtherDomainImages.Kind.values()) {
             sets.put(kind.name().toLowerCase(Locale.ROOT), OtherDomainImages.generate(kind, o.generated(), 56,
                     o.seed()));
@@ -159,19 +180,99 @@ public final class OodReport {
         for (Source s : o.others()) {
             sets.put(s.name(), files(s.dir()));
         }
-
-        Map<String, Scores> scored = new LinkedHashMap<>();
         try (ImageClassifier onnx = Engine.ONNX.open(bundle, OnnxSettings.CPU)) {
-            Scores base = score(onnx, prep, ordinary, mahalanobis, bundle.network());
+            Scored held = score(onnx, prep, IntStream.range(0, half).mapToObj(test::png).toList());
+            Scored ordinary = score(onnx, prep, IntStream.range(half, test.count()).mapToObj(test::png).toList());
+            Map<String, Scored> choose = new LinkedHashMap<>();
+            Map<String, Scored> report = new LinkedHashMap<>();
             for (Map.Entry<String, List<byte[]>> e : sets.entrySet()) {
-                scored.put(e.getKey(), score(onnx, prep, e.getValue(), mahalanobis, bundle.network()));
+                Scored all = score(onnx, prep, e.getValue());
+                choose.put(e.getKey(), all.half(0));
+                report.put(e.getKey(), all.half(1));
             }
-            out.append(String.format(Locale.ROOT, "%s (%s): ordinary = Fashion-MNIST test images %d..%d (%s), %d "
-                            + "images; other domains: %s%n", bundle.manifest().id(), onnx.engine(), test.count() / 2,
-                    test.count() - 1, data.source(), ordinary.size(), describe(sets)));
-            out.append(table(base, scored, o.ordinaryShare(), reference));
+            List<Candidate> candidates = candidates(parts, served, held, percentile);
+            out.append(String.format(Locale.ROOT, "%s (%s). Thresholds and scales: Fashion-MNIST test images 0..%d "
+                            + "(%s) at p%.0f; ordinary flagged: images %d..%d; other domains (even positions to "
+                            + "choose by, odd ones to report): %s%n", bundle.manifest().id(), onnx.engine(), half - 1,
+                    data.source(), percentile * 100, half, test.count() - 1, describe(sets)));
+            out.append(cost(onnx, served, ordinary));
+            out.append("\nChoosing half:\n").append(table(candidates, ordinary, choose));
+            out.append("\nReporting half:\n").append(table(candidates, ordinary, report));
+            out.append("Cells: share of the set over the threshold. all other: all other-domain images pooled; "
+                    + "set mean: the mean of the sets' shares. AUROC: chance an other-domain image scores above an "
+                    + "ordinary one. served: the bundle's own reference (components ")
+                    .append(served.scales().stream().map(OodReference.Scale::component).toList()).append(")\n");
         }
         return out.toString();
+    }
+
+    /**
+     * What the served score costs per image beside the forward pass, on the ordinary images: both
+     * timed over a few rounds after a warm-up round, the fastest round kept.
+     */
+    private static String cost(ImageClassifier onnx, OodReference served, Scored images) {
+        OodScorer scorer = new OodScorer(served);
+        int n = Math.min(images.count(), 2048);
+        int size = images.inputs().length / Math.max(1, images.count());
+        float[] inputs = Arrays.copyOf(images.inputs(), n * size);
+        float[][] rows = Arrays.copyOf(rows(images), n);
+        double bestScore = Double.MAX_VALUE;
+        double bestForward = Double.MAX_VALUE;
+        double sink = 0;
+        for (int round = 0; round < 4; round++) {
+            long t0 = System.nanoTime();
+            for (int from = 0; from < n; from += 256) {
+                int k = Math.min(256, n - from);
+                sink += onnx.forward(Arrays.copyOfRange(inputs, from * size, (from + k) * size), k)
+                        .probabilities()[0][0];
+            }
+            long t1 = System.nanoTime();
+            sink += scorer.scores(inputs, rows)[0];
+            long t2 = System.nanoTime();
+            if (round > 0) {
+                bestForward = Math.min(bestForward, (t1 - t0) / 1e3 / n);
+                bestScore = Math.min(bestScore, (t2 - t1) / 1e3 / n);
+            }
+        }
+        return String.format(Locale.ROOT, "Cost per image (%d images, fastest of 3 rounds): the served score %.1f us "
+                + "(one thread), the ONNX forward pass %.1f us (batches of 256, the engine's threads)%s%n", n, bestScore, bestForward,
+                sink == 42 ? " " : "");
+    }
+
+    private static List<Candidate> candidates(OodReference parts, OodReference served, Scored held,
+                                              double percentile) {
+        List<Candidate> out = new ArrayList<>();
+        Function<Scored, double[]> msp = s -> Arrays.stream(s.forward().probabilities())
+                .mapToDouble(p -> 1 - max(p)).toArray();
+        out.add(new Candidate("max softmax (1 - p)", msp, OodFit.quantile(msp.apply(held), percentile)));
+        for (String c : OodScorer.COMPONENTS) {
+            if (reference(parts, List.of(c), held, percentile) != null) {
+                Function<Scored, double[]> raw = s -> OodScorer.raw(parts, c, s.inputs(), rows(s));
+                out.add(new Candidate(c, raw, OodFit.quantile(raw.apply(held), percentile)));
+            }
+        }
+        for (List<String> combination : COMBINATIONS) {
+            OodReference r = reference(parts, combination, held, percentile);
+            if (r != null && r.scales().size() == combination.size()) {
+                out.add(candidate("max-z " + String.join("+", combination), r));
+            }
+        }
+        out.add(candidate("served", served));
+        return out;
+    }
+
+    private static OodReference reference(OodReference parts, List<String> components, Scored held,
+                                          double percentile) {
+        return OodFit.serve(parts, components, held.inputs(), rows(held), held.count(), percentile, held.count());
+    }
+
+    private static Candidate candidate(String name, OodReference r) {
+        OodScorer scorer = new OodScorer(r);
+        return new Candidate(name, s -> scorer.scores(s.inputs(), rows(s)), r.threshold());
+    }
+
+    private static float[][] rows(Scored s) {
+        return s.forward().embeddings() == null ? new float[s.count()][] : s.forward().embeddings();
     }
 
     private static String describe(Map<String, List<byte[]>> sets) {
@@ -180,39 +281,43 @@ public final class OodReport {
         return String.join(", ", parts);
     }
 
-    private static String table(Scores base, Map<String, Scores> sets, double share, OodReference reference) {
+    private static String table(List<Candidate> candidates, Scored ordinary, Map<String, Scored> sets) {
         List<String> header = new ArrayList<>(List.of("score", "threshold", "ordinary flagged"));
         sets.keySet().forEach(header::add);
-        header.add("all other");
-        header.add("AUROC");
+        header.addAll(List.of("all other", "set mean", "AUROC"));
         Table t = new Table(header.toArray(String[]::new));
-        row(t, "max softmax (1 - p)", base.msp(), sets, s -> s.msp(), OodFit.quantile(base.msp(), 1 - share));
-        if (!Double.isNaN(base.energy()[0])) {
-            row(t, "energy (-logsumexp)", base.energy(), sets, s -> s.energy(),
-                    OodFit.quantile(base.energy(), 1 - share));
+        for (Candidate c : candidates) {
+            double[] base = c.score().apply(ordinary);
+            List<Object> cells = new ArrayList<>(List.of(c.name(), String.format(Locale.ROOT, "%.4g", c.threshold()),
+                    percent(flagged(base, c.threshold()))));
+            List<double[]> all = new ArrayList<>();
+            double sum = 0;
+            int nonEmpty = 0;
+            for (Scored s : sets.values()) {
+                double[] scores = c.score().apply(s);
+                double share = flagged(scores, c.threshold());
+                cells.add(percent(share));
+                if (!Double.isNaN(share)) {
+                    sum += share;
+                    nonEmpty++;
+                }
+                all.add(scores);
+            }
+            double[] pooled = all.stream().flatMapToDouble(Arrays::stream).toArray();
+            cells.add(percent(flagged(pooled, c.threshold())));
+            cells.add(percent(nonEmpty == 0 ? Double.NaN : sum / nonEmpty));
+            cells.add(String.format(Locale.ROOT, "%.3f", auroc(base, pooled)));
+            t.row(cells.toArray());
         }
-        row(t, "mahalanobis", base.mahalanobis(), sets, s -> s.mahalanobis(),
-                OodFit.quantile(base.mahalanobis(), 1 - share));
-        row(t, String.format(Locale.ROOT, "mahalanobis, bundle's (p%.1f)", reference.percentile() * 100),
-                base.mahalanobis(), sets, s -> s.mahalanobis(), reference.threshold());
-        return t.render() + String.format(Locale.ROOT, "Rows 1-3: threshold where %.0f%% of ordinary images are "
-                + "flagged; last row: the threshold the bundle serves with. Cells: share of the set over the "
-                + "threshold. AUROC: chance an other-domain image scores above an ordinary one.%n", share * 100);
+        return t.render();
     }
 
-    private static void row(Table t, String name, double[] ordinary, Map<String, Scores> sets,
-                            java.util.function.Function<Scores, double[]> of, double threshold) {
-        List<Object> cells = new ArrayList<>(List.of(name, String.format(Locale.ROOT, "%.4g", threshold),
-                percent(flagged(ordinary, threshold))));
-        List<double[]> all = new ArrayList<>();
-        for (Scores s : sets.values()) {
-            cells.add(percent(flagged(of.apply(s), threshold)));
-            all.add(of.apply(s));
+    private static double max(float[] p) {
+        double m = 0;
+        for (float v : p) {
+            m = Math.max(m, v);
         }
-        double[] pooled = all.stream().flatMapToDouble(Arrays::stream).toArray();
-        cells.add(percent(flagged(pooled, threshold)));
-        cells.add(String.format(Locale.ROOT, "%.3f", auroc(ordinary, pooled)));
-        t.row(cells.toArray());
+        return m;
     }
 
     private static String percent(double share) {
@@ -270,9 +375,8 @@ public final class OodReport {
         return lo;
     }
 
-    /** The three scores of every image that decodes, through the served preprocessing and ONNX Runtime. */
-    private static Scores score(ImageClassifier onnx, ImagePreprocessor prep, List<byte[]> files, OodScorer scorer,
-                                Model network) {
+    /** Every image that decodes, through the served preprocessing and ONNX Runtime. */
+    private static Scored score(ImageClassifier onnx, ImagePreprocessor prep, List<byte[]> files) {
         int size = prep.spec().size();
         List<float[]> inputs = new ArrayList<>();
         for (byte[] f : files) {
@@ -283,54 +387,24 @@ public final class OodReport {
             }
         }
         int n = inputs.size();
-        double[] msp = new double[n];
-        double[] energy = new double[n];
-        double[] maha = new double[n];
-        INDArray w = null;
-        INDArray b = null;
-        if (network instanceof MultiLayerNetwork mln && mln.getOutputLayer().getParam("W") != null) {
-            w = mln.getOutputLayer().getParam("W");
-            b = mln.getOutputLayer().getParam("b");
-        }
+        float[] all = new float[n * size];
+        float[][] p = new float[n][];
+        float[][] e = new float[n][];
+        boolean embeddings = true;
         for (int from = 0; from < n; from += 256) {
             int k = Math.min(256, n - from);
-            float[] batch = new float[k * size];
             for (int i = 0; i < k; i++) {
-                System.arraycopy(inputs.get(from + i), 0, batch, i * size, size);
+                System.arraycopy(inputs.get(from + i), 0, all, (from + i) * size, size);
             }
-            Forward f = onnx.forward(batch, k);
-            double[] m = scorer.scores(f.embeddings());
-            for (int i = 0; i < k; i++) {
-                float max = 0;
-                for (float p : f.probabilities()[i]) {
-                    max = Math.max(max, p);
-                }
-                msp[from + i] = 1 - max;
-                maha[from + i] = m[i];
-                energy[from + i] = w == null ? Double.NaN : energy(f.embeddings()[i], w, b);
+            Forward f = onnx.forward(Arrays.copyOfRange(all, from * size, (from + k) * size), k);
+            System.arraycopy(f.probabilities(), 0, p, from, k);
+            if (f.hasEmbeddings()) {
+                System.arraycopy(f.embeddings(), 0, e, from, k);
+            } else {
+                embeddings = false;
             }
         }
-        return new Scores(msp, energy, maha);
-    }
-
-    /** -log(sum(exp(logits))): low for inputs the model has seen the like of, high for others. */
-    private static double energy(float[] e, INDArray w, INDArray b) {
-        int classes = (int) w.size(1);
-        double[] logits = new double[classes];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            double z = b == null ? 0 : b.getDouble(c);
-            for (int k = 0; k < e.length; k++) {
-                z += e[k] * w.getDouble(k, c);
-            }
-            logits[c] = z;
-            max = Math.max(max, z);
-        }
-        double sum = 0;
-        for (double z : logits) {
-            sum += Math.exp(z - max);
-        }
-        return -(max + Math.log(sum));
+        return new Scored(all, new Forward(p, embeddings ? e : null));
     }
 
     private static List<byte[]> files(Path dir) throws IOException {
