@@ -41,12 +41,14 @@ public final class OodFit {
      *                        zero, whose variance would otherwise be zero and the covariance singular
      * @param maxFitImages    at most this many images fit the statistics (the first ones)
      * @param pixelComponents principal components of the input kept (at most a quarter of the fit images)
-     * @param components      the components served, combined by their largest scaled score
+     * @param components      the components served, combined by their largest scaled score: the
+     *                        energy and the pixel deviation, the pair that flagged the most images of
+     *                        other domains on the half of them ood-report chooses by (docs/serving.md)
      */
     public record Settings(double percentile, double shrinkage, int maxFitImages, int pixelComponents,
                            List<String> components) {
         public static final Settings DEFAULTS = new Settings(0.96, 0.1, 20_000, 50,
-                List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION));
+                List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION));
 
         public Settings withComponents(List<String> served) {
             return new Settings(percentile, shrinkage, maxFitImages, pixelComponents, served);
