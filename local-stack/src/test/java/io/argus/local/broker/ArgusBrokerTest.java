@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.argus.common.topics.TopicNames;
+import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.Topics;
 
 class ArgusBrokerTest {
@@ -36,13 +37,14 @@ class ArgusBrokerTest {
     void createsTheArgusTopicsWithTheirSettingsAndAcceptsImageSizedRecords() throws Exception {
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
             assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
-            assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).hasSize(7);
+            assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).as("one per TopicSpec")
+                    .hasSameSizeAs(TopicSpec.argusTopics(TopicNames.DEFAULTS, 2));
             assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).as("second time: nothing new").isEmpty();
 
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
                 assertThat(topics).contains(Topics.RAW, Topics.CLASSIFIED, Topics.REVIEW, Topics.DLQ, Topics.LABELS,
-                        Topics.MODELS);
+                        Topics.MODELS, Topics.DRIFT, Topics.SHADOW);
                 ConfigResource labels = new ConfigResource(ConfigResource.Type.TOPIC, Topics.LABELS);
                 Config config = admin.describeConfigs(List.of(labels)).all().get(10, TimeUnit.SECONDS).get(labels);
                 assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
