@@ -136,11 +136,16 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
                 jvm(DL4J_JVM, port, more.toArray(String[]::new))), port);
     }
 
-    /** Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped). */
-    ServiceProcess startTrainer() throws IOException {
+    /**
+     * Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped),
+     * with more system properties if given (a test that needs other settings restarts it so).
+     */
+    ServiceProcess startTrainer(String... options) throws IOException {
+        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.trainer.store-dir=" + store,
+                "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+        more.addAll(List.of(options));
         trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
-                jvm(DL4J_JVM, trainerPort, "-Dargus.trainer.store-dir=" + store,
-                        "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+                jvm(DL4J_JVM, trainerPort, more.toArray(String[]::new)));
         return trainer;
     }
 
