@@ -82,13 +82,13 @@ class DashboardIT {
             }
             System.out.printf("DASHBOARD %d queries of %d panels run through Prometheus %s, %d without data%n", queries,
                     dashboard.path("panels").size(), prometheus.version(), failures.size());
+            System.out.printf("DASHBOARD drift score of %s %.3f, labels joined %.0f%n", INVERTED,
+                    value(prometheus, "max(argus_drift_score{sensor=\"" + INVERTED + "\"})"),
+                    value(prometheus, "sum(argus_live_labels{sensor=\"(all)\"})"));
             assertThat(queries).isGreaterThan(20);
             assertThat(failures).as("dashboard queries that fail or return nothing").isEmpty();
 
             // What the traffic did shows in the new panels' metrics, not merely that they exist.
-            System.out.printf("DASHBOARD drift score of %s %.3f, labels joined %.0f%n", INVERTED,
-                    value(prometheus, "max(argus_drift_score{sensor=\"" + INVERTED + "\"})"),
-                    value(prometheus, "sum(argus_live_labels{sensor=\"(all)\"})"));
             assertThat(value(prometheus, "max(argus_drift_enabled)")).as("drift is on for the served model").isEqualTo(1);
             assertThat(value(prometheus, "max(argus_drift_score{sensor=\"" + INVERTED + "\"})"))
                     .as("the inverted camera's drift score").isGreaterThanOrEqualTo(0.25);
