@@ -255,13 +255,13 @@ class IsolatingCommitterTest {
         }
 
         @Override
-        public String models() {
-            return Topics.MODELS;
+        public String shadow() {
+            return Topics.SHADOW;
         }
 
         @Override
-        public String shadow() {
-            return Topics.SHADOW;
+        public String models() {
+            return Topics.MODELS;
         }
     }
 }
