@@ -136,11 +136,16 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
                 jvm(DL4J_JVM, port, more.toArray(String[]::new))), port);
     }
 
-    /** Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped). */
-    ServiceProcess startTrainer() throws IOException {
+    /**
+     * Starts the trainer on the stack's model store (again, after {@link #trainer()} was stopped),
+     * with more system properties if given (a test that needs other settings restarts it so).
+     */
+    ServiceProcess startTrainer(String... options) throws IOException {
+        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.trainer.store-dir=" + store,
+                "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+        more.addAll(List.of(options));
         trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
-                jvm(DL4J_JVM, trainerPort, "-Dargus.trainer.store-dir=" + store,
-                        "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
+                jvm(DL4J_JVM, trainerPort, more.toArray(String[]::new)));
         return trainer;
     }
 
@@ -205,6 +210,9 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
 
     private List<String> jvm(List<String> base, int port, String... more) {
         List<String> all = new java.util.ArrayList<>(base);
+        // The services live for a minute or two here and restart often: C1 only, so that no C2
+        // compiler threads compete with the tests for the two cores (docs/development.md#suite-time).
+        all.add("-XX:TieredStopAtLevel=1");
         all.add("-Dquarkus.http.port=" + port);
         all.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
         all.add("-Dargus.security.keys-file=" + keys);

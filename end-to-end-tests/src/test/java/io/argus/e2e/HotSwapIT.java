@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -198,16 +199,22 @@ class HotSwapIT {
     }
 
     private static INDArray outputBias(Model network) {
+        return outputLayer(network).getParam("b");
+    }
+
+    /** The network's output layer (its parameters are views: changing them changes the network). */
+    static Layer outputLayer(Model network) {
         if (network instanceof MultiLayerNetwork mln) {
-            return mln.getLayer(mln.getnLayers() - 1).getParam("b");
+            return mln.getLayer(mln.getnLayers() - 1);
         }
         if (network instanceof ComputationGraph cg) {
-            return cg.getOutputLayer(0).getParam("b");
+            return cg.getOutputLayer(0);
         }
         throw new IllegalStateException("no output layer known in a " + network.getClass().getSimpleName());
     }
 
-    private static void promote(ArgusStack stack, int version) throws Exception {
+    /** Promotes a stored version by hand, as an admin would ({@code POST /api/models/{version}/promote}). */
+    static void promote(ArgusStack stack, int version) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(stack.trainerUrl() + "/api/models/" + version + "/promote"))
                 .header("Authorization", "Bearer " + ArgusStack.ADMIN_KEY)

@@ -13,11 +13,15 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.onnx.OnnxParity;
 import io.argus.learning.networks.FashionCnn;
+import io.argus.learning.testing.TrainedFashionCnn;
 import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
 import io.argus.learning.training.TrainingSet;
 
-/** The pruning schedule on real Fashion-MNIST images (the bundled subset), with a fixed seed. */
+/**
+ * The pruning schedule on real Fashion-MNIST images (the bundled subset), with a fixed seed, on the
+ * network {@link TrainedFashionCnn} trains (its training and early-stopping images are the schedule's).
+ */
 class IterativePruningTest {
 
     private static final Fitter.Settings RECOVERY = new Fitter.Settings(1, 32, 1, 11, null);
@@ -28,14 +32,12 @@ class IterativePruningTest {
     private final List<String> progress = new ArrayList<>();
 
     @BeforeAll
-    static void trainAFashionCnn() throws Exception {
+    static void aTrainedFashionCnn() throws Exception {
         FashionMnist.Data data = FashionMnist.loadSubset();
-        train = TrainingSet.of(data.train().first(3000), FashionMnist.LABELS, FashionCnn.INPUT);
-        validation = TrainingSet.of(data.train().select(java.util.stream.IntStream.range(3000, 3600).toArray()),
-                FashionMnist.LABELS, FashionCnn.INPUT);
+        train = TrainedFashionCnn.train(data);
+        validation = TrainedFashionCnn.validation(data);
         test = TrainingSet.of(data.test(), FashionMnist.LABELS, FashionCnn.INPUT);
-        trained = FashionCnn.build(10, 11, 1e-3);
-        new Fitter().fit(trained, train, validation, new Fitter.Settings(3, 32, 3, 11, null), "train", e -> { });
+        trained = TrainedFashionCnn.copy();
     }
 
     @Test
