@@ -48,8 +48,8 @@ import io.quarkus.runtime.StartupEvent;
  * transaction: a candidate's failure or a slow shadow topic must never abort or hold up the
  * exactly-once outputs, and the shadow records are evidence for a decision, not outputs anyone
  * reads as results. The price: a crash between a batch's commit and its shadow records loses
- * those records, and a record may be written twice if the producer retries across a broker's
- * failure (readers dedupe on image id).
+ * those records, and at least once ({@code exactly-once=false}) a batch repeated after a crash is
+ * shadowed again (readers key on the image id).
  */
 @ApplicationScoped
 public class ShadowRunner {
