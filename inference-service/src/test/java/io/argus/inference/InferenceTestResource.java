@@ -59,10 +59,26 @@ public class InferenceTestResource extends KafkaBrokerResource {
         announce(ModelEvent.about(stored, status, "test").build());
     }
 
-    /** Publishes a model event on argus.models, as the trainer would. */
+    /** Publishes a model event on argus.models under the model name (the champion record), as the trainer would. */
     public static void announce(ModelEvent event) {
+        publish(event.modelName(), event);
+    }
+
+    /**
+     * Publishes a model event under its version key only, as the trainer announces a version that
+     * does not serve (SHADOW, REJECTED).
+     */
+    public static void announceVersion(StoredModel stored, ModelStatus status) {
+        announceVersion(ModelEvent.about(stored, status, "test").build());
+    }
+
+    public static void announceVersion(ModelEvent event) {
+        publish(ModelEvent.versionKey(event.modelName(), event.version()), event);
+    }
+
+    private static void publish(String key, ModelEvent event) {
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(Topics.MODELS, event.modelName(), Json.write(event)))
+            producer.send(new ProducerRecord<>(Topics.MODELS, key, Json.write(event)))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -74,7 +74,14 @@ public class BatchClassifier {
     private record Prepared(RawImage image, float[] input, double decodeMs, Outcome.Failed failure) {
     }
 
-    public List<Outcome> classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
+    /**
+     * A batch's outcomes, one per record in order, and the prepared (calibrated) input of each record
+     * the model classified (null for the others): what a shadow candidate can take over unchanged.
+     */
+    public record Result(List<Outcome> outcomes, float[][] inputs) {
+    }
+
+    public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
         ImagePreprocessor prep = preprocessorFor(model.inputSpec());
         List<Prepared> prepared = decodeAll(records, prep, model);
 
@@ -111,6 +118,7 @@ public class BatchClassifier {
         }
 
         List<Outcome> outcomes = new ArrayList<>(records.size());
+        float[][] inputs = new float[records.size()][];
         Instant now = Instant.now();
         int k = 0;
         for (int i = 0; i < records.size(); i++) {
@@ -126,9 +134,10 @@ public class BatchClassifier {
                         : new Classification.Ood(ood[k], model.ood().orElseThrow().threshold());
                 outcomes.add(new Outcome.Classified(records.get(i),
                         result(records.get(i), p, probabilities[k++], score, model, inferenceMs, good.length, now)));
+                inputs[i] = p.input();
             }
         }
-        return outcomes;
+        return new Result(outcomes, inputs);
     }
 
     private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep,

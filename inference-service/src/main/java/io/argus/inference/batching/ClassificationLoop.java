@@ -32,6 +32,8 @@ import io.argus.inference.model.CurrentModel;
 import io.argus.inference.progress.AssignedPartitions;
 import io.argus.inference.progress.CommitFailures;
 import io.argus.inference.routing.ResultRouter;
+import io.argus.inference.shadow.ShadowImage;
+import io.argus.inference.shadow.ShadowRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -59,6 +61,7 @@ public class ClassificationLoop {
     private final ResultRouter router;
     private final InferenceMetrics metrics;
     private final DriftMonitor drift;
+    private final ShadowRunner shadow;
     private final MeterRegistry meters;
     private final CommitFault fault;
     private final CommitFailures failures;
@@ -73,8 +76,9 @@ public class ClassificationLoop {
                               TopicsConfig topics, CurrentModel current, BatchClassifier classifier,
                               ResultRouter router, InferenceMetrics metrics, MeterRegistry meters,
                               CommitFault fault, CommitFailures failures, AssignedPartitions assigned,
-                              DriftMonitor drift) {
+                              DriftMonitor drift, ShadowRunner shadow) {
         this.drift = drift;
+        this.shadow = shadow;
         this.kafka = kafka;
         this.config = config;
         this.rawTopic = topics.raw();
@@ -208,19 +212,28 @@ public class ClassificationLoop {
         if (lease.isEmpty()) {
             return false;
         }
-        List<Outcome> outcomes;
         try (CurrentModel.Lease model = lease.get()) {
             faultSwapPause(model.classifier().id());
-            outcomes = classifier.classify(batch.records(), model.classifier());
+            BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier());
+            for (int i = 0; i < result.outcomes().size(); i++) {
+                Outcome o = result.outcomes().get(i);
+                uncommitted.add(new Pending(batch, o, router.route(o), forShadow(o, result.inputs()[i], model)));
+            }
         } catch (DecoderBusy e) {
             // Out of decode memory is not the images' fault: process the batch again once there is room.
             LOG.warnf("Batch of %d images waits for decode memory: %s", batch.size(), e.getMessage());
             return false;
         }
-        for (Outcome o : outcomes) {
-            uncommitted.add(new Pending(batch, o, router.route(o)));
-        }
         return true;
+    }
+
+    /** What a shadow candidate gets of this outcome once it is committed; null when none runs or the share skips it. */
+    private ShadowImage forShadow(Outcome o, float[] input, CurrentModel.Lease model) {
+        if (!(o instanceof Outcome.Classified c) || input == null || !shadow.wants(c.result().imageId())) {
+            return null;
+        }
+        return new ShadowImage(c, input, model.classifier().inputSpec(),
+                model.classifier().calibrationFor(c.result().sensorId()));
     }
 
     /** {@code argus.inference.fault.swap-pause}: the first batch of a swapped-in model waits (test-only). */
@@ -245,6 +258,7 @@ public class ClassificationLoop {
         }
         byBatch.forEach(metrics::committed);
         drift.committed(result.committed().stream().map(Pending::outcome).toList());
+        handToShadow(result.committed());
         if (result.notCommitted().isEmpty()) {
             failures.committed();
         } else {
@@ -256,6 +270,18 @@ public class ClassificationLoop {
             sleep(500);
         }
         uncommitted.clear();
+    }
+
+    /**
+     * Only now that they are committed: the candidate sees each image once (a batch processed again
+     * is not shadowed twice), in batches no larger than the champion's, and never holds up this thread.
+     */
+    private void handToShadow(List<Pending> committed) {
+        List<ShadowImage> images = committed.stream().map(Pending::shadow).filter(s -> s != null).toList();
+        int max = config.batch().maxSize();
+        for (int from = 0; from < images.size(); from += max) {
+            shadow.committed(images.subList(from, Math.min(images.size(), from + max)));
+        }
     }
 
     /** Records classified since the last commit, in consumption order, with their outputs. */

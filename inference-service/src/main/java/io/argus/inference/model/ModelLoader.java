@@ -41,7 +41,25 @@ public class ModelLoader {
         this.onnx = config.onnx().settings();
     }
 
+    /** Loads the version to serve, and points drift per sensor at its reference. */
     public ImageClassifier load(ModelEvent event) throws IOException, InterruptedException {
+        Opened opened = open(event);
+        drift.loaded(opened.classifier().id(), opened.classifier().labels(), opened.manifest().driftReference());
+        return opened.classifier();
+    }
+
+    /**
+     * Loads a candidate to run in shadow beside the served model: the same fetch, checksum, identity
+     * check and warm-up, but drift keeps watching the served model.
+     */
+    public ImageClassifier loadCandidate(ModelEvent event) throws IOException, InterruptedException {
+        return open(event).classifier();
+    }
+
+    private record Opened(ImageClassifier classifier, BundleManifest manifest) {
+    }
+
+    private Opened open(ModelEvent event) throws IOException, InterruptedException {
         long start = System.nanoTime();
         BundleFetcher.Fetched fetched = fetcher.fetch(event);
         ModelBundle bundle;
@@ -62,7 +80,6 @@ public class ModelLoader {
         LOG.infof("Loaded %s (%d labels, input %dx%dx%d) on %s in %d ms", classifier.id(), classifier.labels().size(),
                 m.inputSpec().width(), m.inputSpec().height(), m.inputSpec().channels(), classifier.engine(),
                 (System.nanoTime() - start) / 1_000_000);
-        drift.loaded(classifier.id(), classifier.labels(), m.driftReference());
-        return classifier;
+        return new Opened(classifier, m);
     }
 }

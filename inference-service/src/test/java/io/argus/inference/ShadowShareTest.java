@@ -1,0 +1,57 @@
+package io.argus.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.contract.ShadowResult;
+import io.argus.common.model.ModelStore;
+import io.argus.common.topics.Topics;
+import io.argus.inference.shadow.ShadowSampling;
+import io.argus.local.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@code argus.inference.shadow.share=0.5}: the candidate classifies about half of the images, and
+ * exactly those the image id picks, while the champion still answers every one.
+ */
+@QuarkusTest
+@TestProfile(ShadowShareTest.Half.class)
+@QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
+class ShadowShareTest {
+
+    public static class Half implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("argus.inference.shadow.share", "0.5");
+        }
+    }
+
+    @Test
+    void halfTheImagesAreShadowedAndWhichOnesIsDecidedByTheirIds() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 1);
+        InferenceTestResource.announceVersion(new ModelStore(InferenceTestResource.store())
+                .save(BrightnessModel.bundle("argus", 2, -5.0)), ModelStatus.SHADOW);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.metric("argus_shadow_candidate_version") == 2);
+
+        ShadowSampling half = new ShadowSampling(0.5);
+        try (TopicReader classified = ShadowServingTest.reader(Topics.CLASSIFIED);
+             TopicReader shadow = ShadowServingTest.reader(Topics.SHADOW)) {
+            List<String> ids = ShadowServingTest.send("half-", "cam-a", 200);
+            ShadowServingTest.championResults(classified, ids);
+            List<String> picked = ids.stream().filter(half::picks).toList();
+            assertThat(picked).as("about half").hasSizeBetween(80, 120);
+            assertThat(ShadowServingTest.shadowResults(shadow, picked.size())).extracting(ShadowResult::imageId)
+                    .containsExactlyInAnyOrderElementsOf(picked);
+        }
+    }
+}
