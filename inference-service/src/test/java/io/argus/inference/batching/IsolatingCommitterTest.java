@@ -258,5 +258,10 @@ class IsolatingCommitterTest {
         public String models() {
             return Topics.MODELS;
         }
+
+        @Override
+        public String shadow() {
+            return Topics.SHADOW;
+        }
     }
 }
