@@ -28,6 +28,7 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.drift.DriftMonitor;
 import io.argus.inference.metrics.InferenceMetrics;
+import io.argus.inference.metrics.LoopTime;
 import io.argus.inference.model.CurrentModel;
 import io.argus.inference.progress.AssignedPartitions;
 import io.argus.inference.progress.CommitFailures;
@@ -64,6 +65,7 @@ public class ClassificationLoop {
     private final CommitFailures failures;
     private final AssignedPartitions assigned;
     private final long commitIntervalNanos;
+    private final LoopTime time;
     private volatile boolean running = true;
     /** The model of the last batch, for the swap-pause fault. */
     private ModelId lastModel;
@@ -87,6 +89,7 @@ public class ClassificationLoop {
         this.failures = failures;
         this.assigned = assigned;
         this.commitIntervalNanos = config.commitInterval().toNanos();
+        this.time = LoopTime.register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -169,9 +172,10 @@ public class ClassificationLoop {
             LOG.infof("Consuming %s as group %s (batches of up to %d, wait %d ms, %s)", rawTopic, config.groupId(),
                     config.batch().maxSize(), config.batch().maxWait().toMillis(),
                     config.exactlyOnce() ? "exactly once" : "at least once");
+            time.start();
             while (running) {
                 // Uncommitted outputs must not wait for images that may never come.
-                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos));
+                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos), time);
                 if (!batch.isEmpty() && !classify(batch, uncommitted)) {
                     rewind(uncommitted.with(batch), batcher, consumer);
                     uncommitted.clear();
@@ -211,7 +215,7 @@ public class ClassificationLoop {
         List<Outcome> outcomes;
         try (CurrentModel.Lease model = lease.get()) {
             faultSwapPause(model.classifier().id());
-            outcomes = classifier.classify(batch.records(), model.classifier());
+            outcomes = classifier.classify(batch.records(), model.classifier(), time);
         } catch (DecoderBusy e) {
             // Out of decode memory is not the images' fault: process the batch again once there is room.
             LOG.warnf("Batch of %d images waits for decode memory: %s", batch.size(), e.getMessage());
@@ -220,6 +224,7 @@ public class ClassificationLoop {
         for (Outcome o : outcomes) {
             uncommitted.add(new Pending(batch, o, router.route(o)));
         }
+        time.lap(LoopTime.Phase.RESULTS);
         return true;
     }
 
@@ -236,7 +241,9 @@ public class ClassificationLoop {
 
     private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
                         IsolatingCommitter committer) {
+        time.lap(LoopTime.Phase.OTHER);
         IsolatingCommitter.Result result = committer.commit(uncommitted.pending, consumer);
+        time.lap(LoopTime.Phase.COMMIT);
         Map<RawBatch, List<Outcome>> byBatch = new IdentityHashMap<>();
         for (Pending p : result.committed()) {
             byBatch.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p.outcome());
@@ -256,6 +263,7 @@ public class ClassificationLoop {
             sleep(500);
         }
         uncommitted.clear();
+        time.lap(LoopTime.Phase.OTHER);
     }
 
     /** Records classified since the last commit, in consumption order, with their outputs. */
