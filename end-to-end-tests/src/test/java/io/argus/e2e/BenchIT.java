@@ -59,7 +59,9 @@ class BenchIT {
 
         String printed = Files.readString(log);
         assertThat(printed).contains("Model only", "Decode + preprocess", "End to end (raw topic");
-        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(1);
+        // One row in each end-to-end table: the run, its bound, its breakdown.
+        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(3);
+        assertThat(rowAfter(printed, "saturation img/s  model-only")).matches("fashion-cnn\\s+png\\s+onnx\\s.*");
 
         Path json;
         try (Stream<Path> files = Files.list(out)) {
