@@ -49,7 +49,7 @@ class BenchIT {
         try (ServiceProcess bench = ServiceProcess.start("bench", tools, log, List.of("-Xmx1g"), "bench",
                 "--models", "fashion-cnn", "--engines", "onnx", "--batches", "8", "--seconds", "0.2",
                 "--e2e", "fashion-cnn:png", "--e2e-batch", "8", "--batch-wait", "10",
-                "--saturation-seconds", "0.005", "--half-load-seconds", "0.5",
+                "--saturation-seconds", "0.05", "--half-load-seconds", "0.5",
                 "--store", store.toString(), "--inference-app", inferenceApp.toString(),
                 "--inference-jvm", "-Xmx384m -Dorg.bytedeco.javacpp.maxbytes=1g -Dorg.bytedeco.javacpp.maxphysicalbytes=2g",
                 "--out", out.toString())) {
@@ -59,7 +59,9 @@ class BenchIT {
 
         String printed = Files.readString(log);
         assertThat(printed).contains("Model only", "Decode + preprocess", "End to end (raw topic");
-        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(1);
+        // One row in each end-to-end table: the run, its bound, its breakdown.
+        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(3);
+        assertThat(rowAfter(printed, "saturation img/s  model-only")).matches("fashion-cnn\\s+png\\s+onnx\\s.*");
 
         Path json;
         try (Stream<Path> files = Files.list(out)) {
@@ -73,10 +75,48 @@ class BenchIT {
         assertThat(run.get("saturationImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("halfLoadImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("p50Ms").asDouble()).isPositive();
+        // The bound: what the broker alone sustains for these records, and the share of it reached.
+        assertThat(printed).contains("End to end against the broker-alone bound", "broker-alone rec/s",
+                "share of bound");
+        JsonNode bound = run.get("brokerBound");
+        assertThat(bound.get("recordsPerSecond").asDouble()).isPositive();
+        assertThat(bound.get("resultBytes").asInt()).isGreaterThan(100);
+        String boundRow = rowAfter(printed, "broker-alone rec/s");
+        assertThat(boundRow).matches("fashion-cnn\\s+png\\s+\\d+\\s+\\d+\\s+[\\d.]+\\s+[\\d.]+\\s+\\d+%");
+
+        // Where the time per image went: decode, model, Kafka, waiting and the rest, adding up to the
+        // wall time the bench measured over the same interval (the parts, not the printed sum, are added).
+        String header = printed.lines().filter(l -> l.startsWith("model") && l.contains("kafka commit"))
+                .findFirst().orElseThrow(() -> new AssertionError("no breakdown table in:\n" + printed));
+        assertThat(header.split("\\s{2,}")).containsExactly("model", "images", "decode", "model", "kafka consume",
+                "kafka commit", "waiting", "results", "other", "sum", "wall", "sum/wall");
+        String[] cells = rowAfter(printed, "kafka commit").split("\\s+");
+        assertThat(cells).hasSize(12);
+        double parts = 0;
+        for (int i = 2; i <= 8; i++) {
+            parts += Double.parseDouble(cells[i]);
+        }
+        double wall = Double.parseDouble(cells[10]);
+        assertThat(Double.parseDouble(cells[3])).as("model ms/image").isPositive();
+        assertThat(Double.parseDouble(cells[5])).as("kafka commit ms/image").isPositive();
+        assertThat(parts).as("decode + model + kafka + waiting + results + other against wall, ms per image: %s",
+                String.join(" ", cells)).isCloseTo(wall, org.assertj.core.data.Percentage.withPercentage(5));
+
         // The service's resident memory, from /proc: a JVM with Quarkus and ONNX Runtime is well over 64 MiB.
         assertThat(printed).contains("RSS ready MiB", "peak RSS MiB");
         long ready = run.get("memoryAtReady").get("rssBytes").asLong();
         assertThat(ready).isGreaterThan(64L << 20);
         assertThat(run.get("memoryAtEnd").get("peakRssBytes").asLong()).isGreaterThanOrEqualTo(ready);
+    }
+
+    /** The first row of the table whose header line contains {@code headerPart}. */
+    private static String rowAfter(String printed, String headerPart) {
+        List<String> lines = printed.lines().toList();
+        for (int i = 0; i < lines.size() - 2; i++) {
+            if (lines.get(i).startsWith("model") && lines.get(i).contains(headerPart)) {
+                return lines.get(i + 2).trim(); // after the rule under the header
+            }
+        }
+        throw new AssertionError("no table with " + headerPart + " in:\n" + printed);
     }
 }

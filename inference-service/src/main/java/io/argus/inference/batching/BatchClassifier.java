@@ -34,6 +34,7 @@ import io.argus.common.engine.ImageClassifier;
 import io.argus.common.ood.OodScorer;
 import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
+import io.argus.inference.metrics.LoopTime;
 
 /**
  * Classifies a batch of raw records: reads each record's contract, decodes and preprocesses the
@@ -82,8 +83,14 @@ public class BatchClassifier {
     }
 
     public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
+        return classify(records, model, LoopTime.NONE);
+    }
+
+    /** As {@link #classify(List, ImageClassifier)}, booking decode, forward pass and results to {@code time}. */
+    public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model, LoopTime time) {
         ImagePreprocessor prep = preprocessorFor(model.inputSpec());
         List<Prepared> prepared = decodeAll(records, prep, model);
+        time.lap(LoopTime.Phase.DECODE);
 
         int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
         float[][] probabilities = new float[0][];
@@ -116,6 +123,7 @@ public class BatchClassifier {
             }
             inferenceMs = (System.nanoTime() - start) / 1e6;
         }
+        time.lap(LoopTime.Phase.MODEL);
 
         List<Outcome> outcomes = new ArrayList<>(records.size());
         float[][] inputs = new float[records.size()][];

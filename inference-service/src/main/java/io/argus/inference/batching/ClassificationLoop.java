@@ -28,6 +28,7 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.drift.DriftMonitor;
 import io.argus.inference.metrics.InferenceMetrics;
+import io.argus.inference.metrics.LoopTime;
 import io.argus.inference.model.CurrentModel;
 import io.argus.inference.progress.AssignedPartitions;
 import io.argus.inference.progress.CommitFailures;
@@ -67,6 +68,7 @@ public class ClassificationLoop {
     private final CommitFailures failures;
     private final AssignedPartitions assigned;
     private final long commitIntervalNanos;
+    private final LoopTime time;
     private volatile boolean running = true;
     /** The model of the last batch, for the swap-pause fault. */
     private ModelId lastModel;
@@ -91,6 +93,7 @@ public class ClassificationLoop {
         this.failures = failures;
         this.assigned = assigned;
         this.commitIntervalNanos = config.commitInterval().toNanos();
+        this.time = LoopTime.register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -173,9 +176,10 @@ public class ClassificationLoop {
             LOG.infof("Consuming %s as group %s (batches of up to %d, wait %d ms, %s)", rawTopic, config.groupId(),
                     config.batch().maxSize(), config.batch().maxWait().toMillis(),
                     config.exactlyOnce() ? "exactly once" : "at least once");
+            time.start();
             while (running) {
                 // Uncommitted outputs must not wait for images that may never come.
-                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos));
+                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos), time);
                 if (!batch.isEmpty() && !classify(batch, uncommitted)) {
                     rewind(uncommitted.with(batch), batcher, consumer);
                     uncommitted.clear();
@@ -214,7 +218,7 @@ public class ClassificationLoop {
         }
         try (CurrentModel.Lease model = lease.get()) {
             faultSwapPause(model.classifier().id());
-            BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier());
+            BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier(), time);
             for (int i = 0; i < result.outcomes().size(); i++) {
                 Outcome o = result.outcomes().get(i);
                 uncommitted.add(new Pending(batch, o, router.route(o), forShadow(o, result.inputs()[i], model)));
@@ -224,6 +228,7 @@ public class ClassificationLoop {
             LOG.warnf("Batch of %d images waits for decode memory: %s", batch.size(), e.getMessage());
             return false;
         }
+        time.lap(LoopTime.Phase.RESULTS);
         return true;
     }
 
@@ -249,7 +254,9 @@ public class ClassificationLoop {
 
     private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
                         IsolatingCommitter committer) {
+        time.lap(LoopTime.Phase.OTHER);
         IsolatingCommitter.Result result = committer.commit(uncommitted.pending, consumer);
+        time.lap(LoopTime.Phase.COMMIT);
         Map<RawBatch, List<Outcome>> byBatch = new IdentityHashMap<>();
         for (Pending p : result.committed()) {
             byBatch.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p.outcome());
@@ -270,6 +277,7 @@ public class ClassificationLoop {
             sleep(500);
         }
         uncommitted.clear();
+        time.lap(LoopTime.Phase.OTHER);
     }
 
     /**

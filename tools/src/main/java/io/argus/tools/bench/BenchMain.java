@@ -261,6 +261,8 @@ public final class BenchMain {
                     .append("): when ready (model loaded, no traffic), and its peak over the run, start-up ")
                     .append("included (one JVM per run; JVM options: ").append(String.join(" ", o.inferenceJvm()))
                     .append(")\n\n");
+            out.append(bounds(r.endToEnd())).append('\n');
+            out.append(breakdowns(r.endToEnd())).append('\n');
         }
         if (!r.notRun().isEmpty()) {
             out.append("Not run\n");
@@ -268,6 +270,49 @@ public final class BenchMain {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** Each run's saturation beside what the broker alone sustains for its records. */
+    static String bounds(List<EndToEnd.Result> runs) {
+        StringBuilder out = new StringBuilder("End to end against the broker-alone bound (the same records through ")
+                .append("Kafka, produced, consumed read_committed and answered in transactions as the service does, ")
+                .append("no model; same broker, same cores)\n");
+        Table t = new Table("model", "images", "record bytes", "result bytes", "broker-alone rec/s",
+                "saturation img/s", "share of bound");
+        for (EndToEnd.Result x : runs) {
+            BrokerBound.Result b = x.brokerBound();
+            t.row(x.model(), x.images(), String.format(Locale.ROOT, "%.0f", x.imageBytes()), b.resultBytes(),
+                    String.format(Locale.ROOT, "%.1f", b.recordsPerSecond()),
+                    String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * x.boundShare()));
+        }
+        return out.append(t.render()).toString();
+    }
+
+    /** Each run's time per image at saturation, by step of inference-service's classification thread. */
+    static String breakdowns(List<EndToEnd.Result> runs) {
+        StringBuilder out = new StringBuilder("Where the time per image goes at saturation (ms per image: ")
+                .append("inference-service's classification thread by step, from argus_inference_loop_seconds_total; ")
+                .append("kafka = consume + commit (send, offsets, transaction); waiting = polls that returned ")
+                .append("nothing; wall = the bench's clock over the same interval)\n");
+        List<String> header = new ArrayList<>(List.of("model", "images"));
+        header.addAll(Breakdown.COLUMNS.keySet());
+        header.addAll(List.of("sum", "wall", "sum/wall"));
+        Table t = new Table(header.toArray(String[]::new));
+        for (EndToEnd.Result x : runs) {
+            Breakdown b = x.saturationBreakdown();
+            List<Object> cells = new ArrayList<>(List.of(x.model(), x.images()));
+            Breakdown.COLUMNS.keySet().forEach(c -> cells.add(ms(b.msPerImage(c))));
+            cells.add(ms(b.sumMsPerImage()));
+            cells.add(ms(b.wallMsPerImage()));
+            cells.add(String.format(Locale.ROOT, "%.1f%%", 100 * b.sumMsPerImage() / b.wallMsPerImage()));
+            t.row(cells.toArray());
+        }
+        return out.append(t.render()).toString();
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, v < 1 ? "%.4f" : "%.2f", v);
     }
 
     private static String cudaLine(String why) {

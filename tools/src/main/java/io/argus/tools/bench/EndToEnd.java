@@ -4,24 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
@@ -51,6 +44,11 @@ final class EndToEnd {
 
     /** A run fails, rather than waits forever, when no result arrives for this long. */
     private static final Duration STALL = Duration.ofSeconds(60);
+    /**
+     * The service's commit interval while a backlog lasts (its default), set explicitly so that the
+     * broker-alone bound commits on the same cadence.
+     */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     /** What to run; the keys file is the services' API keys (access control is on, as deployed). */
     record Setup(Path inferenceApp, List<String> jvmOptions, Path keysFile, Path workDir, int batch,
@@ -66,7 +64,12 @@ final class EndToEnd {
     record Result(String model, String images, double imageBytes, BenchEngine engine, String loaded, int batch,
                   double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
                   double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
-                  ProcessMemory memoryAtEnd) {
+                  ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound) {
+
+        /** Saturation as a share of what the broker alone sustains for these records. */
+        double boundShare() {
+            return saturationImagesPerSecond / brokerBound.recordsPerSecond();
+        }
 
         /** The run's peak resident memory in MiB, or {@code n/a}. */
         String peakRssMib() {
@@ -87,6 +90,9 @@ final class EndToEnd {
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
             broker.createTopics(TopicNames.DEFAULTS, setup.partitions());
             announce(broker.bootstrapServers(), store(m, dir.resolve("models")));
+            // Before the service starts: the broker alone, on the cores the run will share.
+            BrokerBound.Result bound = BrokerBound.measure(broker, images, setup.saturationImages(), setup.batch(),
+                    setup.partitions(), COMMIT_INTERVAL, progress);
             Map<String, String> config = new HashMap<>();
             config.put("kafka.bootstrap.servers", broker.bootstrapServers());
             config.put("argus.inference.model.directory", dir.resolve("models").toString());
@@ -94,12 +100,13 @@ final class EndToEnd {
             config.putAll(engine.serviceConfig());
             config.put("argus.inference.batch.max-size", Integer.toString(setup.batch()));
             config.put("argus.inference.batch.max-wait", setup.batchWait().toMillis() + "ms");
+            config.put("argus.inference.commit-interval", COMMIT_INTERVAL.toMillis() + "ms");
             config.put("argus.inference.replica-id", "bench");
             config.put("argus.security.keys-file", setup.keysFile().toString());
             progress.accept("starting inference-service (" + engine + ", batches of " + setup.batch() + ") ...");
             try (InferenceProcess inference = InferenceProcess.start(setup.inferenceApp(), setup.jvmOptions(), config,
                     dir.resolve("inference.log"));
-                 Results results = new Results(broker.bootstrapServers(), setup.partitions());
+                 Results results = new Results(broker.bootstrapServers(), Topics.CLASSIFIED, setup.partitions());
                  KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
                 inference.awaitReady(Duration.ofMinutes(5), progress);
                 String loaded = inference.loadedLine();
@@ -114,13 +121,25 @@ final class EndToEnd {
                 int n = setup.saturationImages();
                 results.expect("sat-", n);
                 progress.accept("saturation: " + n + " images ...");
+                long before = System.nanoTime();
+                Map<String, Double> loopBefore = inference.loopSeconds();
+                long readBefore = (before + System.nanoTime()) / 2;
                 for (int i = 0; i < n; i++) {
                     send(producer, "sat-" + i, images.get(i % images.size()), results, i);
                 }
                 producer.flush();
                 results.await(STALL);
+                long after = System.nanoTime();
+                Map<String, Double> loopAfter = inference.loopSeconds();
+                long readAfter = (after + System.nanoTime()) / 2;
                 double saturation = results.steadyRate(0.1);
-                progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s", saturation));
+                Breakdown breakdown = Breakdown.between(loopBefore, loopAfter, n, (readAfter - readBefore) / 1e9);
+                progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s (%.0f%% of the broker-alone "
+                        + "bound); ms per image: %s; sum %.4f of wall %.4f", saturation,
+                        100 * saturation / bound.recordsPerSecond(), Breakdown.COLUMNS.keySet().stream()
+                                .map(c -> String.format(Locale.ROOT, "%s %.4f", c, breakdown.msPerImage(c)))
+                                .collect(java.util.stream.Collectors.joining(", ")),
+                        breakdown.sumMsPerImage(), breakdown.wallMsPerImage()));
 
                 // Half load, paced: latency.
                 double rate = saturation / 2;
@@ -142,7 +161,8 @@ final class EndToEnd {
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
-                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd);
+                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
+                        breakdown, bound);
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
                                 + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
@@ -205,106 +225,5 @@ final class EndToEnd {
     private static double pct(double[] sorted, double p) {
         int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    /** Reads results in the background and matches them to send times by image id. */
-    private static final class Results implements AutoCloseable {
-
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread reader;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private volatile String prefix = "";
-        private volatile long[] sentAt = new long[0];
-        private volatile long[] arrivedAt = new long[0];
-        private final AtomicInteger arrived = new AtomicInteger();
-
-        Results(String bootstrap, int partitions) {
-            consumer = KafkaClients.bootstrap(bootstrap).reader("argus-bench-results");
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(Topics.CLASSIFIED, p));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            reader = new Thread(this::read, "bench-results");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        synchronized void expect(String prefix, int n) {
-            this.sentAt = new long[n];
-            this.arrivedAt = new long[n];
-            this.arrived.set(0);
-            this.prefix = prefix;
-        }
-
-        void sent(int i, long nanos) {
-            sentAt[i] = nanos;
-        }
-
-        private void read() {
-            while (running.get()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    String key = r.key();
-                    String p = prefix;
-                    if (key != null && key.startsWith(p)) {
-                        int i = Integer.parseInt(key.substring(p.length()));
-                        long[] a = arrivedAt;
-                        if (i < a.length && a[i] == 0) {
-                            a[i] = now;
-                            arrived.incrementAndGet();
-                        }
-                    }
-                }
-            }
-        }
-
-        /** Waits for every expected result; fails once none has arrived for {@code stall}. */
-        void await(Duration stall) throws InterruptedException {
-            int seen = arrived.get();
-            long lastProgress = System.nanoTime();
-            while (arrived.get() < arrivedAt.length) {
-                int now = arrived.get();
-                if (now != seen) {
-                    seen = now;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > stall.toNanos()) {
-                    throw new IllegalStateException("only " + now + " of " + arrivedAt.length
-                            + " results arrived, none in the last " + stall.toSeconds() + " s");
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        /** Results per second after the first {@code skip} fraction arrived. */
-        double steadyRate(double skip) {
-            long[] sorted = arrivedAt.clone();
-            Arrays.sort(sorted);
-            int from = (int) (sorted.length * skip);
-            return (sorted.length - 1 - from) / ((sorted[sorted.length - 1] - sorted[from]) / 1e9);
-        }
-
-        double rateOverAll() {
-            long first = Arrays.stream(sentAt).min().orElse(0);
-            long last = Arrays.stream(arrivedAt).max().orElse(0);
-            return arrivedAt.length / ((last - first) / 1e9);
-        }
-
-        double[] latenciesMs() {
-            double[] l = new double[arrivedAt.length];
-            for (int i = 0; i < l.length; i++) {
-                l[i] = (arrivedAt[i] - sentAt[i]) / 1e6;
-            }
-            Arrays.sort(l);
-            return l;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            reader.join(5000);
-            consumer.close();
-        }
     }
 }

@@ -3,15 +3,22 @@ package io.argus.tools.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * inference-service as users run it: the packaged application in its own JVM, configured by
@@ -82,6 +89,27 @@ final class InferenceProcess implements AutoCloseable {
     Optional<ProcessMemory> memory() {
         return process.isAlive() ? ProcessMemory.of(process.pid()) : Optional.empty();
     }
+
+    /**
+     * The classification thread's time so far by phase, in seconds
+     * ({@code argus_inference_loop_seconds_total{phase}} on the service's {@code /q/metrics}).
+     */
+    Map<String, Double> loopSeconds() throws IOException, InterruptedException {
+        HttpResponse<String> response = METRICS.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(NAME + " answered " + response.statusCode() + " to /q/metrics");
+        }
+        Map<String, Double> seconds = new HashMap<>();
+        response.body().lines().map(LOOP::matcher).filter(Matcher::matches)
+                .forEach(m -> seconds.put(m.group(1), Double.parseDouble(m.group(2))));
+        return seconds;
+    }
+
+    private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern LOOP = Pattern.compile(
+            "^argus_inference_loop_seconds_total\\{.*phase=\"(\\w+)\".*}\\s+(\\S+)$");
 
     @Override
     public void close() throws InterruptedException {
