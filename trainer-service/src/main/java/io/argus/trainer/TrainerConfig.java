@@ -46,6 +46,8 @@ public interface TrainerConfig {
 
     Rollback rollback();
 
+    Shadow shadow();
+
     /** Test-only fault switches ({@code argus.trainer.fault.*}); see docs/faults.md. Never set in production. */
     Fault fault();
 
@@ -128,6 +130,52 @@ public interface TrainerConfig {
         /** The unsure share is over each version's last this many results on a sensor. */
         @WithDefault("500")
         int lowConfidenceWindow();
+    }
+
+    /**
+     * Shadow before promotion: a candidate that passed the gate first runs beside the champion on
+     * live images (see docs/learning.md, "Shadow before promotion"). Off unless {@code images} or
+     * {@code minutes} is set; both set: the window ends at whichever comes first.
+     */
+    interface Shadow {
+
+        /** The window ends once the candidate has answered this many distinct images; 0: no image count. */
+        @WithDefault("0")
+        int images();
+
+        /** The window ends this many minutes after the SHADOW announcement; 0: no time limit. */
+        @WithDefault("0")
+        int minutes();
+
+        /** An image is one the champion was confident of when its answer's confidence is at least this. */
+        @WithDefault("0.8")
+        double confident();
+
+        /**
+         * On a sensor the run did not target, the least share (0..1) of the champion's confident
+         * images the candidate must answer as the champion did.
+         */
+        @WithDefault("0.95")
+        double minAgreement();
+
+        /** Confident images a sensor needs before the agreement rule is applied to it. */
+        @WithDefault("50")
+        int minImages();
+
+        /**
+         * The z of the interval of the paired difference on labels given during the window (1.96:
+         * 95%): the decision is taken once, at the end of the window.
+         */
+        @WithDefault("1.96")
+        double z();
+
+        /** Distinct images remembered per shadowed version (for dedup and for joining labels); beyond it the oldest leave. */
+        @WithDefault("200000")
+        int maxImages();
+
+        default boolean enabled() {
+            return images() > 0 || minutes() > 0;
+        }
     }
 
     /** What every run trains on besides the new labels. */

@@ -16,6 +16,7 @@ import io.argus.common.contract.Classification;
 import io.argus.common.json.Json;
 import io.argus.common.model.Sha256;
 import io.argus.common.contract.RawImage;
+import io.argus.common.contract.ShadowResult;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 
@@ -73,5 +74,29 @@ final class TrainerKafka {
                 .timings(new Classification.Timings(Instant.now(), Instant.now(), 1, 1, 1)).build();
         p.send(new ProducerRecord<>(Topics.CLASSIFIED, imageId, Json.write(c))).get(30, TimeUnit.SECONDS);
         return raw;
+    }
+
+    /**
+     * What inference does with an image while a candidate runs in shadow: the image on the raw
+     * topic, the champion's (v1's) result on the classified topic, and both answers on the shadow
+     * topic, naming the same raw record. Returns the shadow result.
+     */
+    static ShadowResult shadowed(String imageId, byte[] png, String sensor, String championSaid,
+                                 double championConfidence, int candidate, String candidateSaid) throws Exception {
+        RecordMetadata raw = classified(imageId, png, sensor, 1, championSaid, championConfidence);
+        ShadowResult r = new ShadowResult(ShadowResult.SCHEMA_VERSION, imageId, sensor, CAPTURED_AT, "argus",
+                new ShadowResult.Answer(1, championSaid, championConfidence),
+                new ShadowResult.Answer(candidate, candidateSaid, 0.7),
+                new Classification.Source(Topics.RAW, raw.partition(), raw.offset(), Sha256.of(png)), Instant.now());
+        shadow(r);
+        return r;
+    }
+
+    /** Writes a shadow result as it is (a second time, for a duplicate). */
+    static void shadow(ShadowResult r) throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.SHADOW, r.imageId(), Json.write(r))).get(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -20,7 +20,8 @@ import io.argus.common.model.StoredModel;
  * @param bundleFile       the bundle's file name in the model store, for services that share its directory
  * @param gate             the gate's per-slice judgement, on the decision it made; null on other events
  * @param previousChampion on an event that makes a version serve, the version that served before it
- *                         (what an automatic rollback goes back to); null when there was none
+ *                         (what an automatic rollback goes back to); on a SHADOW event, the champion the
+ *                         candidate runs beside (what its shadow is judged against); null when there was none
  */
 public record ModelEvent(
         int schemaVersion,

@@ -48,4 +48,37 @@ public final class Intervals {
         double upper = d + Math.sqrt((a[1] - pa) * (a[1] - pa) + (pb - b[0]) * (pb - b[0]));
         return new double[] {lower, upper};
     }
+
+    /**
+     * The interval of the difference of two proportions measured on the same items, {@code a - b},
+     * by Newcombe's method 10 for paired data (Statistics in Medicine 17, 1998, 2635-2650): the two
+     * Wilson intervals at {@code z}, combined with the correlation of the pairs. Paired, because two
+     * models answering the same labeled images share the images' difficulty; treating them as
+     * independent would make the interval wider than the evidence.
+     *
+     * @param both   items both got right
+     * @param onlyA  items only {@code a} got right
+     * @param onlyB  items only {@code b} got right
+     * @param neither items neither got right
+     */
+    public static double[] pairedDifference(long both, long onlyA, long onlyB, long neither, double z) {
+        long n = both + onlyA + onlyB + neither;
+        if (n <= 0) {
+            return new double[] {-1, 1};
+        }
+        double pa = (double) (both + onlyA) / n;
+        double pb = (double) (both + onlyB) / n;
+        double[] a = wilson(both + onlyA, (int) n, z);
+        double[] b = wilson(both + onlyB, (int) n, z);
+        double margins = (double) (both + onlyA) * (onlyB + neither) * (both + onlyB) * (onlyA + neither);
+        double phi = margins == 0 ? 0 : ((double) both * neither - (double) onlyA * onlyB) / Math.sqrt(margins);
+        double d = pa - pb;
+        double dl = pa - a[0];
+        double du = b[1] - pb;
+        double ul = a[1] - pa;
+        double uu = pb - b[0];
+        double lower = d - Math.sqrt(Math.max(0, dl * dl - 2 * phi * dl * du + du * du));
+        double upper = d + Math.sqrt(Math.max(0, ul * ul - 2 * phi * ul * uu + uu * uu));
+        return new double[] {Math.max(-1, lower), Math.min(1, upper)};
+    }
 }

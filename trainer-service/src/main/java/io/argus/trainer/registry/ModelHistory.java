@@ -1,5 +1,6 @@
 package io.argus.trainer.registry;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.GateReport;
 import io.argus.common.kafka.ModelEventFeed;
@@ -58,6 +60,11 @@ public class ModelHistory implements ModelEventFeed.Listener {
     /** The gate's judgement of a version, from the event that announced its decision. */
     public Optional<GateReport> gate(int version) {
         return Optional.ofNullable(gates.get(version));
+    }
+
+    /** The versions whose latest word is {@code status}, lowest first. */
+    public List<Integer> versionsIn(ModelStatus status) {
+        return latest.values().stream().filter(e -> e.status() == status).map(ModelEvent::version).sorted().toList();
     }
 
     public Optional<ModelEvent> champion() {

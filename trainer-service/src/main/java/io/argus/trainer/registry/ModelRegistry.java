@@ -1,6 +1,8 @@
 package io.argus.trainer.registry;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +29,11 @@ public class ModelRegistry {
      * @param gate the gate's judgement of it, slice by slice (null for versions the gate did not judge)
      * @param reason why it has its status (the reason of the latest event about it)
      * @param live   its accuracy on the labels given for results it served (null before any)
+     * @param shadow its run beside the champion before promotion (null when it had none this trainer follows)
      */
     public record Version(String name, int version, ModelStatus status, String reason, boolean champion,
                           BundleManifest manifest, String sha256, long sizeBytes, String bundleUrl, GateReport gate,
-                          LiveAccuracy live) {
+                          LiveAccuracy live, ShadowProgress shadow) {
     }
 
     private final ModelStore store;
@@ -38,10 +41,12 @@ public class ModelRegistry {
     private final ModelHistory history;
     private final ModelEventPublisher publisher;
     private final LiveAccuracy.Source live;
+    private final ShadowProgress.Source shadow;
 
     public ModelRegistry(TrainerConfig config, ModelHistory history, ModelEventPublisher publisher,
-                         LiveAccuracy.Source live) {
+                         LiveAccuracy.Source live, ShadowProgress.Source shadow) {
         this.live = live;
+        this.shadow = shadow;
         this.store = new ModelStore(config.storeDir());
         this.config = config;
         this.history = history;
@@ -79,6 +84,48 @@ public class ModelRegistry {
         ModelEvent event = event(stored, status, reason, gate, previous);
         publish(List.of(event));
         return event;
+    }
+
+    /**
+     * Puts a candidate that passed the gate in shadow: SHADOW for it, naming the champion it runs
+     * beside in {@code previousChampion} (what the shadow is judged against, read back after a
+     * restart); not a serving event, so no champion record is written. A candidate still in shadow
+     * is superseded (REJECTED, in the same transaction): the new one was trained on every label it was.
+     */
+    public synchronized ModelEvent startShadow(StoredModel candidate, String reason, GateReport gate) {
+        int version = candidate.manifest().version();
+        Integer champion = history.champion().map(ModelEvent::version).orElse(null);
+        List<ModelEvent> events = new ArrayList<>();
+        for (int other : history.versionsIn(ModelStatus.SHADOW)) {
+            if (other != version) {
+                stored(other).ifPresent(s -> events.add(event(s, ModelStatus.REJECTED, "superseded by v" + version
+                        + ", which entered shadow trained on every label this one was", history.gate(other)
+                        .orElse(null), null)));
+            }
+        }
+        ModelEvent shadowEvent = event(candidate, ModelStatus.SHADOW, reason, gate, champion);
+        events.add(shadowEvent);
+        publish(events);
+        return shadowEvent;
+    }
+
+    /**
+     * Ends a shadow with the decision (PROMOTED, then judged by the rollback watch like any
+     * promotion; or REJECTED), keeping the gate's judgement. Nothing is written if the version is no
+     * longer in shadow or the champion is no longer {@code champion} (a person decided meanwhile).
+     *
+     * @return whether the decision was announced
+     */
+    public synchronized boolean concludeShadow(StoredModel candidate, ModelStatus decision, String reason,
+                                               Integer champion) {
+        int version = candidate.manifest().version();
+        boolean inShadow = history.latest(version).map(e -> e.status() == ModelStatus.SHADOW).orElse(false);
+        Integer now = history.champion().map(ModelEvent::version).orElse(null);
+        if (!inShadow || decision == ModelStatus.PROMOTED && !Objects.equals(now, champion)) {
+            return false;
+        }
+        announce(candidate, decision, reason, history.gate(version).orElse(null));
+        return true;
     }
 
     /**
@@ -123,7 +170,7 @@ public class ModelRegistry {
         boolean champion = history.champion().map(c -> c.version() == v).orElse(false);
         return new Version(s.manifest().name(), v, status, latest.map(ModelEvent::reason).orElse(null), champion,
                 s.manifest(), s.sha256(), s.sizeBytes(),
-                bundleUrl(v), history.gate(v).orElse(null), live.of(v).orElse(null));
+                bundleUrl(v), history.gate(v).orElse(null), live.of(v).orElse(null), shadow.of(v).orElse(null));
     }
 
     private String bundleUrl(int version) {

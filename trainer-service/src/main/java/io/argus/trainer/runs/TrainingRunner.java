@@ -27,6 +27,7 @@ import io.argus.common.error.ArgusException;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.BundleManifest;
+import io.argus.common.model.GateReport;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
@@ -46,6 +47,7 @@ import io.argus.trainer.metrics.TrainerMetrics;
 import io.argus.trainer.registry.ModelHistory;
 import io.argus.trainer.registry.ModelRegistry;
 import io.argus.trainer.replay.BaseData;
+import io.argus.trainer.shadow.ShadowRules;
 
 /**
  * Runs training runs, one at a time, on a thread of its own: snapshot argus.labels (new labels and
@@ -271,12 +273,30 @@ public class TrainingRunner {
                 .ood(out.ood()).build();
         StoredModel stored = registry.store().save(ExportedBundles.of(manifest, out.network()));
         registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id(), null);
-        ModelStatus status = out.gate().promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED;
-        registry.announce(stored, status, out.gate().reason(), out.gate());
-        LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), status, out.gate().reason());
-        run.done(new TrainingRun.Result(stored.manifest().version(), new TrainingRun.Decision(status,
-                out.gate().reason()), out.metrics(), out.trainableParams(), out.pruning(), out.gate(),
-                out.calibrations().keySet().stream().sorted().toList(), out.notes()));
+        TrainingRun.Decision decision = decide(stored, out.gate());
+        LOG.infof("Run %s: candidate %s %s: %s", run.id(), stored.id(), decision.status(), decision.reason());
+        run.done(new TrainingRun.Result(stored.manifest().version(), decision, out.metrics(), out.trainableParams(),
+                out.pruning(), out.gate(), out.calibrations().keySet().stream().sorted().toList(), out.notes()));
+    }
+
+    /**
+     * Announces what becomes of the candidate: REJECTED when the gate says so; when it passed,
+     * PROMOTED at once, or, with shadow on and a champion to run beside, SHADOW: the shadow watch
+     * promotes or rejects it when the window is over.
+     */
+    private TrainingRun.Decision decide(StoredModel stored, GateReport gate) {
+        TrainerConfig.Shadow shadow = config.shadow();
+        Optional<ModelEvent> champion = history.champion();
+        if (gate.promoted() && shadow.enabled() && champion.isPresent()) {
+            String reason = "passed the gate (" + gate.reason() + "); in shadow beside v" + champion.get().version()
+                    + " until " + new ShadowRules.Window(shadow.images(), shadow.minutes()).describe() + ", then promoted if the "
+                    + "shadow rules hold";
+            registry.startShadow(stored, reason, gate);
+            return new TrainingRun.Decision(ModelStatus.SHADOW, reason);
+        }
+        ModelStatus status = gate.promoted() ? ModelStatus.PROMOTED : ModelStatus.REJECTED;
+        registry.announce(stored, status, gate.reason(), gate);
+        return new TrainingRun.Decision(status, gate.reason());
     }
 
     private SliceGate.Settings gateSettings() {
