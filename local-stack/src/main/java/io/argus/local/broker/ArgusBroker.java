@@ -88,13 +88,6 @@ public final class ArgusBroker implements AutoCloseable {
                     // A transaction's first write waits while the previous one's markers are written;
                     // the default 20 ms retry of that wait made each inference commit cost ~15 ms.
                     props.put("add.partitions.to.txn.retry.backoff.ms", "1");
-                    // A restarted broker cannot register again while its controller still holds the last
-                    // run's registration, until that lease runs out: with the default 9 s lease each
-                    // restart took about 10.5 s instead of 4.5 s (DuplicateBrokerRegistrationException
-                    // every 2 s meanwhile). One node, heartbeating its own controller in the same process:
-                    // a 3 s lease renewed every 0.5 s.
-                    props.put("broker.session.timeout.ms", "3000");
-                    props.put("broker.heartbeat.interval.ms", "500");
                 })
                 .start();
         return this;
