@@ -1,8 +1,6 @@
-package io.argus.common.engine;
+package io.argus.common.ood;
 
 import java.util.List;
-
-import io.argus.common.model.OodReference;
 
 /**
  * Scores images against a bundle's {@link OodReference}. The components, each high for images
@@ -66,7 +64,7 @@ public final class OodScorer {
     }
 
     /** Whether {@code reference} holds what {@code component} needs. */
-    public static boolean available(OodReference reference, String component) {
+    static boolean available(OodReference reference, String component) {
         return switch (component) {
             case MAHALANOBIS -> reference.embedding() != null;
             case ENERGY -> reference.logits() != null;

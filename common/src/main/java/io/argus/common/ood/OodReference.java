@@ -1,8 +1,6 @@
-package io.argus.common.model;
+package io.argus.common.ood;
 
 import java.util.List;
-
-import io.argus.common.engine.OodScorer;
 
 /**
  * What a model bundle records about its training data so that served images can be scored for
