@@ -210,6 +210,9 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
 
     private List<String> jvm(List<String> base, int port, String... more) {
         List<String> all = new java.util.ArrayList<>(base);
+        // The services live for a minute or two here and restart often: C1 only, so that no C2
+        // compiler threads compete with the tests for the two cores (docs/development.md#suite-time).
+        all.add("-XX:TieredStopAtLevel=1");
         all.add("-Dquarkus.http.port=" + port);
         all.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
         all.add("-Dargus.security.keys-file=" + keys);
