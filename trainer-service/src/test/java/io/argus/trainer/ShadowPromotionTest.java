@@ -1,13 +1,16 @@
 package io.argus.trainer;
 
+import static io.argus.trainer.RunSteps.TEST;
+import static io.argus.trainer.RunSteps.awaitReplaySeeded;
+import static io.argus.trainer.RunSteps.awaitRun;
+import static io.argus.trainer.RunSteps.bootstrap;
+import static io.argus.trainer.RunSteps.upload;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,11 +23,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.dataset.FashionMnist;
-import io.argus.common.dataset.LabeledImages;
 import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,18 +43,9 @@ import io.restassured.path.json.JsonPath;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShadowPromotionTest {
 
-    private static final LabeledImages TEST;
     /** The sensor the runs target (its new labels); the other one, the run meant to leave alone. */
     private static final String TARGETED = "cam-inverted";
     private static final String OTHER = "cam-ordinary";
-
-    static {
-        try {
-            TEST = FashionMnist.loadSubset().test();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Test
     @Order(1)
@@ -155,6 +147,12 @@ class ShadowPromotionTest {
                     .body("status", equalTo("SHADOW")).body("shadow.images", equalTo(50))
                     .body("shadow.labels.n", equalTo(16)).body("shadow.labels.candidateRight", equalTo(12))
                     .body("shadow.labels.championRight", equalTo(4)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then()
+                    .body(containsString("argus_shadow_agreement_confident{sensor=\"cam-ordinary\",version=\"" + v
+                            + "\"} 1.0"))
+                    .body(containsString("argus_shadow_images{sensor=\"(all)\",version=\"" + v + "\"} 50.0"))
+                    .body(containsString("argus_shadow_agreement{sensor=\"cam-inverted\",version=\"" + v
+                            + "\"} 0.0")));
             assertThat(models.read(1, Duration.ofSeconds(3))).as("nothing decided before the window is over").isEmpty();
 
             for (int i = 30; i < 40; i++) {
@@ -189,28 +187,9 @@ class ShadowPromotionTest {
     }
 
     private static JsonPath run() {
-        String id = given().contentType("application/json").body("{}").post("/api/training-runs")
-                .then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() ->
-                List.of("DONE", "FAILED", "CANCELLED").contains(given().get("/api/training-runs/" + id).path("phase")));
-        JsonPath run = given().get("/api/training-runs/" + id).then().extract().jsonPath();
+        JsonPath run = awaitRun(given().contentType("application/json").body("{}").post("/api/training-runs")
+                .then().statusCode(202).extract().path("id"));
         assertThat(run.getString("phase")).as(run.prettify()).isEqualTo("DONE");
         return run;
-    }
-
-    private static void awaitReplaySeeded() {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                Integer.valueOf(1000).equals(given().get("/api/labels/stats").then().extract().jsonPath()
-                        .get("perSource.'dataset:fashion-mnist'")));
-    }
-
-    private static void upload(byte[] png, String label, String sampleId, String sensor) {
-        given().multiPart("file", "x.png", png, "image/png").multiPart("label", label)
-                .multiPart("sampleId", sampleId).multiPart("sensorId", sensor)
-                .post("/api/labels").then().statusCode(201);
-    }
-
-    private static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
     }
 }

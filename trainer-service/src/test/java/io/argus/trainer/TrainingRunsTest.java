@@ -1,13 +1,15 @@
 package io.argus.trainer;
 
+import static io.argus.trainer.RunSteps.TEST;
+import static io.argus.trainer.RunSteps.awaitReplaySeeded;
+import static io.argus.trainer.RunSteps.awaitRun;
+import static io.argus.trainer.RunSteps.bootstrap;
+import static io.argus.trainer.RunSteps.upload;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +24,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.dataset.FashionMnist;
-import io.argus.common.dataset.LabeledImages;
 import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,16 +42,6 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTestResource(value = ReplayTrainingTestResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainingRunsTest {
-
-    private static final LabeledImages TEST;
-
-    static {
-        try {
-            TEST = FashionMnist.loadSubset().test();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Test
     @Order(1)
@@ -213,27 +203,5 @@ class TrainingRunsTest {
         List<Map<String, Object>> slices = run.getList("result.gate.slices");
         return slices.stream().filter(s -> name.equals(s.get("name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no slice " + name + " in " + run.prettify()));
-    }
-
-    private static void awaitReplaySeeded() {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                Integer.valueOf(1000).equals(given().get("/api/labels/stats").then().extract().jsonPath()
-                        .get("perSource.'dataset:fashion-mnist'")));
-    }
-
-    private static JsonPath awaitRun(String id) {
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() ->
-                List.of("DONE", "FAILED", "CANCELLED").contains(given().get("/api/training-runs/" + id).path("phase")));
-        return given().get("/api/training-runs/" + id).then().extract().jsonPath();
-    }
-
-    private static void upload(byte[] png, String label, String sampleId, String sensor) {
-        given().multiPart("file", "x.png", png, "image/png").multiPart("label", label)
-                .multiPart("sampleId", sampleId).multiPart("sensorId", sensor)
-                .post("/api/labels").then().statusCode(201);
-    }
-
-    private static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
     }
 }
