@@ -1,55 +1,42 @@
 package io.argus.inference;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
+import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.KafkaBrokerAndStoreResource;
 
 /**
  * A real broker plus a promoted model: the brightness model is saved in a model store shared with
  * the service and announced on argus.models, as the trainer would.
  */
-public class InferenceTestResource extends KafkaBrokerResource {
+public class InferenceTestResource extends KafkaBrokerAndStoreResource {
 
-    private static Path store;
-
-    public static Path store() {
-        return store;
+    @Override
+    protected void fill(Path store) throws IOException {
+        promote(BrightnessModel.bundle("argus", 1, 5.0));
     }
 
     @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        try {
-            store = Files.createTempDirectory("argus-inference-models-");
-            promote(BrightnessModel.bundle("argus", 1, 5.0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        config.put("argus.inference.model.directory", store.toString());
-        return config;
+    protected Map<String, String> settings(Path store) {
+        return Map.of("argus.inference.model.directory", store.toString());
     }
 
     /** Saves a bundle in the shared store and announces it as PROMOTED. */
     public static StoredModel promote(ModelBundle bundle) throws IOException {
-        StoredModel stored = new ModelStore(store).save(bundle);
+        StoredModel stored = new ModelStore(store()).save(bundle);
         announce(stored, ModelStatus.PROMOTED);
         return stored;
     }
@@ -76,9 +63,8 @@ public class InferenceTestResource extends KafkaBrokerResource {
     }
 
     private static void publish(String key, ModelEvent event) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.bootstrap(broker().bootstrapServers())
+                .reliableProducer("test-trainer", KafkaClients.Payload.JSON)) {
             producer.send(new ProducerRecord<>(Topics.MODELS, key, Json.write(event)))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

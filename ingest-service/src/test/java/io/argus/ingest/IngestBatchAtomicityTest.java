@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ import io.argus.common.image.HostileImages;
 import io.argus.common.image.TestImages;
 import io.argus.common.topics.Topics;
 import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.BrokerOutage;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,30 +50,14 @@ class IngestBatchAtomicityTest {
         byte[] png = TestImages.encode(HostileImages.scene(24, 24, BufferedImage.TYPE_INT_RGB), "png");
         String cut = "atomic-cut-" + System.nanoTime();
 
-        CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch(cut, png, 3));
-        // The first image of the batch is on the broker's log (uncommitted, if in a transaction) ...
-        TopicReader.awaitOnTheLog(broker.bootstrapServers(), Topics.RAW, cut, Duration.ofSeconds(30));
-        // ... and then the broker goes away.
-        broker.stop();
-        Response refused;
-        try {
-            refused = answer.get();
-        } finally {
-            broker.start();
-        }
+        Response refused = BrokerOutage.cutOnceOnTheLog(Topics.RAW, cut, () -> batch(cut, png, 3));
         assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isNotBlank();
         assertThat(refused.jsonPath().getString("code")).isEqualTo("KAFKA_UNAVAILABLE");
 
         // Ingest recovers by itself; the next batch is stored whole.
         String after = "atomic-after-" + System.nanoTime();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int status;
-        while ((status = batch(after, png, 2).statusCode()) != 202) {
-            assertThat(status).isEqualTo(503);
-            assertThat(System.nanoTime()).as("ingest takes batches again within 90 s").isLessThan(deadline);
-            Thread.sleep(500);
-        }
+        BrokerOutage.awaitTakenAgain(() -> batch(after, png, 2).statusCode(), 202);
 
         try (TopicReader raw = TopicReader.fromStart(broker.bootstrapServers(), Topics.RAW)) {
             List<String> sensors = raw.readUntilQuiet(Duration.ofSeconds(3)).stream().map(ConsumerRecord::key).toList();

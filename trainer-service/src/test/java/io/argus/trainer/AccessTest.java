@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,10 +41,8 @@ class AccessTest {
         static final Map<String, String> KEYS = TestKeys.KEYS;
 
         @Override
-        public Map<String, String> start() {
-            Map<String, String> config = new HashMap<>(super.start());
-            config.putAll(TestKeys.accessControlOn());
-            return config;
+        protected Map<String, String> settings(Path store) {
+            return with(super.settings(store), TestKeys.accessControlOn());
         }
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.topics.Topics;
 import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.BrokerOutage;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,26 +47,12 @@ class LabelBatchAtomicityTest {
         TrainerKafka.classified("cut-2", FashionMnist.loadSubset().test().png(12));
         TrainerKafka.classified("cut-3", FashionMnist.loadSubset().test().png(13));
 
-        CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> batch("cut-1", "cut-2", "cut-3"));
-        TopicReader.awaitOnTheLog(broker.bootstrapServers(), Topics.LABELS, "cut-1", Duration.ofSeconds(30));
-        broker.stop();
-        Response refused;
-        try {
-            refused = answer.get();
-        } finally {
-            broker.start();
-        }
+        Response refused = BrokerOutage.cutOnceOnTheLog(Topics.LABELS, "cut-1", () -> batch("cut-1", "cut-2", "cut-3"));
         assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
         assertThat(refused.jsonPath().getString("code")).isEqualTo("KAFKA_UNAVAILABLE");
 
         // The trainer recovers by itself; the same batch sent again is stored whole.
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int status;
-        while ((status = batch("cut-1", "cut-2", "cut-3").statusCode()) != 201) {
-            assertThat(status).isEqualTo(503);
-            assertThat(System.nanoTime()).as("labels are taken again within 90 s").isLessThan(deadline);
-            Thread.sleep(500);
-        }
+        BrokerOutage.awaitTakenAgain(() -> batch("cut-1", "cut-2", "cut-3").statusCode(), 201);
         try (TopicReader labels = TopicReader.fromStart(broker.bootstrapServers(), Topics.LABELS)) {
             List<String> keys = labels.readUntilQuiet(Duration.ofSeconds(3)).stream().map(ConsumerRecord::key)
                     .filter(k -> k.startsWith("cut-")).toList();

@@ -1,6 +1,6 @@
 package io.argus.trainer;
 
-import java.util.HashMap;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -10,10 +10,7 @@ import java.util.Map;
 public class LiveTestResource extends TrainingTestResource {
 
     @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        config.put("argus.trainer.labels.max-per-minute", "0");
-        config.put("argus.trainer.labels.max-per-minute-per-key", "0");
-        return config;
+    protected Map<String, String> settings(Path store) {
+        return with(super.settings(store), NO_LABEL_RATE_LIMITS);
     }
 }

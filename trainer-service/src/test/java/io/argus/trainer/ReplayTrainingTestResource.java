@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.argus.learning.pretrain.PretrainOptions;
@@ -23,10 +22,8 @@ public class ReplayTrainingTestResource extends TrainingTestResource {
     private static final Path PRETRAINED = Path.of("target", "pretrained-base", "argus-v1.bundle");
 
     @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        config.put("argus.trainer.replay.base-samples", "1000");
-        return config;
+    protected Map<String, String> settings(Path store) {
+        return with(super.settings(store), Map.of("argus.trainer.replay.base-samples", "1000"));
     }
 
     @Override

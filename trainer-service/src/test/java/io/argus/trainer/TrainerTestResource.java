@@ -1,10 +1,7 @@
 package io.argus.trainer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.argus.common.onnx.ExportedBundles;
@@ -12,35 +9,32 @@ import io.argus.common.dataset.FashionMnist;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
-import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.KafkaBrokerAndStoreResource;
 import io.argus.learning.networks.FashionCnn;
 
 /**
  * A real broker and a model store holding one base model, as after a first pretrain: untrained
  * here (the API tests do not need it to be right); {@link TrainingTestResource} trains one.
  */
-public class TrainerTestResource extends KafkaBrokerResource {
+public class TrainerTestResource extends KafkaBrokerAndStoreResource {
 
-    private static Path store;
+    /** No limit on labels per minute, of a key or of all: for tests that give many labels at once. */
+    static final Map<String, String> NO_LABEL_RATE_LIMITS = Map.of(
+            "argus.trainer.labels.max-per-minute", "0",
+            "argus.trainer.labels.max-per-minute-per-key", "0");
 
-    public static Path store() {
-        return store;
+    @Override
+    protected void fill(Path store) throws IOException {
+        baseModel(store);
     }
 
     @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        try {
-            store = Files.createTempDirectory("argus-trainer-models-");
-            baseModel(store);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        config.put("argus.trainer.store-dir", store.toString());
-        config.put("argus.trainer.public-url", "http://127.0.0.1:8999");
-        // No base data written to argus.labels unless a test asks: tests read that topic.
-        config.put("argus.trainer.replay.base-samples", "0");
-        return config;
+    protected Map<String, String> settings(Path store) {
+        return Map.of(
+                "argus.trainer.store-dir", store.toString(),
+                "argus.trainer.public-url", "http://127.0.0.1:8999",
+                // No base data written to argus.labels unless a test asks: tests read that topic.
+                "argus.trainer.replay.base-samples", "0");
     }
 
     /** Writes the base model v1 into the store. */

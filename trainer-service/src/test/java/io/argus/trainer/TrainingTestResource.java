@@ -1,6 +1,6 @@
 package io.argus.trainer;
 
-import java.util.HashMap;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -10,13 +10,12 @@ import java.util.Map;
 public class TrainingTestResource extends TrainerTestResource {
 
     @Override
-    public Map<String, String> start() {
-        Map<String, String> config = new HashMap<>(super.start());
-        config.put("argus.trainer.trigger.every-labels", "0");
-        config.put("argus.trainer.trigger.every", "0s");
-        config.put("argus.trainer.training.max-epochs", "4");
-        config.put("argus.trainer.training.patience", "2");
-        config.put("argus.trainer.training.min-steps", "20");
-        return config;
+    protected Map<String, String> settings(Path store) {
+        return with(super.settings(store), Map.of(
+                "argus.trainer.trigger.every-labels", "0",
+                "argus.trainer.trigger.every", "0s",
+                "argus.trainer.training.max-epochs", "4",
+                "argus.trainer.training.patience", "2",
+                "argus.trainer.training.min-steps", "20"));
     }
 }
