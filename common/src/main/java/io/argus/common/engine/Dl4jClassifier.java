@@ -16,20 +16,15 @@ import io.argus.common.nd4j.OneDnn;
 import java.util.Arrays;
 
 /** An {@link ImageClassifier} running a DL4J network (MultiLayerNetwork or ComputationGraph). */
-public final class Dl4jClassifier implements ImageClassifier {
+public final class Dl4jClassifier extends EngineClassifier {
 
-    private final ModelId id;
-    private final InputSpec spec;
-    private final List<String> labels;
     private final Model network;
 
     public Dl4jClassifier(ModelId id, InputSpec spec, List<String> labels, Model network) {
+        super(id, spec, labels);
         if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
             throw new IllegalArgumentException("unsupported DL4J model type " + network.getClass().getName());
         }
-        this.id = id;
-        this.spec = spec;
-        this.labels = List.copyOf(labels);
         this.network = network;
     }
 
@@ -39,35 +34,20 @@ public final class Dl4jClassifier implements ImageClassifier {
     }
 
     @Override
-    public ModelId id() {
-        return id;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return spec;
-    }
-
-    @Override
     public String engine() {
         return OneDnn.active() ? "dl4j (oneDNN)" : "dl4j";
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     // DL4J networks keep per-call state (inputs, workspaces): one forward pass at a time.
     @Override
     public synchronized float[][] classify(float[] input, int count) {
-        if (input.length < (long) count * spec.size()) {
+        int size = inputSpec().size();
+        if (input.length < (long) count * size) {
             throw new IllegalArgumentException("input holds " + input.length + " floats, " + count + " images need "
-                    + (long) count * spec.size());
+                    + (long) count * size);
         }
-        long[] shape = {count, spec.channels(), spec.height(), spec.width()};
-        float[] data = input.length == count * spec.size() ? input : Arrays.copyOf(input, count * spec.size());
-        try (INDArray x = Nd4j.create(data, shape, 'c')) {
+        float[] data = input.length == count * size ? input : Arrays.copyOf(input, count * size);
+        try (INDArray x = Nd4j.create(data, batchShape(count), 'c')) {
             INDArray out = network instanceof MultiLayerNetwork mln ? mln.output(x, false)
                     : ((ComputationGraph) network).outputSingle(false, x);
             try (out) {

@@ -26,7 +26,7 @@ import io.argus.common.model.ModelId;
  * this build, its libraries missing, or no usable GPU when the session is made), and one direct
  * input buffer reused from batch to batch.
  */
-public final class OnnxClassifier implements ImageClassifier {
+public final class OnnxClassifier extends EngineClassifier {
 
     /** The graph's input ([batch, channels, height, width]) and output ([batch, classes]), as the exporter names them. */
     public static final String INPUT = "input";
@@ -34,9 +34,6 @@ public final class OnnxClassifier implements ImageClassifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
 
-    private final ModelId id;
-    private final InputSpec spec;
-    private final List<String> labels;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final String device;
@@ -44,9 +41,7 @@ public final class OnnxClassifier implements ImageClassifier {
     private FloatBuffer buffer;
 
     public OnnxClassifier(ModelId id, InputSpec spec, List<String> labels, byte[] onnx, OnnxSettings settings) {
-        this.id = id;
-        this.spec = spec;
-        this.labels = List.copyOf(labels);
+        super(id, spec, labels);
         OrtSession opened = null;
         String where = "CPU";
         String why = null;
@@ -125,37 +120,21 @@ public final class OnnxClassifier implements ImageClassifier {
         return "onnxruntime (" + device + ")";
     }
 
-    @Override
-    public ModelId id() {
-        return id;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return spec;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
-    }
-
     // One run at a time, because the input buffer is shared between batches.
     @Override
     public synchronized float[][] classify(float[] input, int count) {
-        int size = count * spec.size();
+        int size = count * inputSpec().size();
         if (buffer == null || buffer.capacity() < size) {
             buffer = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
         buffer.clear();
         buffer.put(input, 0, size);
         buffer.flip();
-        long[] shape = {count, spec.channels(), spec.height(), spec.width()};
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, batchShape(count));
              OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
-            throw new IllegalStateException(id + " failed in ONNX Runtime: " + e.getMessage(), e);
+            throw new IllegalStateException(id() + " failed in ONNX Runtime: " + e.getMessage(), e);
         }
     }
 
@@ -164,7 +143,7 @@ public final class OnnxClassifier implements ImageClassifier {
         try {
             session.close();
         } catch (OrtException e) {
-            LOG.warn("Closing the ONNX session of {}: {}", id, e.getMessage());
+            LOG.warn("Closing the ONNX session of {}: {}", id(), e.getMessage());
         }
     }
 }
