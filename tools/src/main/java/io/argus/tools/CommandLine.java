@@ -15,7 +15,21 @@ public final class CommandLine {
         int run(O options) throws Exception;
     }
 
+    /** A report's work on its parsed options: it prints as it goes, and one that ends has succeeded. */
+    public interface Report<O> {
+        void run(O options) throws Exception;
+    }
+
     private CommandLine() {
+    }
+
+    /** A report command: as {@link #run}, with exit code 0 once the report has run. */
+    public static <O> int report(String[] args, String usage, Function<String[], O> parse, Report<O> report)
+            throws Exception {
+        return run(args, usage, parse, o -> {
+            report.run(o);
+            return 0;
+        });
     }
 
     public static <O> int run(String[] args, String usage, Function<String[], O> parse, Work<O> work)

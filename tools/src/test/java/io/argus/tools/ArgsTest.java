@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,50 +16,64 @@ class ArgsTest {
 
     @Test
     void valuesAreReadAsTheOptionAsksAndFlagsTakeNone() {
-        Args a = new Args(new String[] {"--count", "3", "--quick", "--rate", "2.5", "--data", "/d", "--models",
-                "a, b,,c", "--batches", "1,32", "--seed", "12345678901"}, USAGE);
-        List<Object> read = new ArrayList<>();
-        while (a.next()) {
-            switch (a.option()) {
-                case "--count" -> read.add(a.positive());
-                case "--quick" -> read.add("quick");
-                case "--rate" -> read.add(a.decimal());
-                case "--data" -> read.add(a.path());
-                case "--models" -> read.add(a.list());
-                case "--batches" -> read.add(a.integers());
-                case "--seed" -> read.add(a.longValue());
-                default -> throw a.unknown();
-            }
-        }
-        assertThat(read).containsExactly(3, "quick", 2.5, Path.of("/d"), List.of("a", "b", "c"), List.of(1, 32),
-                12345678901L);
+        Args a = args("--count", "3", "--quick", "--rate", "2.5", "--data", "/d", "--models", "a, b,,c",
+                "--batches", "1,32", "--seed", "12345678901", "--count", "4");
+        assertThat(a.positive("--count", 1)).as("given twice: the last counts").isEqualTo(4);
+        assertThat(a.flag("--quick")).isTrue();
+        assertThat(a.decimal("--rate", 1)).isEqualTo(2.5);
+        assertThat(a.path("--data")).contains(Path.of("/d"));
+        assertThat(a.list("--models", List.of())).containsExactly("a", "b", "c");
+        assertThat(a.integers("--batches", List.of())).containsExactly(1, 32);
+        assertThat(a.longValue("--seed", 0)).isEqualTo(12345678901L);
+        a.done();
+    }
+
+    @Test
+    void anOptionNotGivenHasItsDefault() {
+        Args a = args();
+        assertThat(a.integer("--count", 7)).isEqualTo(7);
+        assertThat(a.text("--name", "argus")).isEqualTo("argus");
+        assertThat(a.path("--data")).isEmpty();
+        assertThat(a.decimal("--tolerance")).isEqualTo(Optional.empty());
+        assertThat(a.flag("--quick")).isFalse();
+        a.done();
     }
 
     @Test
     void aMissingValueIsRefusedNamingTheOptionWithTheUsage() {
-        Args a = new Args(new String[] {"--count"}, USAGE);
-        a.next();
-        assertThatThrownBy(a::integer).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> args("--count").integer("--count", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--count needs a value\n" + USAGE);
+        assertThatThrownBy(() -> args("--count", "--quick").integer("--count", 1))
                 .hasMessage("--count needs a value\n" + USAGE);
     }
 
     @Test
     void aValueThatIsNoNumberIsRefusedNamingOptionAndValue() {
-        assertThatThrownBy(() -> first("--count", "ten").integer()).hasMessage("--count needs a number, not 'ten'");
-        assertThatThrownBy(() -> first("--rate", "fast").decimal()).hasMessage("--rate needs a number, not 'fast'");
-        assertThatThrownBy(() -> first("--seed", "x").longValue()).hasMessage("--seed needs a number, not 'x'");
-        assertThatThrownBy(() -> first("--batches", "1,a").integers()).hasMessage("--batches needs a number, not '1,a'");
-        assertThatThrownBy(() -> first("--count", "0").positive()).hasMessage("--count must be positive, not 0");
+        assertThatThrownBy(() -> args("--count", "ten").integer("--count", 1))
+                .hasMessage("--count needs a number, not 'ten'");
+        assertThatThrownBy(() -> args("--rate", "fast").decimal("--rate", 1))
+                .hasMessage("--rate needs a number, not 'fast'");
+        assertThatThrownBy(() -> args("--seed", "x").longValue("--seed", 1)).hasMessage("--seed needs a number, not 'x'");
+        assertThatThrownBy(() -> args("--batches", "1,a").integers("--batches", List.of()))
+                .hasMessage("--batches needs a number, not '1,a'");
+        assertThatThrownBy(() -> args("--count", "0").positive("--count", 1))
+                .hasMessage("--count must be positive, not 0");
     }
 
     @Test
     void anUnknownOptionIsNamedWithTheUsage() {
-        assertThat(first("--cuont", "3").unknown()).hasMessage("unknown option --cuont\n" + USAGE);
+        Args a = args("--count", "3", "--cuont", "3");
+        a.integer("--count", 1);
+        assertThatThrownBy(a::done).hasMessage("unknown option --cuont\n" + USAGE);
     }
 
-    private static Args first(String... args) {
-        Args a = new Args(args, USAGE);
-        a.next();
-        return a;
+    @Test
+    void aWordThatFollowsNoOptionOrAFlagIsRefusedAsAnUnknownOption() {
+        assertThatThrownBy(args("stray")::done).hasMessage("unknown option stray\n" + USAGE);
+        assertThatThrownBy(() -> args("--quick", "yes").flag("--quick")).hasMessage("unknown option yes\n" + USAGE);
+    }
+
+    private static Args args(String... args) {
+        return new Args(args, USAGE);
     }
 }

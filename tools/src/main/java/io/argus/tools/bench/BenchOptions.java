@@ -82,60 +82,34 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
             + "-Dorg.bytedeco.javacpp.maxphysicalbytes=5g -Dorg.eclipse.deeplearning4j.helpers.disable=false";
 
     static BenchOptions parse(String[] args) {
-        List<String> models = BenchModels.KNOWN;
-        List<BenchEngine> engines = List.of(BenchEngine.ONNX, BenchEngine.DL4J);
-        List<Integer> batches = List.of(1, 8, 32);
-        double seconds = 5;
-        List<E2eCase> e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"),
-                new E2eCase("resnet50", "jpeg1080"));
-        int e2eBatch = 32;
-        Duration wait = Duration.ofMillis(25);
-        double half = 20;
-        double saturation = 20;
-        int threads = 0;
-        Path store = Path.of("run/models");
-        String name = "argus";
-        Path app = Path.of("inference-service/target/quarkus-app/quarkus-run.jar");
-        List<String> jvm = List.of(DEFAULT_JVM.split(" "));
-        Path out = Path.of("run/bench");
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--quick" -> {
-                    seconds = 2;
-                    models = List.of("fashion-cnn", "resnet50", "squeezenet");
-                    e2e = List.of(new E2eCase("fashion-cnn", "png"), new E2eCase("resnet50", "jpeg224"));
-                    half = 10;
-                    saturation = 10;
-                }
-                case "--models" -> {
-                    models = a.list();
-                    for (String m : models) {
-                        if (!BenchModels.KNOWN.contains(m)) {
-                            throw new IllegalArgumentException("unknown model '" + m + "'; known: " + BenchModels.KNOWN);
-                        }
-                    }
-                }
-                case "--engines" -> engines = a.list().stream().map(BenchEngine::parse).distinct().toList();
-                case "--batches" -> batches = a.integers();
-                case "--seconds" -> seconds = a.decimal();
-                case "--e2e" -> {
-                    List<String> v = a.list();
-                    e2e = v.equals(List.of("none")) ? List.of() : v.stream().map(E2eCase::parse).toList();
-                }
-                case "--e2e-batch" -> e2eBatch = a.integer();
-                case "--batch-wait" -> wait = Duration.ofMillis(a.longValue());
-                case "--saturation-seconds" -> saturation = a.decimal();
-                case "--half-load-seconds" -> half = a.decimal();
-                case "--onnx-threads" -> threads = a.integer();
-                case "--store" -> store = a.path();
-                case "--model-name" -> name = a.text();
-                case "--inference-app" -> app = a.path();
-                case "--inference-jvm" -> jvm = List.of(a.text().trim().split("\\s+"));
-                case "--out" -> out = a.path();
-                default -> throw a.unknown();
+        boolean quick = a.flag("--quick");
+        List<String> models = a.list("--models", quick ? List.of("fashion-cnn", "resnet50", "squeezenet")
+                : BenchModels.KNOWN);
+        for (String m : models) {
+            if (!BenchModels.KNOWN.contains(m)) {
+                throw new IllegalArgumentException("unknown model '" + m + "'; known: " + BenchModels.KNOWN);
             }
         }
+        List<BenchEngine> engines = a.list("--engines", List.of("onnx", "dl4j")).stream().map(BenchEngine::parse)
+                .distinct().toList();
+        List<Integer> batches = a.integers("--batches", List.of(1, 8, 32));
+        double seconds = a.decimal("--seconds", quick ? 2 : 5);
+        List<String> e2eSpecs = a.list("--e2e", quick ? List.of("fashion-cnn:png", "resnet50:jpeg224")
+                : List.of("fashion-cnn:png", "resnet50:jpeg224", "resnet50:jpeg1080"));
+        List<E2eCase> e2e = e2eSpecs.equals(List.of("none")) ? List.of()
+                : e2eSpecs.stream().map(E2eCase::parse).toList();
+        int e2eBatch = a.integer("--e2e-batch", 32);
+        Duration wait = Duration.ofMillis(a.longValue("--batch-wait", 25));
+        double saturation = a.decimal("--saturation-seconds", quick ? 10 : 20);
+        double half = a.decimal("--half-load-seconds", quick ? 10 : 20);
+        int threads = a.integer("--onnx-threads", 0);
+        Path store = a.path("--store", Path.of("run/models"));
+        String name = a.text("--model-name", "argus");
+        Path app = a.path("--inference-app", Path.of("inference-service/target/quarkus-app/quarkus-run.jar"));
+        List<String> jvm = List.of(a.text("--inference-jvm", DEFAULT_JVM).trim().split("\\s+"));
+        Path out = a.path("--out", Path.of("run/bench"));
+        a.done();
         if (engines.isEmpty()) {
             throw new IllegalArgumentException("--engines names no engine; known: " + BenchEngine.NAMES);
         }

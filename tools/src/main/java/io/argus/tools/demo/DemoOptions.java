@@ -31,38 +31,21 @@ record DemoOptions(String ingestUrl, String bootstrapServers, double rate, int c
               --learn-timeout N     seconds to wait for the training run and the swap (default 600)""";
 
     static DemoOptions parse(String[] args) {
-        String ingest = "http://127.0.0.1:8081";
-        String bootstrap = "127.0.0.1:9092";
-        double rate = 50;
-        int count = 2000;
-        int sensors = 4;
-        int badEvery = 250;
-        Optional<Path> data = Optional.empty();
-        int settle = 60;
-        int label = 50;
-        int after = 500;
-        String trainer = "http://127.0.0.1:8083";
-        String inference = "http://127.0.0.1:8082";
-        int learnTimeout = 600;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--ingest" -> ingest = a.text();
-                case "--bootstrap" -> bootstrap = a.text();
-                case "--rate" -> rate = a.decimal();
-                case "--count" -> count = a.integer();
-                case "--sensors" -> sensors = a.integer();
-                case "--bad-every" -> badEvery = a.integer();
-                case "--data" -> data = Optional.of(a.path());
-                case "--settle" -> settle = a.integer();
-                case "--label" -> label = a.integer();
-                case "--after" -> after = a.integer();
-                case "--trainer" -> trainer = a.text();
-                case "--inference" -> inference = a.text();
-                case "--learn-timeout" -> learnTimeout = a.integer();
-                default -> throw a.unknown();
-            }
-        }
+        String ingest = a.text("--ingest", "http://127.0.0.1:8081");
+        String bootstrap = a.text("--bootstrap", "127.0.0.1:9092");
+        double rate = a.decimal("--rate", 50);
+        int count = a.integer("--count", 2000);
+        int sensors = a.integer("--sensors", 4);
+        int badEvery = a.integer("--bad-every", 250);
+        Optional<Path> data = a.path("--data");
+        int settle = a.integer("--settle", 60);
+        int label = a.integer("--label", 50);
+        int after = a.integer("--after", 500);
+        String trainer = a.text("--trainer", "http://127.0.0.1:8083");
+        String inference = a.text("--inference", "http://127.0.0.1:8082");
+        int learnTimeout = a.integer("--learn-timeout", 600);
+        a.done();
         if (rate <= 0 || count <= 0 || sensors <= 0) {
             throw new IllegalArgumentException("--rate, --count and --sensors must be positive\n" + USAGE);
         }

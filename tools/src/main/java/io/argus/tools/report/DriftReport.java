@@ -76,48 +76,28 @@ public final class DriftReport {
 
     /** The {@code drift-report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
-        return CommandLine.run(args, USAGE, DriftReport::parse, o -> {
-            new DriftReport(Progress.CONSOLE).run(o);
-            return 0;
-        });
+        return CommandLine.report(args, USAGE, DriftReport::parse, o -> new DriftReport(Progress.CONSOLE).run(o));
     }
 
     public static Options parse(String[] args) {
-        Path store = Path.of("run/models");
-        String model = "argus";
-        Optional<Path> data = Optional.empty();
-        DriftDetector.Settings d = DriftDetector.Settings.DEFAULTS;
-        int window = d.window();
-        int minSamples = d.minSamples();
-        double threshold = d.threshold();
-        double clear = d.clearBelow();
-        int ordinary = 5000;
-        long longStream = 1_000_000;
-        int trials = 20;
-        int before = 1000;
-        int cap = 5000;
-        List<String> shifts = List.of("inverted", "low-contrast", "rotated", "noise", "gamma", "blur");
-        long seed = 7;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--store" -> store = a.path();
-                case "--model" -> model = a.text();
-                case "--data" -> data = Optional.of(a.path());
-                case "--window" -> window = a.positive();
-                case "--min-samples" -> minSamples = a.positive();
-                case "--threshold" -> threshold = a.decimal();
-                case "--clear" -> clear = a.decimal();
-                case "--ordinary" -> ordinary = a.positive();
-                case "--long" -> longStream = a.longValue();
-                case "--trials" -> trials = a.positive();
-                case "--before" -> before = a.integer();
-                case "--cap" -> cap = a.positive();
-                case "--shifts" -> shifts = a.list();
-                case "--seed" -> seed = a.longValue();
-                default -> throw a.unknown();
-            }
-        }
+        DriftDetector.Settings d = DriftDetector.Settings.DEFAULTS;
+        Path store = a.path("--store", Path.of("run/models"));
+        String model = a.text("--model", "argus");
+        Optional<Path> data = a.path("--data");
+        int window = a.positive("--window", d.window());
+        int minSamples = a.positive("--min-samples", d.minSamples());
+        double threshold = a.decimal("--threshold", d.threshold());
+        double clear = a.decimal("--clear", d.clearBelow());
+        int ordinary = a.positive("--ordinary", 5000);
+        long longStream = a.longValue("--long", 1_000_000);
+        int trials = a.positive("--trials", 20);
+        int before = a.integer("--before", 1000);
+        int cap = a.positive("--cap", 5000);
+        List<String> shifts = a.list("--shifts", List.of("inverted", "low-contrast", "rotated", "noise", "gamma",
+                "blur"));
+        long seed = a.longValue("--seed", 7);
+        a.done();
         for (String s : shifts) {
             if (!SimulatedCameras.SHIFTS.contains(s)) {
                 throw new IllegalArgumentException("unknown shift '" + s + "'; known: " + SimulatedCameras.SHIFTS);

@@ -86,36 +86,20 @@ public final class LearningReport {
 
     /** The {@code learning-report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
-        return CommandLine.run(args, USAGE, LearningReport::parse, o -> {
-            new LearningReport(Progress.CONSOLE).run(o);
-            return 0;
-        });
+        return CommandLine.report(args, USAGE, LearningReport::parse, o -> new LearningReport(Progress.CONSOLE).run(o));
     }
 
     public static Options parse(String[] args) {
-        int labels = 50;
-        int baseEpochs = 3;
-        int replay = 2000;
-        Optional<Path> data = Optional.empty();
-        List<String> shifts = SHIFTS;
-        List<String> inARow = IN_A_ROW;
-        int gateSeeds = 10;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--labels" -> labels = a.positive();
-                case "--base-epochs" -> baseEpochs = a.positive();
-                case "--replay" -> replay = a.integer();
-                case "--data" -> data = Optional.of(a.path());
-                case "--shifts" -> shifts = shifts(a.list());
-                case "--in-a-row" -> {
-                    List<String> v = a.list();
-                    inARow = v.equals(List.of("none")) ? List.of() : shifts(v);
-                }
-                case "--gate-seeds" -> gateSeeds = a.integer();
-                default -> throw a.unknown();
-            }
-        }
+        int labels = a.positive("--labels", 50);
+        int baseEpochs = a.positive("--base-epochs", 3);
+        int replay = a.integer("--replay", 2000);
+        Optional<Path> data = a.path("--data");
+        List<String> shifts = shifts(a.list("--shifts", SHIFTS));
+        List<String> inARow = a.list("--in-a-row", IN_A_ROW);
+        inARow = inARow.equals(List.of("none")) ? List.of() : shifts(inARow);
+        int gateSeeds = a.integer("--gate-seeds", 10);
+        a.done();
         return new Options(labels, baseEpochs, replay, data, shifts, inARow, gateSeeds);
     }
 

@@ -75,47 +75,24 @@ public final class PruneReport {
 
     /** The {@code prune-report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
-        return CommandLine.run(args, USAGE, PruneReport::parse, o -> {
-            new PruneReport(Progress.CONSOLE).run(o);
-            return 0;
-        });
+        return CommandLine.report(args, USAGE, PruneReport::parse, o -> new PruneReport(Progress.CONSOLE).run(o));
     }
 
     public static Options parse(String[] args) {
-        Optional<Path> data = Optional.empty();
-        int train = 20_000;
-        int validation = 5_000;
-        int epochs = 6;
-        List<String> models = MODELS;
-        Double target = 0.5;
-        String measure = null;
-        Double tolerance = null;
-        Double step = null;
-        Integer recovery = 3;
-        Integer multiple = null;
-        List<Integer> batches = List.of(1, 32);
-        double seconds = 5;
-        long seed = 7;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--models" -> models = a.list();
-                case "--data" -> data = Optional.of(a.path());
-                case "--train" -> train = a.integer();
-                case "--validation" -> validation = a.integer();
-                case "--epochs" -> epochs = a.integer();
-                case "--target" -> target = a.decimal();
-                case "--measure" -> measure = a.text();
-                case "--tolerance" -> tolerance = a.decimal();
-                case "--step" -> step = a.decimal();
-                case "--recovery-epochs" -> recovery = a.integer();
-                case "--channel-multiple" -> multiple = a.integer();
-                case "--batches" -> batches = a.integers();
-                case "--seconds" -> seconds = a.decimal();
-                case "--seed" -> seed = a.longValue();
-                default -> throw a.unknown();
-            }
-        }
+        List<String> models = a.list("--models", MODELS);
+        Optional<Path> data = a.path("--data");
+        int train = a.integer("--train", 20_000);
+        int validation = a.integer("--validation", 5_000);
+        int epochs = a.integer("--epochs", 6);
+        // Pruning options not given take PruneOptions' defaults.
+        PruneOptions prune = PruneOptions.of(a.decimal("--target", 0.5), a.text("--measure").orElse(null),
+                a.decimal("--tolerance").orElse(null), a.decimal("--step").orElse(null),
+                a.integer("--recovery-epochs", 3), a.integer("--channel-multiple").orElse(null));
+        List<Integer> batches = a.integers("--batches", List.of(1, 32));
+        double seconds = a.decimal("--seconds", 5);
+        long seed = a.longValue("--seed", 7);
+        a.done();
         for (String m : models) {
             if (!MODELS.contains(m)) {
                 throw new IllegalArgumentException("unknown model " + m + "; models: " + String.join(", ", MODELS));
@@ -124,8 +101,7 @@ public final class PruneReport {
         if (train < 100 || validation < 100 || epochs < 1) {
             throw new IllegalArgumentException("--train and --validation need at least 100 images, --epochs at least 1");
         }
-        return new Options(data, train, validation, epochs, models,
-                PruneOptions.of(target, measure, tolerance, step, recovery, multiple), batches, seconds, seed);
+        return new Options(data, train, validation, epochs, models, prune, batches, seconds, seed);
     }
 
     /** One model before or after pruning. */

@@ -71,41 +71,23 @@ public final class TransferReport {
 
     /** The {@code report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
-        return CommandLine.run(args, USAGE, TransferReport::parse, o -> {
-            new TransferReport(Progress.CONSOLE).run(o);
-            return 0;
-        });
+        return CommandLine.report(args, USAGE, TransferReport::parse, o -> new TransferReport(Progress.CONSOLE).run(o));
     }
 
     public static Options parse(String[] args) {
-        int[] shots = {10, 50};
-        int seeds = 3;
-        int baseEpochs = 2;
-        Optional<Path> data = Optional.empty();
-        double headLr = SETTINGS.headLearningRate();
-        double ftLr = SETTINGS.fineTuneLearningRate();
-        int maxEpochs = SETTINGS.maxEpochs();
-        int patience = SETTINGS.patience();
-        int minSteps = SETTINGS.minSteps();
-        String freeze = null;
-        boolean augment = true;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--no-augment" -> augment = false;
-                case "--shots" -> shots = a.integers().stream().mapToInt(Integer::intValue).toArray();
-                case "--seeds" -> seeds = a.integer();
-                case "--base-epochs" -> baseEpochs = a.integer();
-                case "--data" -> data = Optional.of(a.path());
-                case "--head-lr" -> headLr = a.decimal();
-                case "--finetune-lr" -> ftLr = a.decimal();
-                case "--max-epochs" -> maxEpochs = a.integer();
-                case "--patience" -> patience = a.integer();
-                case "--min-steps" -> minSteps = a.integer();
-                case "--freeze-up-to" -> freeze = a.text();
-                default -> throw a.unknown();
-            }
-        }
+        int[] shots = a.integers("--shots", List.of(10, 50)).stream().mapToInt(Integer::intValue).toArray();
+        int seeds = a.integer("--seeds", 3);
+        int baseEpochs = a.integer("--base-epochs", 2);
+        Optional<Path> data = a.path("--data");
+        double headLr = a.decimal("--head-lr", SETTINGS.headLearningRate());
+        double ftLr = a.decimal("--finetune-lr", SETTINGS.fineTuneLearningRate());
+        int maxEpochs = a.integer("--max-epochs", SETTINGS.maxEpochs());
+        int patience = a.integer("--patience", SETTINGS.patience());
+        int minSteps = a.integer("--min-steps", SETTINGS.minSteps());
+        String freeze = a.text("--freeze-up-to").orElse(null);
+        boolean augment = !a.flag("--no-augment");
+        a.done();
         return new Options(shots, seeds, baseEpochs, data, new TransferTrainer.Settings(maxEpochs, patience, minSteps,
                 SETTINGS.batchSize(), headLr, ftLr, augment, 0, freeze));
     }

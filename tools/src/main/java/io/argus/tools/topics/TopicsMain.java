@@ -33,16 +33,10 @@ public final class TopicsMain {
     }
 
     static Options parse(String[] args) {
-        String bootstrap = "127.0.0.1:9092";
-        int partitions = 4;
         Args a = new Args(args, USAGE);
-        while (a.next()) {
-            switch (a.option()) {
-                case "--bootstrap" -> bootstrap = a.text();
-                case "--partitions" -> partitions = a.positive();
-                default -> throw a.unknown();
-            }
-        }
+        String bootstrap = a.text("--bootstrap", "127.0.0.1:9092");
+        int partitions = a.positive("--partitions", 4);
+        a.done();
         return new Options(bootstrap, partitions);
     }
 
