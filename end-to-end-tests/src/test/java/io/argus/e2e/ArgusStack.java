@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicNames;
 import io.argus.local.broker.ArgusBroker;
 
@@ -89,6 +91,16 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
 
     String bootstrap() {
         return broker.bootstrapServers();
+    }
+
+    /** Kafka clients on the stack's broker, made as the services make theirs. */
+    KafkaClients kafka() {
+        return KafkaClients.bootstrap(bootstrap());
+    }
+
+    /** Writes images straight to argus.raw, as ingest does (the tests' cameras). */
+    KafkaProducer<String, byte[]> camera() {
+        return kafka().reliableProducer("e2e-camera", KafkaClients.Payload.IMAGES);
     }
 
     String ingestUrl() {

@@ -93,10 +93,7 @@ class BrokerRestartIT {
     /** Images stored more than once on the raw topic (read record by record: the topic may hold large photos). */
     private static int rawDuplicates(ArgusStack stack, Set<String> ids) {
         java.util.Map<String, Integer> copies = new java.util.HashMap<>();
-        try (var raw = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(java.util.Map.of(
-                "bootstrap.servers", stack.bootstrap(), "isolation.level", "read_committed",
-                "max.partition.fetch.bytes", 16 << 20), new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        try (var raw = stack.kafka().reader("e2e-raw-reader")) {
             var partitions = raw.partitionsFor(io.argus.common.topics.Topics.RAW).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
             raw.assign(partitions);

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -161,8 +159,7 @@ class DashboardIT {
             }
             Thread.sleep(40);
         }
-        try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrap()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> camera = stack.camera()) {
             for (int i = 0; i < 3; i++) {
                 camera.send(new RawImage("dash-junk-" + i, "dash-cam-junk", Instant.now(), null, null,
                         "not an image".getBytes(StandardCharsets.UTF_8)).toRecord(Topics.RAW)).get();

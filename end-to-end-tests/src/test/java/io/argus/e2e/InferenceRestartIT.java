@@ -23,9 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -137,8 +135,7 @@ class InferenceRestartIT {
         startInference(stack, HALT_ON[0], options);
 
         Background stream = Background.start("stream", () -> {
-            try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    stack.bootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> camera = stack.camera()) {
                 long start = System.nanoTime();
                 for (int i = 0; i < IMAGES; i++) {
                     Pace.await(start, i, PER_SECOND);
@@ -211,6 +208,7 @@ class InferenceRestartIT {
     private static int uncommittedRecords(ArgusStack stack, Set<String> ids) {
         int count = 0;
         for (String topic : List.of(Topics.CLASSIFIED, Topics.DLQ)) {
+            // Not KafkaClients' reader: that reads committed records only, and this counts the aborted ones.
             try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",

@@ -126,7 +126,7 @@ class ReviewDeskIT {
             // The image on screen went past the raw topic's retention.
             String expired = current;
             JsonNode source = queued(stack, expired).get("source");
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()))) {
+            try (Admin admin = stack.kafka().admin("e2e-review-desk")) {
                 admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, source.get("partition").asInt()),
                         RecordsToDelete.beforeOffset(source.get("offset").asLong() + 1))).all().get(30, TimeUnit.SECONDS);
             }

@@ -26,8 +26,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -81,10 +79,8 @@ class SlowModelIT {
 
         stack.inference().stop();
         stack.startInference(options.toArray(String[]::new));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrap()));
-             KafkaProducer<String, byte[]> cameras = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrap(),
-                     "max.request.size", 16 << 20, "buffer.memory", 256L << 20), new StringSerializer(),
-                     new ByteArraySerializer())) {
+        try (Admin admin = stack.kafka().admin("e2e-slow-model");
+             KafkaProducer<String, byte[]> cameras = stack.kafka().loadProducer("e2e-cameras")) {
             stack.awaitInference();
             long pid = stack.inference().pid();
 

@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -69,8 +67,7 @@ class StreamEndToEndIT {
     @Test
     void aRecordACameraProducesStraightToKafkaIsClassifiedToo(ArgusStack stack) throws Exception {
         byte[] png = FashionMnist.loadSubset().test().png(1);
-        try (KafkaProducer<String, byte[]> camera = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrap()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> camera = stack.camera()) {
             camera.send(new RawImage("camera-direct-1", "camera-7", Instant.now(), "image/png", null, png)
                     .toRecord(Topics.RAW)).get();
         }

@@ -10,14 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -63,8 +60,7 @@ class ZombieReplicaIT {
             Set<String> ids = new HashSet<>();
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             Background stream = Background.start("stream", () -> {
-                try (KafkaProducer<String, byte[]> cameras = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        stack.bootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+                try (KafkaProducer<String, byte[]> cameras = stack.camera()) {
                     long start = System.nanoTime();
                     for (int i = 0; i < IMAGES; i++) {
                         Pace.await(start, i, PER_SECOND);

@@ -69,6 +69,8 @@ class CommitFailureTest {
 
     @BeforeEach
     void producer() {
+        // Not the services' producer (KafkaClients lingers 2 ms): 20 ms lets a burst leave as one request, so
+        // inference sees it whole and makes it one batch.
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", InferenceStreamTest.bootstrap(), "linger.ms", 20),
                 new StringSerializer(), new ByteArraySerializer());
     }

@@ -8,15 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,6 +23,7 @@ import io.argus.common.contract.Classification;
 import io.argus.common.contract.DriftEvent;
 import io.argus.common.contract.RawImage;
 import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.DriftReference;
@@ -161,7 +159,6 @@ class DriftServingTest {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return KafkaBrokerResource.kafka().reliableProducer("test-camera", KafkaClients.Payload.IMAGES);
     }
 }

@@ -27,8 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +37,7 @@ import io.argus.common.contract.ImageHeaders;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.HostileImages;
 import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -56,8 +55,7 @@ class InferenceStreamTest {
 
     @BeforeEach
     void producer() {
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(), "max.request.size", 16 << 20),
-                new StringSerializer(), new ByteArraySerializer());
+        producer = KafkaBrokerResource.kafka().reliableProducer("test-camera", KafkaClients.Payload.IMAGES);
     }
 
     @AfterEach

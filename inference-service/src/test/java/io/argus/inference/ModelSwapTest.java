@@ -8,12 +8,9 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.argus.common.json.Json;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.StoredModel;
-import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -28,7 +25,7 @@ class ModelSwapTest {
         StoredModel v2 = new io.argus.common.model.ModelStore(InferenceTestResource.store())
                 .save(BrightnessModel.bundle("argus", 2, -5.0));
         ModelEvent tampered = ModelEvent.about(v2, ModelStatus.PROMOTED, "tampered").sha256("0".repeat(64)).build();
-        send(tampered);
+        InferenceTestResource.announce(tampered);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.metric("argus_model_swaps_total{outcome=\"failed\"") >= 1);
         assertThat(ServiceProbe.servedVersion()).isEqualTo(1);
@@ -45,15 +42,5 @@ class ModelSwapTest {
         InferenceTestResource.announce(new io.argus.common.model.ModelStore(InferenceTestResource.store())
                 .find(new io.argus.common.model.ModelId("argus", 1)).orElseThrow(), ModelStatus.RESTORED);
         await().atMost(Duration.ofSeconds(30)).until(() -> ServiceProbe.servedVersion() == 1);
-    }
-
-    private static void send(ModelEvent e) throws Exception {
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                java.util.Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.MODELS, e.modelName(),
-                    Json.write(e))).get();
-        }
     }
 }

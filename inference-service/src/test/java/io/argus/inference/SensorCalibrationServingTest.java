@@ -14,14 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
@@ -47,9 +46,8 @@ class SensorCalibrationServingTest {
 
         try (TopicReader classified = TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(),
                 Topics.CLASSIFIED);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                     KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(),
-                     new ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> producer = KafkaBrokerResource.kafka()
+                     .reliableProducer("test-camera", KafkaClients.Payload.IMAGES)) {
             byte[] white = InferenceStreamTest.png(Color.WHITE);
             producer.send(new RawImage("white-inverted", "cam-inverted", Instant.now(), "image/png", null, white)
                     .toRecord(Topics.RAW)).get();

@@ -14,8 +14,6 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,9 +25,11 @@ import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.RawImage;
 import io.argus.common.contract.ShadowResult;
 import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
+import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -161,9 +161,8 @@ class ShadowServingTest {
     static List<String> send(String prefix, String sensor, int count) throws Exception {
         List<String> ids = new ArrayList<>();
         byte[] image = InferenceStreamTest.png(Color.LIGHT_GRAY);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", InferenceStreamTest.bootstrap()), new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaBrokerResource.kafka()
+                .reliableProducer("test-camera", KafkaClients.Payload.IMAGES)) {
             for (int i = 0; i < count; i++) {
                 String id = prefix + i;
                 producer.send(new RawImage(id, sensor, Instant.now(), "image/png", null, image).toRecord(Topics.RAW));

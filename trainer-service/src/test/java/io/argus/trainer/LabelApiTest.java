@@ -108,7 +108,7 @@ class LabelApiTest {
                 .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
 
         RecordMetadata raw = TrainerKafka.classified("expired-1", FashionMnist.loadSubset().test().png(5));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = KafkaBrokerResource.kafka().admin("test")) {
             // What retention does to old images: the log start moves past them.
             admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, raw.partition()),
                     RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);

@@ -105,7 +105,7 @@ class ReviewDeskApiTest {
 
         RecordMetadata raw = TrainerKafka.reviewed("rb-expired", FashionMnist.loadSubset().test().png(52), 0.2);
         awaitQueued("newest", "rb-expired");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = KafkaBrokerResource.kafka().admin("test")) {
             admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, raw.partition()),
                     RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);
         }

@@ -9,11 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.json.Json;
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.Sha256;
 import io.argus.common.contract.RawImage;
 import io.argus.common.contract.ShadowResult;
@@ -37,8 +36,8 @@ final class TrainerKafka {
      * result on the classified topic and on the review topic (with the reason).
      */
     static RecordMetadata reviewed(String imageId, byte[] png, double confidence) throws Exception {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = KafkaBrokerResource.kafka()
+                .reliableProducer("test-inference", KafkaClients.Payload.IMAGES)) {
             Instant captured = Instant.parse("2026-11-23T06:00:00Z");
             RecordMetadata raw = p.send(new RawImage(imageId, "cam-review", captured, "image/png", null, png)
                     .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
@@ -64,8 +63,8 @@ final class TrainerKafka {
                                      double confidence) throws Exception {
         // One producer per broker for the test JVM: a producer per image made tests that serve hundreds slow.
         KafkaProducer<String, byte[]> p = PRODUCERS.computeIfAbsent(KafkaBrokerResource.broker().bootstrapServers(),
-                bootstrap -> new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap), new StringSerializer(),
-                        new ByteArraySerializer()));
+                bootstrap -> KafkaClients.bootstrap(bootstrap).reliableProducer("test-inference",
+                        KafkaClients.Payload.IMAGES));
         RecordMetadata raw = p.send(new RawImage(imageId, sensor, CAPTURED_AT, "image/png", null, png)
                 .toRecord(Topics.RAW)).get(30, TimeUnit.SECONDS);
         Classification c = Classification.builder().image(imageId, sensor, CAPTURED_AT)
@@ -94,8 +93,8 @@ final class TrainerKafka {
 
     /** Writes a shadow result as it is (a second time, for a duplicate). */
     static void shadow(ShadowResult r) throws Exception {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KafkaBrokerResource.broker().bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = KafkaBrokerResource.kafka()
+                .reliableProducer("test-inference", KafkaClients.Payload.JSON)) {
             p.send(new ProducerRecord<>(Topics.SHADOW, r.imageId(), Json.write(r))).get(30, TimeUnit.SECONDS);
         }
     }

@@ -161,6 +161,7 @@ class TransactionalCommitterBrokerTest {
     }
 
     private static KafkaProducer<String, byte[]> producer(String txId, Duration maxBlock) {
+        // The services' transactional producer, blocking at most maxBlock: how long a commit may wait is under test.
         Map<String, Object> props = new HashMap<>(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis(),
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         KafkaClients clients = new KafkaClients(props);
@@ -189,6 +190,8 @@ class TransactionalCommitterBrokerTest {
                 });
     }
 
+    // Plain clients below, not KafkaClients': the test reads the group's committed offsets as any member
+    // would, and the topic with either isolation level, to see what a transaction left visible.
     private static KafkaConsumer<String, byte[]> groupConsumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -17,13 +16,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicSpec;
 import io.argus.common.topics.Topics;
@@ -41,7 +37,7 @@ class ArgusBrokerTest {
                     .hasSameSizeAs(TopicSpec.argusTopics(TopicNames.DEFAULTS, 2));
             assertThat(broker.createTopics(TopicNames.DEFAULTS, 2)).as("second time: nothing new").isEmpty();
 
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            try (Admin admin = KafkaClients.bootstrap(broker.bootstrapServers()).admin("broker-test")) {
                 Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
                 assertThat(topics).contains(Topics.RAW, Topics.CLASSIFIED, Topics.REVIEW, Topics.DLQ, Topics.LABELS,
                         Topics.MODELS, Topics.DRIFT, Topics.SHADOW);
@@ -76,19 +72,15 @@ class ArgusBrokerTest {
     }
 
     private static void send(ArgusBroker broker, String topic, String key, byte[] value) throws Exception {
-        Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "max.request.size", 16 * 1024 * 1024, "acks", "all");
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.bootstrap(broker.bootstrapServers())
+                .reliableProducer("broker-test", KafkaClients.Payload.IMAGES)) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         }
     }
 
     private static ConsumerRecord<String, byte[]> readOne(ArgusBroker broker, String topic) {
-        Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "max.partition.fetch.bytes", 16 * 1024 * 1024, "fetch.max.bytes", 32 * 1024 * 1024);
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.bootstrap(broker.bootstrapServers())
+                .reader("broker-test")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -2,6 +2,7 @@ package io.argus.local.testing;
 
 import java.util.Map;
 
+import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicNames;
 import io.argus.local.broker.ArgusBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -23,6 +24,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             throw new IllegalStateException("the Kafka test broker is not running");
         }
         return broker;
+    }
+
+    /** Kafka clients on the test broker, made as the services make theirs. */
+    public static KafkaClients kafka() {
+        return KafkaClients.bootstrap(broker().bootstrapServers());
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class TopicReader implements AutoCloseable {
 
     private TopicReader(String bootstrapServers, String topic, boolean fromStart, boolean committedOnly) {
         this.topic = topic;
+        // Not KafkaClients' reader, which reads committed records only: awaitOnTheLog needs what is not yet.
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted",
