@@ -71,9 +71,7 @@ class LabelHygieneTest {
                     .post("/api/labels").then().statusCode(201);
         }
         int versions = given().get("/api/models").then().extract().jsonPath().getList("$").size();
-        String id = given().contentType("application/json")
-                .body("{\"strategy\":\"scratch\",\"maxEpochs\":500,\"minSteps\":100000}")
-                .post("/api/training-runs").then().statusCode(202).extract().path("id");
+        String id = RunSteps.startRun("{\"strategy\":\"scratch\",\"maxEpochs\":500,\"minSteps\":100000}");
 
         given().delete("/api/training-runs/" + id).then().statusCode(200);
 

@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
+import io.argus.common.dataset.SimulatedCameras;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.restassured.path.json.JsonPath;
 
@@ -48,6 +49,23 @@ final class RunSteps {
         given().multiPart("file", "x.png", png, "image/png").multiPart("label", label)
                 .multiPart("sampleId", sampleId).multiPart("sensorId", sensor)
                 .post("/api/labels").then().statusCode(201);
+    }
+
+    /**
+     * A person labels test images {@code from} to {@code to} (exclusive) as a camera with inverted
+     * contrast sent them, each with its true label (sample ids {@code inverted-i}).
+     */
+    static void uploadInverted(int from, int to, String sensor) {
+        for (int i = from; i < to; i++) {
+            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]),
+                    "inverted-" + i, sensor);
+        }
+    }
+
+    /** Starts a training run with this request; its id. */
+    static String startRun(String request) {
+        return given().contentType("application/json").body(request).post("/api/training-runs").then().statusCode(202)
+                .extract().path("id");
     }
 
     static String bootstrap() {

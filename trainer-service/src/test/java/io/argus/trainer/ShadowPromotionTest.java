@@ -4,7 +4,8 @@ import static io.argus.trainer.RunSteps.TEST;
 import static io.argus.trainer.RunSteps.awaitReplaySeeded;
 import static io.argus.trainer.RunSteps.awaitRun;
 import static io.argus.trainer.RunSteps.bootstrap;
-import static io.argus.trainer.RunSteps.upload;
+import static io.argus.trainer.RunSteps.startRun;
+import static io.argus.trainer.RunSteps.uploadInverted;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
-import io.argus.common.dataset.FashionMnist;
-import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;
@@ -51,10 +50,7 @@ class ShadowPromotionTest {
     @Order(1)
     void aCandidateThatPassedTheGateGoesToShadowAndIsNotServed() throws Exception {
         awaitReplaySeeded();
-        for (int i = 0; i < 50; i++) {
-            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))),
-                    FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i, TARGETED);
-        }
+        uploadInverted(0, 50, TARGETED);
         try (TopicReader models = TopicReader.fromNow(bootstrap(), Topics.MODELS)) {
             JsonPath run = run();
 
@@ -187,8 +183,7 @@ class ShadowPromotionTest {
     }
 
     private static JsonPath run() {
-        JsonPath run = awaitRun(given().contentType("application/json").body("{}").post("/api/training-runs")
-                .then().statusCode(202).extract().path("id"));
+        JsonPath run = awaitRun(startRun("{}"));
         assertThat(run.getString("phase")).as(run.prettify()).isEqualTo("DONE");
         return run;
     }

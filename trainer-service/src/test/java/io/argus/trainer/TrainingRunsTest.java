@@ -1,10 +1,11 @@
 package io.argus.trainer;
 
-import static io.argus.trainer.RunSteps.TEST;
 import static io.argus.trainer.RunSteps.awaitReplaySeeded;
 import static io.argus.trainer.RunSteps.awaitRun;
 import static io.argus.trainer.RunSteps.bootstrap;
+import static io.argus.trainer.RunSteps.startRun;
 import static io.argus.trainer.RunSteps.upload;
+import static io.argus.trainer.RunSteps.uploadInverted;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
-import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
 import io.argus.common.topics.Topics;
@@ -47,15 +47,11 @@ class TrainingRunsTest {
     @Order(1)
     void aNewCamerasLabelsAreLearnedByACalibrationAndTheOtherCamerasKeepTheirPredictions() throws Exception {
         awaitReplaySeeded();
-        for (int i = 0; i < 50; i++) {
-            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
-                    "cam-inverted");
-        }
+        uploadInverted(0, 50, "cam-inverted");
         given().get("/api/labels/stats").then().body("newPerSensor.cam-inverted", equalTo(50))
                 .body("perSource.'dataset:fashion-mnist'", equalTo(1000));
         try (TopicReader models = TopicReader.fromNow(bootstrap(), Topics.MODELS)) {
-            String id = given().contentType("application/json").body("{}").post("/api/training-runs")
-                    .then().statusCode(202).extract().path("id");
+            String id = startRun("{}");
             given().contentType("application/json").body("{}").post("/api/training-runs")
                     .then().statusCode(409).body("code", equalTo("RUN_IN_PROGRESS"));
 
@@ -93,13 +89,8 @@ class TrainingRunsTest {
     @Test
     @Order(2)
     void trainingOnTheNewLabelsAloneForgetsTheRestAndTheGateSaysWhere() {
-        for (int i = 50; i < 80; i++) {
-            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
-                    "cam-inverted");
-        }
-        String id = given().contentType("application/json")
-                .body("{\"strategy\":\"finetune\",\"replay\":false,\"maxEpochs\":8,\"minSteps\":60}")
-                .post("/api/training-runs").then().statusCode(202).extract().path("id");
+        uploadInverted(50, 80, "cam-inverted");
+        String id = startRun("{\"strategy\":\"finetune\",\"replay\":false,\"maxEpochs\":8,\"minSteps\":60}");
 
         JsonPath run = awaitRun(id);
 
@@ -118,8 +109,7 @@ class TrainingRunsTest {
         for (int i = 0; i < 50; i++) {
             upload(SimulatedCameras.png(SimulatedCameras.checkerboard(random)), "Kangaroo", "kangaroo-" + i, "cam-zoo");
         }
-        String id = given().contentType("application/json").body("{}").post("/api/training-runs")
-                .then().statusCode(202).extract().path("id");
+        String id = startRun("{}");
 
         JsonPath run = awaitRun(id);
 
@@ -175,13 +165,8 @@ class TrainingRunsTest {
     void aPrunedRunIsSmallerAndJudgedByTheSameGate() {
         given().contentType("application/json").body("{\"prune\":{\"target\":0.3,\"tolerance\":-1}}")
                 .post("/api/training-runs").then().statusCode(400).body("message", containsString("tolerance"));
-        for (int i = 80; i < 100; i++) {
-            upload(SimulatedCameras.png(SimulatedCameras.invert(TEST.image(i))), FashionMnist.LABELS.get(TEST.labels()[i]), "inverted-" + i,
-                    "cam-inverted");
-        }
-        String id = given().contentType("application/json")
-                .body("{\"strategy\":\"finetune\",\"prune\":{\"target\":0.3,\"tolerance\":0.5}}")
-                .post("/api/training-runs").then().statusCode(202).extract().path("id");
+        uploadInverted(80, 100, "cam-inverted");
+        String id = startRun("{\"strategy\":\"finetune\",\"prune\":{\"target\":0.3,\"tolerance\":0.5}}");
         JsonPath run = awaitRun(id);
 
         assertThat(run.getString("phase")).as(run.prettify()).isEqualTo("DONE");
