@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
 import io.argus.common.json.Json;
+import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.outcome.Outcome;
 
@@ -23,10 +25,16 @@ public class ResultRouter {
 
     public static final String DLQ_STAGE_PREFIX = "inference-";
 
-    private final TopicsConfig topics;
+    private final TopicNames topics;
     private final ReviewPolicy review;
 
+    @Inject
     public ResultRouter(TopicsConfig topics, ReviewPolicy review) {
+        this(topics.names(), review);
+    }
+
+    /** Outside a service (tests): the topic names as they are. */
+    public ResultRouter(TopicNames topics, ReviewPolicy review) {
         this.topics = topics;
         this.review = review;
     }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
+import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.Topics;
-import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.outcome.Outcome;
 import io.argus.inference.outcome.RawBatch;
 import io.argus.inference.progress.CommitFailures;
@@ -41,7 +41,7 @@ class IsolatingCommitterTest {
 
     private final Consumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ResultRouter router = new ResultRouter(new DefaultTopics(),
+    private final ResultRouter router = new ResultRouter(TopicNames.DEFAULTS,
             new ReviewPolicy(new ReviewPolicy.Settings(0, 0, 0, 0, 0), java.time.Clock.systemUTC(), new Random(1)));
 
     /**
@@ -221,47 +221,5 @@ class IsolatingCommitterTest {
 
     private static String header(ProducerRecord<String, byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static final class DefaultTopics implements TopicsConfig {
-        @Override
-        public String raw() {
-            return Topics.RAW;
-        }
-
-        @Override
-        public String classified() {
-            return Topics.CLASSIFIED;
-        }
-
-        @Override
-        public String review() {
-            return Topics.REVIEW;
-        }
-
-        @Override
-        public String dlq() {
-            return Topics.DLQ;
-        }
-
-        @Override
-        public String labels() {
-            return Topics.LABELS;
-        }
-
-        @Override
-        public String drift() {
-            return Topics.DRIFT;
-        }
-
-        @Override
-        public String shadow() {
-            return Topics.SHADOW;
-        }
-
-        @Override
-        public String models() {
-            return Topics.MODELS;
-        }
     }
 }
