@@ -56,36 +56,17 @@ class InferenceProcessTest {
 
     @Test
     void aServiceThatExitsIsReportedAtOnceWithItsExitCodeAndTheEndOfItsLog() {
-        assertTimeoutPreemptively(FAST, () -> {
-            try (InferenceProcess p = start("exit")) {
-                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
-                        .hasMessageContaining("exited with 3")
-                        .hasMessageContaining("Argus cannot start: the fake service is misconfigured");
-            }
-        });
+        assertNotReady("exit", "exited with 3", "Argus cannot start: the fake service is misconfigured");
     }
 
     @Test
     void aServiceWhoseLogSaysItFailedToStartIsReportedBeforeItExits() {
-        assertTimeoutPreemptively(FAST, () -> {
-            try (InferenceProcess p = start("failed-log")) {
-                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
-                        .hasMessageContaining("Failed to start")
-                        .hasMessageContaining("the fake service is broken");
-            }
-        });
+        assertNotReady("failed-log", "Failed to start", "the fake service is broken");
     }
 
     @Test
     void aServiceThatAnswersEveryReadinessProbeWithAServerErrorIsReportedWithTheAnswer() {
-        assertTimeoutPreemptively(FAST, () -> {
-            try (InferenceProcess p = start("http500")) {
-                assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT))
-                        .hasMessageContaining("500")
-                        .hasMessageContaining("argus.security.keys-file is not set")
-                        .hasMessageContaining("the fake service failed a request");
-            }
-        });
+        assertNotReady("http500", "500", "argus.security.keys-file is not set", "the fake service failed a request");
     }
 
     @Test
@@ -109,6 +90,18 @@ class InferenceProcessTest {
                 // The 256 MiB were resident once, on top of the JVM; they are gone now.
                 assertThat(m.peakRssBytes()).isGreaterThan(256L << 20);
                 assertThat(m.rssBytes()).isLessThan(m.peakRssBytes() - (200L << 20));
+            }
+        });
+    }
+
+    /** Started in this mode, the fake service is reported not ready, in a message that says all of {@code told}. */
+    private static void assertNotReady(String mode, String... told) {
+        assertTimeoutPreemptively(FAST, () -> {
+            try (InferenceProcess p = start(mode)) {
+                var failure = assertThatThrownBy(() -> p.awaitReady(READY_TIMEOUT));
+                for (String t : told) {
+                    failure.hasMessageContaining(t);
+                }
             }
         });
     }
