@@ -1,11 +1,9 @@
 package io.argus.common.kafka;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
-import io.argus.common.error.ContractViolation;
-import io.argus.common.json.Json;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import io.argus.common.contract.ModelEvent;
 
 /**
@@ -34,8 +32,6 @@ public final class ModelEventFeed {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelEventFeed.class);
-
     private final TopicFollower follower;
 
     public ModelEventFeed(KafkaClients kafka, String topic, String modelName, String clientId,
@@ -48,14 +44,11 @@ public final class ModelEventFeed {
                 if (r.value() == null || !(championRecord || ModelEvent.isVersionKey(r.key(), modelName))) {
                     return;
                 }
-                ModelEvent e;
-                try {
-                    e = Json.read(r.value(), ModelEvent.class);
-                } catch (ContractViolation ex) {
-                    LOG.warn("Skipping unreadable model event at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                            ex.getMessage());
+                Optional<ModelEvent> read = JsonRecords.read(r, ModelEvent.class, "model event");
+                if (read.isEmpty()) {
                     return;
                 }
+                ModelEvent e = read.get();
                 listener.event(e);
                 if (championRecord && e.status() != null && e.status().serves()) {
                     listener.champion(e);

@@ -19,8 +19,7 @@ import org.jboss.logging.Logger;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.ShadowResult;
-import io.argus.common.error.ContractViolation;
-import io.argus.common.json.Json;
+import io.argus.common.kafka.JsonRecords;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.GateReport;
 import io.argus.common.model.StoredModel;
@@ -106,14 +105,11 @@ public class ShadowWatch extends FollowedTopic implements ShadowProgress.Source 
         if (r.value() == null) {
             return;
         }
-        ShadowResult result;
-        try {
-            result = Json.read(r.value(), ShadowResult.class);
-        } catch (ContractViolation e) {
-            LOG.warnf("Skipping unreadable shadow result at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+        Optional<ShadowResult> read = JsonRecords.read(r, ShadowResult.class, "shadow result");
+        if (read.isEmpty()) {
             return;
         }
+        ShadowResult result = read.get();
         if (result.candidate() == null || !registry.modelName().equals(result.modelName())) {
             return;
         }
