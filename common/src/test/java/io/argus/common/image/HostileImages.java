@@ -264,18 +264,8 @@ public final class HostileImages {
                 raster.setPixel(x, y, new int[] {x * 5, y * 7, 100, 30});
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.write(null, new IIOImage(raster, null, null), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
         // The Adobe segment (transform 0: CMYK) is how Photoshop and print tools mark such files.
-        byte[] jpeg = out.toByteArray();
+        byte[] jpeg = TestImages.jpeg(new IIOImage(raster, null, null), param -> { });
         byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
         return concat(Arrays.copyOf(jpeg, 2), adobe, Arrays.copyOfRange(jpeg, 2, jpeg.length));
     }

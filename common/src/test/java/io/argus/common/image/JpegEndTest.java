@@ -3,16 +3,10 @@ package io.argus.common.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,25 +49,10 @@ class JpegEndTest {
 
     @Test
     void aProgressiveJpegWithManyScansEndsAtItsEndMarker() {
-        byte[] progressive = progressive(HostileImages.photo(320, 240, 3));
+        byte[] progressive = TestImages.jpeg(new IIOImage(HostileImages.photo(320, 240, 3), null, null),
+                param -> param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT));
 
         assertThat(JpegEnd.of(progressive)).isEqualTo(progressive.length);
         assertThat(JpegEnd.of(Arrays.copyOf(progressive, progressive.length * 2 / 3))).isEqualTo(-1);
-    }
-
-    private static byte[] progressive(BufferedImage image) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
     }
 }

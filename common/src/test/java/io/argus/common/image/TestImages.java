@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -47,14 +48,24 @@ public final class TestImages {
 
     /** A baseline JPEG at the given quality (0..1), as cameras write them. */
     public static byte[] jpeg(BufferedImage img, float quality) {
+        return jpeg(new IIOImage(img, null, null), param -> {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+        });
+    }
+
+    /**
+     * An image (or a raster, for colour spaces a BufferedImage cannot hold) as JPEG, by ImageIO's
+     * writer with its default parameters as {@code settings} changes them.
+     */
+    public static byte[] jpeg(IIOImage image, Consumer<ImageWriteParam> settings) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality);
+        settings.accept(param);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
-            writer.write(null, new IIOImage(img, null, null), param);
+            writer.write(null, image, param);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
