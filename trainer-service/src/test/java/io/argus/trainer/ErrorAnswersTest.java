@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
 
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,21 +24,17 @@ class ErrorAnswersTest {
 
     @Test
     void bodiesThatAreNotTheJsonExpectedAre400WithWhereAndWhat() {
-        given().contentType(ContentType.JSON).body("{\"imageId\":123,\"label\":[\"Bag\"]}").post("/api/labels")
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("code", equalTo("INVALID_JSON")).body("message", containsString("label"));
-        given().contentType(ContentType.JSON).body("{\"labels\":\"x\"}").post("/api/labels/batch")
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("code", equalTo("INVALID_JSON")).body("message", containsString("labels"));
-        given().contentType(ContentType.JSON).body("{\"imageId\":\"a\",\"lab").post("/api/labels")
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("code", equalTo("INVALID_JSON")).body("message", notNullValue());
-        given().contentType(ContentType.JSON).body("{\"label\":[\"Bag\"]}").post("/api/review/items/x/label")
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("code", equalTo("INVALID_JSON")).body("message", containsString("label"));
-        given().contentType(ContentType.JSON).body("{\"maxEpochs\":2,\"maxEpoch\":3}").post("/api/training-runs")
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("code", equalTo("INVALID_JSON")).body("message", containsString("maxEpoch"));
+        answeredInvalidJson("/api/labels", "{\"imageId\":123,\"label\":[\"Bag\"]}", containsString("label"));
+        answeredInvalidJson("/api/labels/batch", "{\"labels\":\"x\"}", containsString("labels"));
+        answeredInvalidJson("/api/labels", "{\"imageId\":\"a\",\"lab", notNullValue());
+        answeredInvalidJson("/api/review/items/x/label", "{\"label\":[\"Bag\"]}", containsString("label"));
+        answeredInvalidJson("/api/training-runs", "{\"maxEpochs\":2,\"maxEpoch\":3}", containsString("maxEpoch"));
+    }
+
+    /** A JSON body posted to {@code path} is answered 400 INVALID_JSON, in JSON, with such a message. */
+    private static void answeredInvalidJson(String path, String body, Matcher<?> message) {
+        given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(400).contentType(ContentType.JSON)
+                .body("code", equalTo("INVALID_JSON")).body("message", message);
     }
 
     @Test
