@@ -101,10 +101,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyWorkloadHasProbesResourcesAndARestrictedSecurityContext() {
-        List<PodSpec> pods = Stream.concat(
-                Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
-                Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
-                        .map(s -> s.getSpec().getTemplate().getSpec())).toList();
+        List<PodSpec> pods = workloadPods();
 
         assertThat(pods).hasSize(3);
         for (PodSpec pod : pods) {
@@ -124,10 +121,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyServiceReadsItsApiKeysFromTheSecretNeverFromTheRepository() {
-        List<PodSpec> pods = Stream.concat(
-                Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
-                Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
-                        .map(s -> s.getSpec().getTemplate().getSpec())).toList();
+        List<PodSpec> pods = workloadPods();
         ConfigMap config = Manifests.of(ConfigMap.class).stream()
                 .filter(c -> c.getMetadata().getName().equals("argus-config")).findFirst().orElseThrow();
         String keysFile = config.getData().get("ARGUS_SECURITY_KEYS_FILE");
@@ -170,10 +164,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyJvmFitsItsMemoryLimitAndInferenceFitsResNet50WithAHotSwap() {
-        Map<String, Container> containers = Stream.concat(
-                        Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
-                        Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
-                                .map(s -> s.getSpec().getTemplate().getSpec()))
+        Map<String, Container> containers = workloadPods().stream()
                 .flatMap(p -> Stream.concat(p.getContainers().stream(),
                         p.getInitContainers() == null ? Stream.empty() : p.getInitContainers().stream()))
                 .collect(Collectors.toMap(Container::getName, Function.identity()));
@@ -254,5 +245,13 @@ class KubernetesManifestsTest {
     private static Crds.Kustomization kustomization(String file) {
         return Manifests.all().stream().filter(m -> m.file().endsWith(Path.of(file)))
                 .map(m -> (Crds.Kustomization) m.object()).findFirst().orElseThrow();
+    }
+
+    /** The pods of the workloads, every Deployment's and StatefulSet's (not the GPU overlay's patch: no selector). */
+    private static List<PodSpec> workloadPods() {
+        return Stream.concat(
+                Manifests.of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
+                Manifests.of(StatefulSet.class).stream().filter(s -> s.getSpec().getSelector() != null)
+                        .map(s -> s.getSpec().getTemplate().getSpec())).toList();
     }
 }
