@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +42,7 @@ class AutomaticRollbackTest {
     @Test
     @Order(1)
     void aPromotedVersionWorseWithConfidenceIsWithdrawnAndThePreviousChampionRestored() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/api/models/1").then().body("champion", equalTo(true)));
-        TrainerTestResource.untrainedModel(TrainerTestResource.store(), 2);
+        v1ServesAndAnotherVersionIsStored(2);
 
         // v1 served 60 images of which people confirm 54 (90%).
         label(serve("v1-", 60, 1, "Bag"), 54);
@@ -77,9 +76,7 @@ class AutomaticRollbackTest {
     @Test
     @Order(2)
     void aPromotedVersionThatTurnedUnsureOnASensorIsWithdrawnWithoutLabels() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get("/api/models/1").then().body("champion", equalTo(true)));
-        TrainerTestResource.untrainedModel(TrainerTestResource.store(), 3);
+        v1ServesAndAnotherVersionIsStored(3);
         serve("v1-flat-", 120, 1, "Bag", 0.9, "cam-flat");
         given().contentType("application/json").body("{\"reason\":\"try v3\"}").post("/api/models/3/promote")
                 .then().statusCode(200).body("previousChampion", equalTo(1));
@@ -124,5 +121,12 @@ class AutomaticRollbackTest {
         }
         given().contentType("application/json").body(body.append("]}").toString()).post("/api/labels/batch")
                 .then().statusCode(201);
+    }
+
+    /** Once v1 is the champion again, an untrained {@code version} is stored beside it, to be promoted by hand. */
+    private static void v1ServesAndAnotherVersionIsStored(int version) throws IOException {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get("/api/models/1").then().body("champion", equalTo(true)));
+        TrainerTestResource.untrainedModel(TrainerTestResource.store(), version);
     }
 }
