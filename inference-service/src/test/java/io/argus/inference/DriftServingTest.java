@@ -8,15 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,7 +28,6 @@ import io.argus.common.model.BundleManifest;
 import io.argus.common.model.DriftReference;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -157,11 +153,10 @@ class DriftServingTest {
     }
 
     private static TopicReader reader(String topic) {
-        return TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(), topic);
+        return InferenceTestResource.reader(topic);
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return InferenceTestResource.producer();
     }
 }

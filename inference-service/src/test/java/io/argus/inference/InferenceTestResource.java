@@ -21,6 +21,7 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TopicReader;
 
 /**
  * A real broker plus a promoted model: the brightness model is saved in a model store shared with
@@ -76,13 +77,22 @@ public class InferenceTestResource extends KafkaBrokerResource {
     }
 
     private static void publish(String key, ModelEvent event) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.MODELS, key, Json.write(event)))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A producer to the test broker. */
+    public static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", KafkaBrokerResource.broker().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A reader of {@code topic} on the test broker, from now on. */
+    public static TopicReader reader(String topic) {
+        return TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(), topic);
     }
 }

@@ -50,6 +50,16 @@ final class CalibratedClassifier implements ImageClassifier {
     }
 
     @Override
+    public Forward forward(float[] input, int count) {
+        return inner.forward(input, count);
+    }
+
+    @Override
+    public java.util.Optional<io.argus.common.ood.OodScorer> ood() {
+        return inner.ood();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }
