@@ -27,7 +27,7 @@ import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.onnx.ExportedBundles;
 import io.argus.common.ood.OodFit;
-import io.argus.common.ood.OodReference;
+import io.argus.common.model.OodReference;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -55,7 +55,7 @@ final class CalibratedClassifier implements ImageClassifier {
     }
 
     @Override
-    public java.util.Optional<io.argus.common.ood.OodScorer> ood() {
+    public java.util.Optional<io.argus.common.engine.OodScorer> ood() {
         return inner.ood();
     }
 

@@ -10,8 +10,8 @@ import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelBundles;
 import io.argus.common.image.SensorCalibration;
-import io.argus.common.ood.OodClassifier;
-import io.argus.common.ood.OodScorer;
+import io.argus.common.engine.OodClassifier;
+import io.argus.common.engine.OodScorer;
 
 /**
  * The engines a model bundle can be served on. Which is faster depends on the model (see the

@@ -44,7 +44,7 @@ public interface ImageClassifier extends AutoCloseable {
      * How unlike its training data this model finds images, from their {@link Forward#embeddings()};
      * empty for a bundle without out-of-distribution statistics (made before bundles carried them).
      */
-    default java.util.Optional<io.argus.common.ood.OodScorer> ood() {
+    default java.util.Optional<io.argus.common.engine.OodScorer> ood() {
         return java.util.Optional.empty();
     }
 

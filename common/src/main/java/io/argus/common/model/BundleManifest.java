@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
-import io.argus.common.ood.OodReference;
+import io.argus.common.model.OodReference;
 
 /**
  * Everything about a model version except its weights: the JSON part of a bundle.

@@ -14,7 +14,9 @@ import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.argus.common.engine.Dl4jClassifier;
+import io.argus.common.engine.OodScorer;
 import io.argus.common.image.InputSpec;
+import io.argus.common.model.OodReference;
 
 /**
  * Fits a bundle's {@link OodReference} when the bundle is made: each component's statistics on

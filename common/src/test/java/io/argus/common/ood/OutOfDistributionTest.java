@@ -30,11 +30,13 @@ import io.argus.common.engine.Engine;
 import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.OnnxSettings;
+import io.argus.common.engine.OodScorer;
 import io.argus.common.image.ImageLimits;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
+import io.argus.common.model.OodReference;
 import io.argus.common.onnx.ExportedBundles;
 
 /**

@@ -31,7 +31,7 @@ import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.Sha256;
 import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
-import io.argus.common.ood.OodScorer;
+import io.argus.common.engine.OodScorer;
 import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.LoopTime;

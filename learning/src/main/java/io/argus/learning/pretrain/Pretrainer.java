@@ -19,7 +19,7 @@ import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
 import io.argus.common.nd4j.OneDnn;
 import io.argus.common.ood.OodFit;
-import io.argus.common.ood.OodReference;
+import io.argus.common.model.OodReference;
 import io.argus.learning.training.ConsoleProgress;
 import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;

@@ -25,7 +25,7 @@ import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.ood.OodFit;
-import io.argus.common.ood.OodReference;
+import io.argus.common.model.OodReference;
 import io.argus.common.model.ConfusionMatrix;
 import io.argus.common.model.DriftReference;
 import io.argus.common.model.GateReport;

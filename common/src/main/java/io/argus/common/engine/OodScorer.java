@@ -1,6 +1,8 @@
-package io.argus.common.ood;
+package io.argus.common.engine;
 
 import java.util.List;
+
+import io.argus.common.model.OodReference;
 
 /**
  * Scores images against a bundle's {@link OodReference}. The components, each high for images
@@ -64,7 +66,7 @@ public final class OodScorer {
     }
 
     /** Whether {@code reference} holds what {@code component} needs. */
-    static boolean available(OodReference reference, String component) {
+    public static boolean available(OodReference reference, String component) {
         return switch (component) {
             case MAHALANOBIS -> reference.embedding() != null;
             case ENERGY -> reference.logits() != null;

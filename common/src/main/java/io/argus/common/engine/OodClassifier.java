@@ -1,10 +1,8 @@
-package io.argus.common.ood;
+package io.argus.common.engine;
 
 import java.util.List;
 import java.util.Optional;
 
-import io.argus.common.engine.Forward;
-import io.argus.common.engine.ImageClassifier;
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.ModelId;

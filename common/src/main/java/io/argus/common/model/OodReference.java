@@ -1,6 +1,8 @@
-package io.argus.common.ood;
+package io.argus.common.model;
 
 import java.util.List;
+
+import io.argus.common.engine.OodScorer;
 
 /**
  * What a model bundle records about its training data so that served images can be scored for
