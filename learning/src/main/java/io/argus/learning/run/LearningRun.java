@@ -243,10 +243,15 @@ public final class LearningRun {
         }
 
         listener.phase("evaluating");
+        long oodStart = System.nanoTime();
         TrainingSet fitted = data.set(Part.TRAIN, calibrations);
         TrainingSet held = data.set(Part.VALIDATION, calibrations);
         OodReference ood = OodFit.fit(network, base.architecture().input(), fitted.inputs(), fitted.classes(),
                 data.classes.size(), held.inputs(), held.count(), OodFit.Settings.DEFAULTS);
+        listener.line(ood == null ? "No out-of-distribution statistics: the network has no embedding to fit them on"
+                : String.format(Locale.ROOT, "Out-of-distribution statistics fitted on %d images, threshold %.3f on %d "
+                        + "held-out ones (%.1f s)", ood.fitImages(), ood.threshold(), ood.thresholdImages(),
+                        (System.nanoTime() - oodStart) / 1e9));
         Evaluation eval = evaluate(in, data, network, calibrations, champion);
         listener.phase("gating");
         GateReport gate = new SliceGate(settings.gate()).decide(eval.scored(),
