@@ -3,6 +3,7 @@ package io.argus.common.ood;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
@@ -268,14 +269,14 @@ public final class OodFit {
                 .castTo(DataType.DOUBLE)) {
             INDArray mean = x.mean(0);
             x.subiRowVector(mean);
-            INDArray cov = x.transpose().mmul(x).divi(n);
-            INDArray values = Eigen.symmetricGeneralizedEigenvalues(cov, true); // cov now holds the vectors, by column
-            double[] v = values.toDoubleVector();
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
+            Principal p = principal(x, n, size);
+            double[] v = p.values();
+            Integer[] order = new Integer[v.length];
+            for (int i = 0; i < v.length; i++) {
                 order[i] = i;
             }
-            Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p]));
+            Arrays.sort(order, (a, b) -> Double.compare(v[b], v[a]));
+            k = Math.min(k, v.length);
             // Directions the training inputs (nearly) never vary along are no part of their subspace:
             // an input that moves along one is unlike them, which the residual then says.
             while (k > 1 && v[order[k - 1]] < 1e-4 * v[order[0]]) {
@@ -284,13 +285,42 @@ public final class OodFit {
             float[] basis = new float[k * size];
             float[] variances = new float[k];
             for (int j = 0; j < k; j++) {
-                float[] column = cov.getColumn(order[j]).castTo(DataType.FLOAT).toFloatVector();
-                System.arraycopy(column, 0, basis, j * size, size);
+                System.arraycopy(p.direction(order[j]), 0, basis, j * size, size);
                 variances[j] = (float) Math.max(v[order[j]], 0);
             }
             return new OodReference.Pixels(size, mean.castTo(DataType.FLOAT).toFloatVector(), k, basis, variances,
                     residualVariances(x, basis, k, size));
         }
+    }
+
+    /** The eigenvalues of the covariance of the centred rows of {@code x}, and a way to its unit eigenvectors. */
+    private record Principal(double[] values, IntFunction<float[]> directions) {
+
+        float[] direction(int i) {
+            return directions.apply(i);
+        }
+    }
+
+    /**
+     * The covariance's eigen-decomposition, from the smaller of its two forms: with fewer images
+     * than inputs (a training run on a few hundred labels) the {@code n x n} Gram matrix has the
+     * same non-zero eigenvalues, and its eigenvectors mapped through {@code x} are the
+     * covariance's; a 784 x 784 decomposition would cost a second a run for nothing.
+     */
+    private static Principal principal(INDArray x, int n, int size) {
+        if (n >= size) {
+            INDArray cov = x.transpose().mmul(x).divi(n);
+            INDArray values = Eigen.symmetricGeneralizedEigenvalues(cov, true); // cov now holds the vectors, by column
+            return new Principal(values.toDoubleVector(),
+                    i -> cov.getColumn(i).castTo(DataType.FLOAT).toFloatVector());
+        }
+        INDArray gram = x.mmul(x.transpose()).divi(n);
+        INDArray values = Eigen.symmetricGeneralizedEigenvalues(gram, true); // gram now holds the vectors
+        return new Principal(values.toDoubleVector(), i -> {
+            INDArray direction = x.transpose().mmul(gram.getColumn(i).reshape(n, 1));
+            double norm = direction.norm2Number().doubleValue();
+            return direction.divi(Math.max(norm, 1e-12)).castTo(DataType.FLOAT).toFloatVector();
+        });
     }
 
     /**

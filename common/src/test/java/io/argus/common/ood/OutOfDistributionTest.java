@@ -1,6 +1,7 @@
 package io.argus.common.ood;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -53,6 +54,9 @@ class OutOfDistributionTest {
     private static final List<OtherDomainImages.Kind> KINDS = List.of(OtherDomainImages.Kind.TEXT,
             OtherDomainImages.Kind.GRADIENT, OtherDomainImages.Kind.NOISE, OtherDomainImages.Kind.SHAPES);
     private static ModelBundle bundle;
+    private static MultiLayerNetwork net;
+    private static float[] trainInputs;
+    private static int[] trainLabels;
     private static float[] ordinary;
     private static int ordinaryCount;
     private static float[] other;
@@ -64,7 +68,9 @@ class OutOfDistributionTest {
         ImagePreprocessor prep = new ImagePreprocessor(SPEC, ImageLimits.DEFAULT);
         LabeledImages train = data.train();
         float[] x = prepare(prep, train, 0, train.count());
-        MultiLayerNetwork net = smallCnn();
+        net = smallCnn();
+        trainInputs = x;
+        trainLabels = train.labels();
         for (int epoch = 0; epoch < 2; epoch++) {
             for (int from = 0; from + 64 <= train.count(); from += 64) {
                 float[] xb = java.util.Arrays.copyOfRange(x, from * SPEC.size(), (from + 64) * SPEC.size());
@@ -124,6 +130,37 @@ class OutOfDistributionTest {
             // Fitted at the 96th percentile of the other half of the test split (500 images): about
             // 4% expected; this small model's second half measured 6.6%.
             assertThat(ordinaryFlagged).as("ordinary held-out images over the threshold").isLessThanOrEqualTo(0.08);
+        }
+    }
+
+    @Test
+    void fewerImagesThanPixelsGiveTheSamePrincipalSubspaceAsTheFullCovariance() {
+        // 300 images (the Gram route) and the same 300 three times over (the covariance route):
+        // repeating the images changes neither their mean nor their covariance.
+        int n = 300;
+        float[] once = java.util.Arrays.copyOf(trainInputs, n * SPEC.size());
+        float[] thrice = new float[3 * once.length];
+        int[] classesThrice = new int[3 * n];
+        for (int r = 0; r < 3; r++) {
+            System.arraycopy(once, 0, thrice, r * once.length, once.length);
+            System.arraycopy(trainLabels, 0, classesThrice, r * n, n);
+        }
+        OodFit.Settings settings = new OodFit.Settings(OodFit.Settings.DEFAULTS.percentile(),
+                OodFit.Settings.DEFAULTS.shrinkage(), 10_000, 50, OodFit.Settings.DEFAULTS.components());
+        OodReference.Pixels gram = OodFit.parts(net, SPEC, once, java.util.Arrays.copyOf(trainLabels, n), 10, settings)
+                .pixels();
+        OodReference.Pixels cov = OodFit.parts(net, SPEC, thrice, classesThrice, 10, settings).pixels();
+        assertThat(gram.components()).isEqualTo(cov.components());
+        for (int j = 0; j < 10; j++) {
+            assertThat((double) gram.variances()[j]).isCloseTo(cov.variances()[j], withinPercentage(0.1));
+            double dot = 0;
+            for (int i = 0; i < SPEC.size(); i++) {
+                dot += gram.basis()[j * SPEC.size() + i] * cov.basis()[j * SPEC.size() + i];
+            }
+            assertThat(Math.abs(dot)).as("component %d: the same unit direction up to its sign", j).isCloseTo(1.0, within(1e-3));
+        }
+        for (int i = 0; i < SPEC.size(); i++) {
+            assertThat((double) gram.residualVariances()[i]).isCloseTo(cov.residualVariances()[i], withinPercentage(1));
         }
     }
 
