@@ -29,7 +29,6 @@ import io.argus.common.model.BundleManifest;
 import io.argus.common.model.DriftReference;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -155,10 +154,10 @@ class DriftServingTest {
     }
 
     private static TopicReader reader(String topic) {
-        return TopicReader.fromNow(KafkaBrokerResource.broker().bootstrapServers(), topic);
+        return InferenceTestResource.reader(topic);
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return KafkaBrokerResource.kafka().reliableProducer("test-camera", KafkaClients.Payload.IMAGES);
+        return InferenceTestResource.producer();
     }
 }

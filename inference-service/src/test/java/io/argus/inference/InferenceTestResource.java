@@ -17,6 +17,7 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerAndStoreResource;
+import io.argus.local.testing.TopicReader;
 
 /**
  * A real broker plus a promoted model: the brightness model is saved in a model store shared with
@@ -70,5 +71,15 @@ public class InferenceTestResource extends KafkaBrokerAndStoreResource {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A camera's producer to the test broker. */
+    public static KafkaProducer<String, byte[]> producer() {
+        return kafka().reliableProducer("test-camera", KafkaClients.Payload.IMAGES);
+    }
+
+    /** A reader of {@code topic} on the test broker, from now on. */
+    public static TopicReader reader(String topic) {
+        return TopicReader.fromNow(broker().bootstrapServers(), topic);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * default, and one wording for every mistake: a missing value, a value that is not a number, an
  * unknown option (each an {@link IllegalArgumentException}, which {@link CommandLine} answers with
  * exit 2). A word that starts with {@code --} is always an option, never a value; an option given
- * twice counts as given last.
+ * twice counts as given last, except where a command reads all its values ({@link #every}).
  *
  * <pre>{@code
  * Args a = new Args(args, USAGE);
@@ -30,6 +30,8 @@ public final class Args {
     private final String usage;
     /** Each option given, with its value; {@code null} for one followed by no value. */
     private final Map<String, String> given = new LinkedHashMap<>();
+    /** Every value of each option, in order, for options that may be given more than once. */
+    private final Map<String, List<String>> all = new LinkedHashMap<>();
     /** Words that follow no option. */
     private final List<String> strays = new ArrayList<>();
     private final Set<String> read = new HashSet<>();
@@ -42,7 +44,10 @@ public final class Args {
                 strays.add(args[i]);
             } else {
                 boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
-                given.put(args[i], valued ? args[++i] : null);
+                String option = args[i];
+                String value = valued ? args[++i] : null;
+                given.put(option, value);
+                all.computeIfAbsent(option, o -> new ArrayList<>()).add(value);
             }
         }
     }
@@ -58,6 +63,16 @@ public final class Args {
             throw new IllegalArgumentException(option + " needs a value\n" + usage);
         }
         return Optional.of(v);
+    }
+
+    /** Every value given to an option that may be repeated ({@code --other a=1 --other b=2}), in order. */
+    public List<String> every(String option) {
+        read.add(option);
+        List<String> values = all.getOrDefault(option, new ArrayList<>());
+        if (values.contains(null)) {
+            throw new IllegalArgumentException(option + " needs a value\n" + usage);
+        }
+        return List.copyOf(values);
     }
 
     public String text(String option, String otherwise) {

@@ -9,6 +9,7 @@ import io.argus.tools.keys.KeysCommand;
 import io.argus.tools.pretrain.PretrainCommand;
 import io.argus.tools.report.DriftReport;
 import io.argus.tools.report.LearningReport;
+import io.argus.tools.report.OodReport;
 import io.argus.tools.report.PruneReport;
 import io.argus.tools.report.TransferReport;
 import io.argus.tools.topics.TopicsMain;
@@ -37,6 +38,8 @@ public final class ArgusTools {
             new Command("drift-report", "drift per sensor: false alarms of ordinary cameras, detection delay per "
                     + "kind of shift", DriftReport::command),
             new Command("prune-report", "the CNN and a small ResNet before and after pruning", PruneReport::command),
+            new Command("ood-report", "which out-of-distribution score flags images unlike the training data",
+                    OodReport::command),
             new Command("bench", "serving benchmark: sgemm, model-only, decode, end to end", BenchMain::run),
             new Command("stream", "stream Fashion-MNIST images through a running stack (the demo)", DemoMain::run),
             new Command("topics", "create the Argus topics on a broker", TopicsMain::run),

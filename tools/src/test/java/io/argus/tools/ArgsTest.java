@@ -29,6 +29,17 @@ class ArgsTest {
     }
 
     @Test
+    void aRepeatableOptionKeepsEveryValueInOrder() {
+        Args a = args("--other", "digits=/d", "--count", "2", "--other", "photos=/p");
+        assertThat(a.every("--other")).containsExactly("digits=/d", "photos=/p");
+        assertThat(a.every("--missing")).isEmpty();
+        a.integer("--count", 1);
+        a.done();
+        assertThatThrownBy(() -> args("--other", "a=1", "--other").every("--other"))
+                .hasMessage("--other needs a value\n" + USAGE);
+    }
+
+    @Test
     void anOptionNotGivenHasItsDefault() {
         Args a = args();
         assertThat(a.integer("--count", 7)).isEqualTo(7);

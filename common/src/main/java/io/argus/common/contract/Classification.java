@@ -17,6 +17,8 @@ import io.argus.common.json.Json;
  * @param modelVersion the version of the model that produced this result
  * @param source       where the image bytes are on the raw topic (how labelers and the trainer find them)
  * @param reviewReason why people should look at it; null on the classified topic
+ * @param ood          how unlike the model's training data the image is; null when the model's
+ *                     bundle has no out-of-distribution statistics (made before bundles carried them)
  */
 public record Classification(
         int schemaVersion,
@@ -30,11 +32,24 @@ public record Classification(
         int modelVersion,
         Source source,
         Timings timings,
-        String reviewReason) {
+        String reviewReason,
+        Ood ood) {
 
     public static final int SCHEMA_VERSION = 1;
 
     public record LabelScore(String label, double confidence) {
+    }
+
+    /**
+     * The out-of-distribution score of the image and the model's threshold: the largest of its
+     * components, each scaled by ordinary held-out images (see {@code OodScorer} and {@code
+     * docs/serving.md}). Over the threshold, it goes to review as unlike the training data.
+     */
+    public record Ood(double score, double threshold) {
+
+        public boolean over() {
+            return score > threshold;
+        }
     }
 
     /**
@@ -97,6 +112,7 @@ public record Classification(
         private int modelVersion;
         private Source source;
         private Timings timings;
+        private Ood ood;
 
         private Builder() {
         }
@@ -131,15 +147,21 @@ public record Classification(
             return this;
         }
 
+        /** The out-of-distribution score; none for a model without OOD statistics. */
+        public Builder ood(Ood ood) {
+            this.ood = ood;
+            return this;
+        }
+
         public Classification build() {
             LabelScore best = topK.isEmpty() ? null : topK.get(0);
             return new Classification(SCHEMA_VERSION, imageId, sensorId, capturedAt, best == null ? null : best.label(),
-                    best == null ? 0 : best.confidence(), topK, modelName, modelVersion, source, timings, null);
+                    best == null ? 0 : best.confidence(), topK, modelName, modelVersion, source, timings, null, ood);
         }
     }
 
     public Classification forReview(String reason) {
         return new Classification(schemaVersion, imageId, sensorId, capturedAt, label, confidence, topK, modelName,
-                modelVersion, source, timings, reason);
+                modelVersion, source, timings, reason, ood);
     }
 }

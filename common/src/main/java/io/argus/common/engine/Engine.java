@@ -10,6 +10,8 @@ import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelBundles;
 import io.argus.common.image.SensorCalibration;
+import io.argus.common.engine.OodClassifier;
+import io.argus.common.engine.OodScorer;
 
 /**
  * The engines a model bundle can be served on. Which is faster depends on the model (see the
@@ -35,9 +37,32 @@ public enum Engine {
      * bundles carried one) is served by DL4J whatever the engine, and the log says so.
      */
     public ImageClassifier open(ModelBundle bundle, OnnxSettings onnx) {
-        ImageClassifier classifier = openNetwork(bundle, onnx);
+        ImageClassifier classifier = withOod(bundle.manifest(), openNetwork(bundle, onnx));
         Map<String, SensorCalibration> calibrations = bundle.manifest().calibrations();
         return calibrations.isEmpty() ? classifier : new CalibratedClassifier(classifier, calibrations);
+    }
+
+    /**
+     * The classifier offering the bundle's out-of-distribution scorer, when the bundle has one and
+     * the engine gives embeddings; as it is otherwise, and the log says once why there is no score.
+     */
+    private static ImageClassifier withOod(BundleManifest m, ImageClassifier classifier) {
+        if (m.ood() == null) {
+            LOG.info("{} has no out-of-distribution statistics (made before bundles carried them): its results carry "
+                    + "no OOD score and none goes to review as unlike the training data", m.id());
+            return classifier;
+        }
+        if (!OodScorer.serves(m.ood())) {
+            LOG.warn("{} has out-of-distribution statistics of a kind this version does not serve ('{}'): its "
+                    + "results carry no OOD score", m.id(), m.ood().score());
+            return classifier;
+        }
+        if (classifier instanceof OnnxClassifier o && !o.hasEmbedding()) {
+            LOG.warn("{} has out-of-distribution statistics but its ONNX graph has no '{}' output: results carry no "
+                    + "OOD score", m.id(), OnnxClassifier.EMBEDDING);
+            return classifier;
+        }
+        return new OodClassifier(classifier, new OodScorer(m.ood()));
     }
 
     private ImageClassifier openNetwork(ModelBundle bundle, OnnxSettings onnx) {

@@ -33,6 +33,22 @@ public interface ImageClassifier extends AutoCloseable {
     float[][] classify(float[] input, int count);
 
     /**
+     * Classifies like {@link #classify} and also returns each image's penultimate-layer embedding
+     * where the model has one (see {@link Forward}); what out-of-distribution scores read.
+     */
+    default Forward forward(float[] input, int count) {
+        return new Forward(classify(input, count), null);
+    }
+
+    /**
+     * How unlike its training data this model finds images, from their {@link Forward#embeddings()};
+     * empty for a bundle without out-of-distribution statistics (made before bundles carried them).
+     */
+    default java.util.Optional<io.argus.common.engine.OodScorer> ood() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * How images of {@code sensorId} are calibrated before {@link #classify} (the caller applies it
      * after preprocessing): part of the model version, identity for sensors it does not name.
      */

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ public final class OnnxClassifier extends EngineClassifier {
     /** The graph's input ([batch, channels, height, width]) and output ([batch, classes]), as the exporter names them. */
     public static final String INPUT = "input";
     public static final String OUTPUT = "probabilities";
+    /** The second output, [batch, features]: the penultimate-layer embedding (graphs exported before it lack it). */
+    public static final String EMBEDDING = "embedding";
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
 
@@ -38,6 +41,7 @@ public final class OnnxClassifier extends EngineClassifier {
     private final OrtSession session;
     private final String device;
     private final String cudaUnavailable;
+    private final boolean hasEmbedding;
     private FloatBuffer buffer;
 
     public OnnxClassifier(ModelId id, InputSpec spec, List<String> labels, byte[] onnx, OnnxSettings settings) {
@@ -66,6 +70,7 @@ public final class OnnxClassifier extends EngineClassifier {
             throw new IllegalStateException("ONNX Runtime cannot load " + id + ": " + e.getMessage(), e);
         }
         this.session = opened;
+        this.hasEmbedding = opened.getOutputNames().contains(EMBEDDING);
         this.device = where;
         this.cudaUnavailable = why;
     }
@@ -120,9 +125,23 @@ public final class OnnxClassifier extends EngineClassifier {
         return "onnxruntime (" + device + ")";
     }
 
-    // One run at a time, because the input buffer is shared between batches.
     @Override
-    public synchronized float[][] classify(float[] input, int count) {
+    public float[][] classify(float[] input, int count) {
+        return run(input, count, false).probabilities();
+    }
+
+    @Override
+    public Forward forward(float[] input, int count) {
+        return run(input, count, hasEmbedding);
+    }
+
+    /** Whether the graph has the {@value #EMBEDDING} output (graphs exported before it do not). */
+    public boolean hasEmbedding() {
+        return hasEmbedding;
+    }
+
+    // One run at a time, because the input buffer is shared between batches.
+    private synchronized Forward run(float[] input, int count, boolean embedding) {
         int size = count * inputSpec().size();
         if (buffer == null || buffer.capacity() < size) {
             buffer = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -130,9 +149,13 @@ public final class OnnxClassifier extends EngineClassifier {
         buffer.clear();
         buffer.put(input, 0, size);
         buffer.flip();
+        // Only the outputs asked for are fetched; the embedding is computed on the way anyway.
+        Set<String> outputs = embedding ? Set.of(OUTPUT, EMBEDDING) : Set.of(OUTPUT);
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, batchShape(count));
-             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
-            return (float[][]) result.get(0).getValue();
+             OrtSession.Result result = session.run(Map.of(INPUT, tensor), outputs)) {
+            float[][] probabilities = (float[][]) result.get(OUTPUT).orElseThrow().getValue();
+            return new Forward(probabilities, embedding ? (float[][]) result.get(EMBEDDING).orElseThrow().getValue()
+                    : null);
         } catch (OrtException e) {
             throw new IllegalStateException(id() + " failed in ONNX Runtime: " + e.getMessage(), e);
         }

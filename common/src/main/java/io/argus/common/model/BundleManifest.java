@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
+import io.argus.common.model.OodReference;
 
 /**
  * Everything about a model version except its weights: the JSON part of a bundle.
@@ -21,11 +22,13 @@ import io.argus.common.image.SensorCalibration;
  * @param driftReference what the model's answers look like on the data it was judged on, the
  *                      reference of drift per sensor; {@code null} in bundles made before bundles
  *                      carried one, which are served with drift off
+ * @param ood           how served images are scored for being unlike the training data; {@code null}
+ *                      in bundles made before bundles carried it (they are served without the score)
  */
 public record BundleManifest(int format, String name, int version, List<String> labels, InputSpec inputSpec,
                              Provenance provenance, ModelMetrics metrics, String networkType, String networkSha256,
                              Instant createdAt, String onnxSha256, Map<String, SensorCalibration> sensorCalibrations,
-                             DriftReference driftReference) {
+                             DriftReference driftReference, OodReference ood) {
 
     /**
      * 2: bundles may carry sensor calibrations, which a reader that does not apply them would serve
@@ -60,7 +63,13 @@ public record BundleManifest(int format, String name, int version, List<String> 
     /** This manifest with the network's type and the checksums of the bundle's entries. */
     BundleManifest withChecksums(String networkType, String networkSha256, String onnxSha256) {
         return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
-                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference);
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference, ood);
+    }
+
+    /** This manifest with out-of-distribution statistics (null: none). */
+    public BundleManifest withOod(OodReference reference) {
+        return new BundleManifest(format, name, version, labels, inputSpec, provenance, metrics, networkType,
+                networkSha256, createdAt, onnxSha256, sensorCalibrations, driftReference, reference);
     }
 
     /** Builds a manifest without checksums. */
@@ -74,6 +83,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
         private Instant createdAt = Instant.now();
         private Map<String, SensorCalibration> sensorCalibrations = Map.of();
         private DriftReference driftReference;
+        private OodReference ood;
 
         private Builder(String name, int version, List<String> labels, InputSpec inputSpec) {
             this.name = name;
@@ -105,6 +115,12 @@ public record BundleManifest(int format, String name, int version, List<String> 
             return this;
         }
 
+        /** How served images are scored for being unlike the training data (see {@link OodReference}). */
+        public Builder ood(OodReference ood) {
+            this.ood = ood;
+            return this;
+        }
+
         public Builder createdAt(Instant createdAt) {
             this.createdAt = createdAt;
             return this;
@@ -112,7 +128,7 @@ public record BundleManifest(int format, String name, int version, List<String> 
 
         public BundleManifest build() {
             return new BundleManifest(FORMAT, name, version, labels, inputSpec, provenance, metrics, null, null,
-                    createdAt, null, sensorCalibrations, driftReference);
+                    createdAt, null, sensorCalibrations, driftReference, ood);
         }
     }
 }

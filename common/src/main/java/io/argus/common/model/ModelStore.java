@@ -8,10 +8,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,6 +30,15 @@ public final class ModelStore {
     private static final Pattern FILE = Pattern.compile("(.+)-v(\\d+)\\.bundle");
 
     private final Path root;
+    /**
+     * What each bundle file was found to hold, by path. A bundle is never rewritten in place
+     * ({@link #save} refuses), so its manifest is read once: the trainer asks for the newest model
+     * on every label it reads, and a manifest with out-of-distribution statistics is large.
+     */
+    private final Map<Path, Described> described = new ConcurrentHashMap<>();
+
+    private record Described(FileTime modified, long size, StoredModel model) {
+    }
 
     public ModelStore(Path root) {
         this.root = root;
@@ -119,6 +132,22 @@ public final class ModelStore {
     }
 
     private Optional<StoredModel> describe(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Described known = described.get(file);
+            if (known != null && known.modified().equals(attributes.lastModifiedTime())
+                    && known.size() == attributes.size()) {
+                return Optional.of(known.model());
+            }
+            Optional<StoredModel> read = read(file);
+            read.ifPresent(m -> described.put(file, new Described(attributes.lastModifiedTime(), attributes.size(), m)));
+            return read;
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<StoredModel> read(Path file) {
         try {
             Path shaFile = file.resolveSibling(file.getFileName() + ".sha256");
             String sha = Files.exists(shaFile) ? Files.readString(shaFile, StandardCharsets.US_ASCII).trim() : Sha256.of(file);

@@ -55,8 +55,11 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 
 /**
  * Turns a trained DL4J network (MultiLayerNetwork or ComputationGraph, channels-first) into an
- * ONNX model (opset 13) with one input {@value #INPUT} [batch, c, h, w] and one output
- * {@value #OUTPUT} [batch, classes]. Covers what the project's CNN and the DL4J zoo CNNs use:
+ * ONNX model (opset 13) with one input {@value #INPUT} [batch, c, h, w] and two outputs:
+ * {@value #OUTPUT} [batch, classes] and {@value #EMBEDDING} [batch, features], the activations the
+ * last layer reads (the penultimate-layer embedding, flattened), which out-of-distribution scores
+ * are computed from ({@link io.argus.common.ood}). Graphs made before the second output was added
+ * serve as before; they only lack the embedding. Covers what the project's CNN and the DL4J zoo CNNs use:
  * convolution, batch norm (both of DL4J's variance encodings), activations, max/average pooling,
  * global pooling, dense and output layers, element-wise add (residual blocks), merge (concat),
  * zero padding, dropout (identity at inference), flatten and reshape preprocessors. Anything
@@ -66,12 +69,15 @@ public final class OnnxExporter {
 
     public static final String INPUT = OnnxClassifier.INPUT;
     public static final String OUTPUT = OnnxClassifier.OUTPUT;
+    public static final String EMBEDDING = OnnxClassifier.EMBEDDING;
 
     static {
         OneDnn.enable();
     }
 
     private final OnnxGraph g = new OnnxGraph();
+    /** The value the last layer reads; null when it reads more than one. */
+    private String embedding;
 
     private OnnxExporter() {
     }
@@ -86,6 +92,9 @@ public final class OnnxExporter {
             last = INPUT;
             int n = mln.getLayerWiseConfigurations().getConfs().size();
             for (int i = 0; i < n; i++) {
+                if (i == n - 1) {
+                    embedding = last;
+                }
                 Layer conf = mln.getLayerWiseConfigurations().getConf(i).getLayer();
                 String name = conf.getLayerName() != null ? conf.getLayerName() : "layer" + i;
                 last = preprocess(mln.getLayerWiseConfigurations().getInputPreProcess(i), last, name);
@@ -97,7 +106,10 @@ public final class OnnxExporter {
             throw new UnsupportedLayer("cannot export a " + net.getClass().getSimpleName());
         }
         long classes = outputs(net, spec);
-        return g.model(INPUT, new long[] {-1, spec.channels(), spec.height(), spec.width()}, last, OUTPUT, classes);
+        String features = embedding == null ? null
+                : g.node("Flatten", "embedding_flatten", List.of(embedding), OnnxGraph.attrInt("axis", 1));
+        return g.model(INPUT, new long[] {-1, spec.channels(), spec.height(), spec.width()}, last, OUTPUT, classes,
+                features, EMBEDDING, features == null ? 0 : embeddingSize(net, spec));
     }
 
     private String graph(ComputationGraph graph) {
@@ -120,6 +132,8 @@ public final class OnnxExporter {
             }
             values.put(name, vertex(vertex, graph, name, inputs));
         }
+        List<String> lastInputs = conf.getVertexInputs().get(conf.getNetworkOutputs().get(0));
+        embedding = lastInputs != null && lastInputs.size() == 1 ? values.get(lastInputs.get(0)) : null;
         return values.get(conf.getNetworkOutputs().get(0));
     }
 
@@ -348,6 +362,12 @@ public final class OnnxExporter {
             throw new UnsupportedLayer("layer '" + name + "' has " + inputs.size() + " inputs; layers take one");
         }
         return inputs.get(0);
+    }
+
+    /** How many features the last layer reads (one forward pass of one zero image). */
+    private static long embeddingSize(Model net, InputSpec spec) {
+        INDArray zero = Nd4j.zeros(DataType.FLOAT, 1, spec.channels(), spec.height(), spec.width());
+        return io.argus.common.engine.Dl4jClassifier.embedding(net, zero).length();
     }
 
     /** How many classes the network outputs (one forward pass of one zero image). */

@@ -89,12 +89,21 @@ final class OnnxGraph {
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
 
-    /** The finished model: one float input [batch, c, h, w] and one float output [batch, classes]. */
-    byte[] model(String input, long[] inputShape, String last, String output, long classes) {
+    /**
+     * The finished model: one float input [batch, c, h, w], one float output [batch, classes] and,
+     * when {@code lastFeatures} is not null, a second one [batch, features] named {@code embedding}.
+     */
+    byte[] model(String input, long[] inputShape, String last, String output, long classes, String lastFeatures,
+                 String embedding, long features) {
         graph.addInput(valueInfo(input, inputShape));
         graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(name("Identity")).addInput(last)
                 .addOutput(output));
         graph.addOutput(valueInfo(output, new long[] {-1, classes}));
+        if (lastFeatures != null) {
+            graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Identity").setName(name("Identity"))
+                    .addInput(lastFeatures).addOutput(embedding));
+            graph.addOutput(valueInfo(embedding, new long[] {-1, features}));
+        }
         return Onnx.ModelProto.newBuilder().setIrVersion(7).setProducerName("argus").setProducerVersion("1")
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph).build().toByteArray();

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.argus.common.engine.Forward;
 import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.engine.OnnxSettings;
 import io.argus.common.image.InputSpec;
@@ -15,8 +16,8 @@ import io.argus.common.model.ModelId;
 
 /**
  * Checks an exported ONNX graph against the DL4J network it came from: both run the same random
- * inputs, and the largest difference between their outputs, relative to the largest output, must
- * stay under the tolerance. Bundles are only written when this holds.
+ * inputs, and the largest difference between their outputs (probabilities, and the embedding that
+ * out-of-distribution scores read), relative to the largest output, must stay under the tolerance. Bundles are only written when this holds.
  */
 public final class OnnxParity {
 
@@ -61,17 +62,33 @@ public final class OnnxParity {
                     + "compares little");
         }
         try (OnnxClassifier onnxRuntime = new OnnxClassifier(id, spec, labels, onnx, OnnxSettings.CPU)) {
-            float[][] actual = onnxRuntime.classify(input, samples);
-            double scale = 1e-12;
-            double diff = 0;
-            for (int r = 0; r < expected.length; r++) {
-                for (int c = 0; c < expected[r].length; c++) {
-                    scale = Math.max(scale, Math.abs(expected[r][c]));
-                    diff = Math.max(diff, Math.abs(expected[r][c] - actual[r][c]));
-                }
+            Forward actual = onnxRuntime.forward(input, samples);
+            double error = relative(expected, actual.probabilities());
+            if (actual.hasEmbeddings()) {
+                // The embedding out-of-distribution scores are computed from must agree as well.
+                error = Math.max(error, relative(dl4j.forward(input, samples).embeddings(), actual.embeddings()));
             }
-            return diff / scale;
+            return error;
         }
+    }
+
+    /** The largest difference between two outputs, relative to the largest expected value. */
+    private static double relative(float[][] expected, float[][] actual) {
+        if (expected == null || actual == null || expected.length != actual.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double scale = 1e-12;
+        double diff = 0;
+        for (int r = 0; r < expected.length; r++) {
+            if (expected[r].length != actual[r].length) {
+                return Double.POSITIVE_INFINITY;
+            }
+            for (int c = 0; c < expected[r].length; c++) {
+                scale = Math.max(scale, Math.abs(expected[r][c]));
+                diff = Math.max(diff, Math.abs(expected[r][c] - actual[r][c]));
+            }
+        }
+        return diff / scale;
     }
 
     /**

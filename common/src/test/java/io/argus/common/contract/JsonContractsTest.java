@@ -23,7 +23,7 @@ class JsonContractsTest {
         Classification c = new Classification(1, "img-1", "cam-7", t, "Bag", 0.91,
                 List.of(new Classification.LabelScore("Bag", 0.91), new Classification.LabelScore("Sandal", 0.05)),
                 "argus", 3, new Classification.Source("argus.images.raw", 2, 77),
-                new Classification.Timings(t, t.plusMillis(40), 1.5, 12.0, 16), null);
+                new Classification.Timings(t, t.plusMillis(40), 1.5, 12.0, 16), null, null);
 
         JsonNode json = Json.mapper().readTree(Json.write(c));
 
@@ -39,13 +39,29 @@ class JsonContractsTest {
     @Test
     void aFollowerReadsClassificationsFromRecordsAndSkipsTombstonesAndStrangers() {
         Classification c = new Classification(1, "img-2", "cam-7", null, "Bag", 0.4, List.of(), "argus", 3, null, null,
-                "confidence 0.400 is under the review threshold 0.600");
+                "confidence 0.400 is under the review threshold 0.600", null);
         assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 0, "img-2",
                 Json.write(c)))).contains(c);
         assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 1, "img-2",
                 (byte[]) null))).isEmpty();
         assertThat(Classification.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 2, "img-3",
                 "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEmpty();
+    }
+
+    @Test
+    void theOutOfDistributionScoreIsAnOptionalObjectWithTheModelsThreshold() throws Exception {
+        Classification without = Classification.builder().image("img-3", "cam-7", null)
+                .topK(List.of(new Classification.LabelScore("Bag", 0.99))).model("argus", 3).build();
+        Classification with = Classification.builder().image("img-3", "cam-7", null)
+                .topK(List.of(new Classification.LabelScore("Bag", 0.99))).model("argus", 3)
+                .ood(new Classification.Ood(41.5, 12.25)).build();
+
+        assertThat(Json.write(without)).asString(java.nio.charset.StandardCharsets.UTF_8).doesNotContain("ood");
+        assertThat(Json.mapper().readTree(Json.write(with)).get("ood").toString())
+                .isEqualTo("{\"score\":41.5,\"threshold\":12.25}");
+        assertThat(Json.read(Json.write(with.forReview("unlike the training data")), Classification.class).ood())
+                .isEqualTo(with.ood());
+        assertThat(with.ood().over()).isTrue();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,9 @@ import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.Sha256;
+import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
+import io.argus.common.engine.OodScorer;
 import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.LoopTime;
@@ -36,7 +39,8 @@ import io.argus.inference.metrics.LoopTime;
 /**
  * Classifies a batch of raw records: reads each record's contract, decodes and preprocesses the
  * images in parallel with the shared {@link ImagePreprocessor}, runs ONE forward pass over all
- * that decoded, and returns one {@link Outcome} per record in order. A bad record becomes a
+ * that decoded (with each image's out-of-distribution score when the model has OOD statistics),
+ * and returns one {@link Outcome} per record in order. A bad record becomes a
  * failure outcome; it never fails the batch.
  */
 @ApplicationScoped
@@ -90,6 +94,7 @@ public class BatchClassifier {
 
         int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
         float[][] probabilities = new float[0][];
+        double[] ood = null;
         double inferenceMs = 0;
         String modelError = null;
         if (good.length > 0) {
@@ -100,7 +105,14 @@ public class BatchClassifier {
             }
             long start = System.nanoTime();
             try {
-                probabilities = model.classify(batch, good.length);
+                Optional<OodScorer> scorer = model.ood();
+                if (scorer.isPresent()) {
+                    Forward forward = model.forward(batch, good.length);
+                    probabilities = forward.probabilities();
+                    ood = scorer.get().scores(batch, forward.embeddings());
+                } else {
+                    probabilities = model.classify(batch, good.length);
+                }
                 if (faultDelayMs > 0) {
                     Thread.sleep(faultDelayMs);
                 }
@@ -126,8 +138,10 @@ public class BatchClassifier {
                         model.id() + " failed on this batch: " + modelError));
                 k++;
             } else {
+                Classification.Ood score = ood == null ? null
+                        : new Classification.Ood(ood[k], model.ood().orElseThrow().threshold());
                 outcomes.add(new Outcome.Classified(records.get(i),
-                        result(records.get(i), p, probabilities[k++], model, inferenceMs, good.length, now)));
+                        result(records.get(i), p, probabilities[k++], score, model, inferenceMs, good.length, now)));
                 inputs[i] = p.input();
             }
         }
@@ -186,7 +200,7 @@ public class BatchClassifier {
     }
 
     private Classification result(ConsumerRecord<String, byte[]> record, Prepared p, float[] probs,
-                                  ImageClassifier model, double inferenceMs, int batchSize, Instant now) {
+                                  Classification.Ood ood, ImageClassifier model, double inferenceMs, int batchSize, Instant now) {
         List<Classification.LabelScore> top = TopK.of(probs, model.labels(), topK);
         RawImage image = p.image();
         return Classification.builder().image(image.imageId(), image.sensorId(), image.capturedAt()).topK(top)
@@ -195,6 +209,7 @@ public class BatchClassifier {
                         Sha256.of(record.value())))
                 .timings(new Classification.Timings(Instant.ofEpochMilli(record.timestamp()), now, p.decodeMs(),
                         inferenceMs, batchSize))
+                .ood(ood)
                 .build();
     }
 

@@ -17,7 +17,8 @@ import io.micrometer.core.instrument.Timer;
  * What inference measures, for committed batches only (a batch processed twice counts once):
  * <ul>
  *   <li>{@code argus_images_classified_total{label, model_version}}</li>
- *   <li>{@code argus_images_review_total{reason}} (low_confidence, small_margin, random_sample, sensor_drifted),
+ *   <li>{@code argus_images_review_total{reason}} (unlike_training_data, low_confidence, small_margin, random_sample,
+ *       sensor_drifted),
  *       {@code argus_images_review_capped_total{reason}}, {@code argus_images_dead_lettered_total{stage, reason}}</li>
  *   <li>{@code argus_inference_batch_size} (histogram), {@code argus_inference_model_seconds} (forward pass per
  *       batch), {@code argus_inference_decode_seconds} (per image)</li>

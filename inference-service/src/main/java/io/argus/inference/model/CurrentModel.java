@@ -74,6 +74,17 @@ public class CurrentModel {
         return m == null ? Optional.empty() : Optional.of(m.classifier().engine());
     }
 
+    /**
+     * Whether the current model scores images for being unlike its training data: {@code on
+     * (threshold X)}, or {@code off} with why (its bundle has no OOD statistics).
+     */
+    public Optional<String> ood() {
+        LoadedModel m = current.get();
+        return m == null ? Optional.empty() : Optional.of(m.classifier().ood()
+                .map(s -> String.format(java.util.Locale.ROOT, "on (threshold %.2f)", s.threshold()))
+                .orElse("off: the model's bundle has no out-of-distribution statistics"));
+    }
+
     /** Waits until some model is loaded; false if {@code timeoutMs} passed first. */
     public boolean awaitLoaded(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

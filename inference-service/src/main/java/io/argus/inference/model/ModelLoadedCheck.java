@@ -22,7 +22,8 @@ public class ModelLoadedCheck implements HealthCheck {
         var builder = HealthCheckResponse.named("model");
         return current.id()
                 .map(id -> builder.up().withData("model", id.name()).withData("version", id.version())
-                        .withData("engine", current.engine().orElse("")).build())
+                        .withData("engine", current.engine().orElse(""))
+                        .withData("ood", current.ood().orElse("")).build())
                 .orElseGet(() -> builder.down().withData("reason", "no model loaded yet").build());
     }
 }

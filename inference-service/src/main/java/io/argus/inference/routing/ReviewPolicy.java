@@ -16,7 +16,8 @@ import io.argus.inference.InferenceConfig;
 import io.argus.inference.drift.DriftMonitor;
 
 /**
- * Decides which results people should look at (see {@link InferenceConfig.Review}): those under
+ * Decides which results people should look at (see {@link InferenceConfig.Review}): images unlike
+ * the model's training data (out-of-distribution score over the model's threshold), those under
  * the confidence threshold, those whose two best labels are nearly tied, and a random share of
  * the rest, within a per-minute cap overall and per predicted label. Caps count in fixed minute
  * windows per replica. A sensor flagged as drifted ({@link DriftMonitor}) has a larger share of its
@@ -103,10 +104,20 @@ public class ReviewPolicy {
         return capped;
     }
 
+    /** The review reason of an image whose out-of-distribution score is over the model's threshold. */
+    public static final String UNLIKE_TRAINING_DATA = "unlike_training_data";
+
     private Optional<Review> wanted(Classification c) {
         Optional<DriftMonitor.Drifted> drifted = drift.apply(c.sensorId());
         String because = drifted.map(d -> String.format(Locale.ROOT, "; sensor %s drifted (drift score %.2f over its "
                 + "last %d images)", d.sensorId(), d.score(), d.window())).orElse("");
+        // First: a confident answer about an image unlike anything the model was trained on is the
+        // case the confidence checks miss (photos of dogs came out 'Bag' at 99%).
+        if (c.ood() != null && c.ood().over()) {
+            return Optional.of(new Review(UNLIKE_TRAINING_DATA, String.format(Locale.ROOT,
+                    "unlike the training data: out-of-distribution score %.2f is over the model's threshold %.2f",
+                    c.ood().score(), c.ood().threshold()) + because));
+        }
         if (c.confidence() < settings.threshold()) {
             return Optional.of(new Review("low_confidence", String.format(Locale.ROOT,
                     "confidence %.3f is under the review threshold %.3f", c.confidence(), settings.threshold())

@@ -31,6 +31,27 @@ class ReviewPolicyTest {
     }
 
     @Test
+    void aConfidentAnswerAboutAnImageUnlikeTheTrainingDataGoesToReviewSayingSo() {
+        ReviewPolicy policy = new ReviewPolicy(new ReviewPolicy.Settings(0.6, 0.1, 0, 0, 0), NOON, new Random(1));
+        Classification.Ood photo = new Classification.Ood(41.2, 12.5);
+        Classification.Ood ordinary = new Classification.Ood(8.0, 12.5);
+
+        assertThat(policy.reason(withOod(result("Bag", 0.997, "Coat", 0.001), photo))).get()
+                .matches(r -> r.code().equals(ReviewPolicy.UNLIKE_TRAINING_DATA) && r.routed())
+                .extracting(ReviewPolicy.Review::message).asString()
+                .startsWith("unlike the training data").contains("41.2", "12.5");
+        assertThat(policy.reason(withOod(result("Bag", 0.997, "Coat", 0.001), ordinary))).isEmpty();
+        assertThat(policy.reason(withOod(result("Coat", 0.55, "Shirt", 0.30), ordinary))).get()
+                .matches(r -> r.code().equals("low_confidence"));
+        assertThat(policy.reason(result("Bag", 0.997, "Coat", 0.001))).as("a model without OOD statistics").isEmpty();
+    }
+
+    private static Classification withOod(Classification c, Classification.Ood ood) {
+        return Classification.builder().image(c.imageId(), c.sensorId(), c.capturedAt()).topK(c.topK())
+                .model(c.modelName(), c.modelVersion()).ood(ood).build();
+    }
+
+    @Test
     void aRandomShareOfConfidentResultsIsSampledSoTheQueueIsNotOnlyHardCases() {
         ReviewPolicy policy = new ReviewPolicy(new ReviewPolicy.Settings(0.6, 0.1, 0.05, 0, 0), NOON, new Random(7));
 

@@ -18,6 +18,8 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.Provenance;
 import io.argus.common.model.StoredModel;
 import io.argus.common.nd4j.OneDnn;
+import io.argus.common.ood.OodFit;
+import io.argus.common.model.OodReference;
 import io.argus.learning.training.ConsoleProgress;
 import io.argus.learning.training.Evaluator;
 import io.argus.learning.training.Fitter;
@@ -88,13 +90,23 @@ public final class Pretrainer {
                         .dataset("Fashion-MNIST (" + data.source() + ")").samples(train.count(), 0, test.count())
                         .training(options.epochs(), trainingSeconds).architecture(Architecture.FASHION_CNN.name())
                         .trainableParams(net.numParams()).baseData(FashionMnist.ID).build())
-                .metrics(metrics).driftReference(drift).build();
+                .metrics(metrics).driftReference(drift).ood(ood(net, trainSet, testSet)).build();
         StoredModel stored = store.save(ExportedBundles.of(manifest, net));
         progress.report(String.format(Locale.ROOT,
                 "Pretrained %s v%d: test accuracy %.4f, macro F1 %.4f, training %.0f s (%.0f s in all). Bundle %s "
                         + "(%d bytes, sha256 %s)", options.name(), version, metrics.accuracy(), metrics.macroF1(),
                 trainingSeconds, (System.nanoTime() - start) / 1e9, stored.file(), stored.sizeBytes(), stored.sha256()));
         return stored;
+    }
+
+    /**
+     * The base model's out-of-distribution statistics: class means and covariance on its training
+     * images, the threshold on the first half of the test split (no image of the training split is
+     * held out from the base model; {@code ./argus ood-report} measures on the second half).
+     */
+    static OodReference ood(MultiLayerNetwork net, TrainingSet train, TrainingSet test) {
+        return OodFit.fit(net, FashionCnn.INPUT, train.inputs(), train.classes(), train.labels().size(), test.inputs(),
+                test.count() / 2, OodFit.Settings.DEFAULTS);
     }
 
     /** The images of the given classes, relabeled 0..k-1 in the order the classes are given. */

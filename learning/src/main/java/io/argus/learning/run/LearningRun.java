@@ -24,6 +24,8 @@ import io.argus.common.image.ImageLimits;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
+import io.argus.common.ood.OodFit;
+import io.argus.common.model.OodReference;
 import io.argus.common.model.ConfusionMatrix;
 import io.argus.common.model.DriftReference;
 import io.argus.common.model.GateReport;
@@ -135,11 +137,14 @@ public final class LearningRun {
      * @param evaluation every evaluation sample with both models' predictions (what the gate judged)
      * @param newClasses classes the candidate knows and the champion does not
      * @param drift      the candidate's answers on the evaluation set, the reference of drift per sensor in serving
+     * @param ood        the candidate's out-of-distribution statistics (fitted on its training part,
+     *                   threshold on its validation part); null if its network has no embedding
      */
     public record Outcome(Model network, List<String> classes, Map<String, SensorCalibration> calibrations,
                           ModelMetrics metrics, GateReport gate, Counts counts, Set<String> targetedSensors,
                           Set<String> newClasses, int epochs, double seconds, long trainableParams, Pruning pruning,
-                          List<String> notes, List<SliceGate.Scored> evaluation, DriftReference drift) {
+                          List<String> notes, List<SliceGate.Scored> evaluation, DriftReference drift,
+                          OodReference ood) {
     }
 
     /** Hears what a run does; called on the run's thread. */
@@ -238,6 +243,15 @@ public final class LearningRun {
         }
 
         listener.phase("evaluating");
+        long oodStart = System.nanoTime();
+        TrainingSet fitted = data.set(Part.TRAIN, calibrations);
+        TrainingSet held = data.set(Part.VALIDATION, calibrations);
+        OodReference ood = OodFit.fit(network, base.architecture().input(), fitted.inputs(), fitted.classes(),
+                data.classes.size(), held.inputs(), held.count(), OodFit.Settings.DEFAULTS);
+        listener.line(ood == null ? "No out-of-distribution statistics: the network has no embedding to fit them on"
+                : String.format(Locale.ROOT, "Out-of-distribution statistics fitted on %d images, threshold %.3f on %d "
+                        + "held-out ones (%.1f s)", ood.fitImages(), ood.threshold(), ood.thresholdImages(),
+                        (System.nanoTime() - oodStart) / 1e9));
         Evaluation eval = evaluate(in, data, network, calibrations, champion);
         listener.phase("gating");
         GateReport gate = new SliceGate(settings.gate()).decide(eval.scored(),
@@ -245,7 +259,7 @@ public final class LearningRun {
         return new Outcome(network, data.classes, Map.copyOf(calibrations), eval.metrics(), gate,
                 new Counts(data.count(Part.TRAIN), data.count(Part.VALIDATION), data.count(Part.TEST),
                         data.replayed(), eval.set().reference(), data.skipped), targeted, newClasses, epochs,
-                (System.nanoTime() - start) / 1e9, trainable, pruning, notes, eval.scored(), eval.drift());
+                (System.nanoTime() - start) / 1e9, trainable, pruning, notes, eval.scored(), eval.drift(), ood);
     }
 
     /** Fits a calibration for every sensor with new labels and enough of them. */

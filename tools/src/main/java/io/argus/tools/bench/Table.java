@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain-text table: columns as wide as their widest cell, numbers right-aligned. */
-final class Table {
+public final class Table {
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         this.header = List.of(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
             r.add(c == null ? "" : c.toString());
@@ -22,7 +22,7 @@ final class Table {
         return this;
     }
 
-    String render() {
+    public String render() {
         int[] width = new int[header.size()];
         for (int i = 0; i < header.size(); i++) {
             width[i] = header.get(i).length();

@@ -269,7 +269,8 @@ public class TrainingRunner {
                         .training(out.epochs(), out.seconds()).architecture(baseNetwork.architecture().name())
                         .trainableParams(out.trainableParams()).labelsUpTo(labelsUpTo).pruning(out.pruning())
                         .baseData(lineage == null ? null : lineage.baseData()).build())
-                .metrics(out.metrics()).sensorCalibrations(out.calibrations()).driftReference(out.drift()).build();
+                .metrics(out.metrics()).sensorCalibrations(out.calibrations()).driftReference(out.drift())
+                .ood(out.ood()).build();
         StoredModel stored = registry.store().save(ExportedBundles.of(manifest, out.network()));
         registry.announce(stored, ModelStatus.CANDIDATE, "trained by " + run.id(), null);
         TrainingRun.Decision decision = decide(stored, out.gate());

@@ -1,0 +1,229 @@
+package io.argus.common.engine;
+
+import java.util.List;
+
+import io.argus.common.model.OodReference;
+
+/**
+ * Scores images against a bundle's {@link OodReference}. The components, each high for images
+ * unlike the training data:
+ * <ul>
+ * <li>{@value #MAHALANOBIS}: the distance of the penultimate-layer embedding to the nearest class
+ * mean under the shared covariance ({@code features^2 + classes x features} multiply-adds);</li>
+ * <li>{@value #ENERGY}: minus the log of the summed exponentials of the logits, computed from the
+ * embedding and the last layer's weights ({@code classes x features});</li>
+ * <li>{@value #PIXEL_RESIDUAL}: how far the network's input lies from the subspace of the
+ * training inputs' principal components ({@code components x size}): evidence the embedding
+ * throws away, such as a background that is not black;</li>
+ * <li>{@value #PIXEL_DEVIATION}: that residual, each input float in units of the training inputs'
+ * residual there: a grey or light background, where Fashion-MNIST has black, weighs much;</li>
+ * <li>{@value #PIXEL_MAHALANOBIS}: the distance within that subspace, in its standard deviations.</li>
+ * </ul>
+ * The served score is the largest component on the reference's common scale. Both engines give
+ * the same input and (parity-checked) the same embedding, so the same score.
+ */
+public final class OodScorer {
+
+    public static final String MAHALANOBIS = "mahalanobis";
+    public static final String ENERGY = "energy";
+    public static final String PIXEL_RESIDUAL = "pixel-residual";
+    public static final String PIXEL_DEVIATION = "pixel-deviation";
+    public static final String PIXEL_MAHALANOBIS = "pixel-mahalanobis";
+    public static final List<String> COMPONENTS = List.of(MAHALANOBIS, ENERGY, PIXEL_RESIDUAL, PIXEL_DEVIATION,
+            PIXEL_MAHALANOBIS);
+
+    private final OodReference reference;
+
+    public OodScorer(OodReference reference) {
+        if (!OodReference.MAX_Z.equals(reference.score())) {
+            throw new IllegalArgumentException("unknown out-of-distribution score '" + reference.score() + "'");
+        }
+        if (reference.scales() == null || reference.scales().isEmpty()) {
+            throw new IllegalArgumentException("out-of-distribution statistics without components");
+        }
+        for (OodReference.Scale s : reference.scales()) {
+            if (!available(reference, s.component())) {
+                throw new IllegalArgumentException("out-of-distribution component '" + s.component()
+                        + "' without its statistics");
+            }
+        }
+        OodReference.Embedding e = reference.embedding();
+        if (e != null && e.whitening().length != e.features() * e.features()) {
+            throw new IllegalArgumentException("a whitening of " + e.whitening().length + " values for "
+                    + e.features() + " features");
+        }
+        this.reference = reference;
+    }
+
+    /**
+     * Whether this version can serve {@code reference}: statistics of another kind (an unknown
+     * {@link OodReference#score()}, a component without its statistics) are served without the score.
+     */
+    public static boolean serves(OodReference reference) {
+        return reference != null && OodReference.MAX_Z.equals(reference.score()) && reference.scales() != null
+                && !reference.scales().isEmpty()
+                && reference.scales().stream().allMatch(s -> available(reference, s.component()));
+    }
+
+    /** Whether {@code reference} holds what {@code component} needs. */
+    public static boolean available(OodReference reference, String component) {
+        return switch (component) {
+            case MAHALANOBIS -> reference.embedding() != null;
+            case ENERGY -> reference.logits() != null;
+            case PIXEL_RESIDUAL, PIXEL_MAHALANOBIS -> reference.pixels() != null;
+            case PIXEL_DEVIATION -> reference.pixels() != null && reference.pixels().residualVariances() != null;
+            default -> false;
+        };
+    }
+
+    public OodReference reference() {
+        return reference;
+    }
+
+    /** Combined scores over it are unlike the training data. */
+    public double threshold() {
+        return reference.threshold();
+    }
+
+    /** Whether the components need each image's embedding (else the input alone is scored). */
+    public boolean needsEmbeddings() {
+        return reference.scales().stream().anyMatch(s -> !s.component().startsWith("pixel"));
+    }
+
+    /**
+     * One combined score per image: the largest scaled component.
+     *
+     * @param inputs     the images as the network read them, one after another
+     * @param embeddings their penultimate-layer embeddings, one row per image
+     */
+    public double[] scores(float[] inputs, float[][] embeddings) {
+        int n = embeddings.length;
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        for (OodReference.Scale s : reference.scales()) {
+            double[] raw = raw(reference, s.component(), inputs, embeddings);
+            for (int i = 0; i < n; i++) {
+                out[i] = Math.max(out[i], s.apply(raw[i]));
+            }
+        }
+        return out;
+    }
+
+    /** One component's raw score per image (see the class comment). */
+    public static double[] raw(OodReference reference, String component, float[] inputs, float[][] embeddings) {
+        int n = embeddings.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (component) {
+                case MAHALANOBIS -> mahalanobis(reference.embedding(), embeddings[i]);
+                case ENERGY -> energy(reference.logits(), embeddings[i]);
+                case PIXEL_RESIDUAL -> pixels(reference.pixels(), inputs, i, PIXEL_RESIDUAL);
+                case PIXEL_DEVIATION -> pixels(reference.pixels(), inputs, i, PIXEL_DEVIATION);
+                case PIXEL_MAHALANOBIS -> pixels(reference.pixels(), inputs, i, PIXEL_MAHALANOBIS);
+                default -> throw new IllegalArgumentException("unknown component '" + component + "'");
+            };
+        }
+        return out;
+    }
+
+    static double mahalanobis(OodReference.Embedding ref, float[] embedding) {
+        int d = ref.features();
+        if (embedding.length != d) {
+            throw new IllegalArgumentException("an embedding of " + embedding.length + " features; the model's has " + d);
+        }
+        float[] w = ref.whitening();
+        double[] z = new double[d];
+        for (int r = 0; r < d; r++) {
+            double s = 0;
+            int row = r * d;
+            for (int c = 0; c <= r; c++) { // lower triangular
+                s += w[row + c] * embedding[c];
+            }
+            z[r] = s;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (float[] m : ref.means()) {
+            if (m == null) {
+                continue;
+            }
+            double s = 0;
+            for (int k = 0; k < d; k++) {
+                double diff = z[k] - m[k];
+                s += diff * diff;
+            }
+            best = Math.min(best, s);
+        }
+        return Math.sqrt(best);
+    }
+
+    static double energy(OodReference.Logits ref, float[] embedding) {
+        int d = ref.features();
+        if (embedding.length != d) {
+            throw new IllegalArgumentException("an embedding of " + embedding.length + " features; the model's has " + d);
+        }
+        double[] logits = new double[ref.classes()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < logits.length; c++) {
+            double z = ref.bias()[c];
+            int row = c * d;
+            for (int k = 0; k < d; k++) {
+                z += ref.weights()[row + k] * embedding[k];
+            }
+            logits[c] = z;
+            max = Math.max(max, z);
+        }
+        double sum = 0;
+        for (double z : logits) {
+            sum += Math.exp(z - max);
+        }
+        return -(max + Math.log(sum));
+    }
+
+    private static double pixels(OodReference.Pixels ref, float[] inputs, int image, String component) {
+        int size = ref.size();
+        int from = image * size;
+        if (inputs.length < from + size) {
+            throw new IllegalArgumentException("inputs of " + inputs.length + " floats; image " + image + " needs "
+                    + (from + size));
+        }
+        float[] mean = ref.mean();
+        float[] basis = ref.basis();
+        double total = 0;
+        double[] x = new double[size];
+        for (int k = 0; k < size; k++) {
+            x[k] = inputs[from + k] - mean[k];
+            total += x[k] * x[k];
+        }
+        double[] p = new double[ref.components()];
+        double explained = 0;
+        double within = 0;
+        for (int j = 0; j < p.length; j++) {
+            double s = 0;
+            int row = j * size;
+            for (int k = 0; k < size; k++) {
+                s += basis[row + k] * x[k];
+            }
+            p[j] = s;
+            explained += s * s;
+            within += s * s / Math.max(ref.variances()[j], 1e-12);
+        }
+        return switch (component) {
+            case PIXEL_RESIDUAL -> Math.sqrt(Math.max(0, total - explained));
+            case PIXEL_MAHALANOBIS -> Math.sqrt(within);
+            default -> {
+                for (int j = 0; j < p.length; j++) { // x becomes the residual
+                    int row = j * size;
+                    for (int k = 0; k < size; k++) {
+                        x[k] -= p[j] * basis[row + k];
+                    }
+                }
+                double d = 0;
+                float[] v = ref.residualVariances();
+                for (int k = 0; k < size; k++) {
+                    d += x[k] * x[k] / v[k];
+                }
+                yield Math.sqrt(d);
+            }
+        };
+    }
+}
