@@ -25,6 +25,7 @@ import io.argus.common.contract.ModelStatus;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.json.Json;
+import io.argus.common.testing.ShadowMeters;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -153,6 +154,8 @@ class ShadowPromotionTest {
                     .body(containsString("argus_shadow_images{sensor=\"(all)\",version=\"" + v + "\"} 50.0"))
                     .body(containsString("argus_shadow_agreement{sensor=\"cam-inverted\",version=\"" + v
                             + "\"} 0.0")));
+            // The names the dashboard's shadow panels may read (DashboardTest): each is exported while a window is open.
+            assertThat(ShadowMeters.exported(given().get("/q/metrics").asString())).containsAll(ShadowMeters.TRAINER);
             assertThat(models.read(1, Duration.ofSeconds(3))).as("nothing decided before the window is over").isEmpty();
 
             for (int i = 30; i < 40; i++) {
