@@ -22,12 +22,14 @@ public final class ShadowMeters {
             "argus_shadow_images", "argus_shadow_decisions_total");
 
     /**
-     * Those with no series until a candidate has answered images (the trainer's rows live while a
-     * window is open; inference's counts are made per result and sensor): a query of these alone
-     * returns nothing from services that ran no shadow.
+     * Those with no series until a candidate has run: the trainer's rows live while a window is open;
+     * inference's counts are made per result and sensor, and its drop counter is registered by a bean
+     * made when a candidate first hands it something. A query of these alone returns nothing from
+     * services that ran no shadow.
      */
     public static final Set<String> ONLY_DURING_A_SHADOW = Set.of("argus_shadow_images_total",
-            "argus_shadow_agreement", "argus_shadow_agreement_confident", "argus_shadow_images");
+            "argus_shadow_dropped_total", "argus_shadow_agreement", "argus_shadow_agreement_confident",
+            "argus_shadow_images");
 
     private ShadowMeters() {
     }
