@@ -328,11 +328,11 @@ public final class BenchMain {
      */
     static String costs(List<EndToEnd.Result> baselines, List<EndToEnd.Result> runs) {
         StringBuilder out = new StringBuilder("What shadow and drift cost (each run of a case against its baseline: the ")
-                .append("champion alone, drift as deployed; saturation figures, p99 at half load; CPU = ")
+                .append("champion alone, drift as deployed; figures at saturation, then at half load; CPU = ")
                 .append("inference-service's JVM, all threads; extra = this run minus the baseline)\n");
         Table t = new Table("model", "images", "run", "drift", "shadowed", "not shadowed", "saturation img/s",
-                "p99 ms", "wall ms/img", "CPU ms/img", "extra wall ms/img", "extra CPU ms/img",
-                "extra CPU ms/shadowed img");
+                "wall ms/img", "CPU ms/img", "extra wall ms/img", "extra CPU ms/img", "extra CPU ms/shadowed img",
+                "half load: shadowed", "not shadowed", "p99 ms");
         List<EndToEnd.Result> rows = new ArrayList<>();
         for (EndToEnd.Result base : baselines) {
             List<EndToEnd.Result> mine = runs.stream().filter(x -> x.model().equals(base.model())
@@ -349,11 +349,11 @@ public final class BenchMain {
                 double extraCpu = x.serviceCpuMsPerImage() - base.serviceCpuMsPerImage();
                 boolean isBase = x == base;
                 t.row(x.model(), x.images(), x.run(), x.driftOn() ? "on" : "off", x.shadowed(), x.shadowDropped(),
-                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
-                        String.format(Locale.ROOT, "%.0f", x.p99Ms()), ms(wall), ms(x.serviceCpuMsPerImage()),
-                        isBase ? "" : signed(extraWall), isBase ? "" : signed(extraCpu),
+                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()), ms(wall),
+                        ms(x.serviceCpuMsPerImage()), isBase ? "" : signed(extraWall), isBase ? "" : signed(extraCpu),
                         isBase || x.shadowed() == 0 ? ""
-                                : signed(extraCpu * x.saturationBreakdown().images() / x.shadowed()));
+                                : signed(extraCpu * x.saturationBreakdown().images() / x.shadowed()),
+                        x.halfLoadShadowed(), x.halfLoadShadowDropped(), String.format(Locale.ROOT, "%.0f", x.p99Ms()));
             }
         }
         out.append(t.render());

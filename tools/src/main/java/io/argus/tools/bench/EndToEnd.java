@@ -75,7 +75,8 @@ final class EndToEnd {
      * {@code peakRssBytes} is the highest resident set of the service over the whole run (its JVM
      * serves this run only). Both null where {@code /proc} cannot be read. {@code driftOn} is what the
      * service says ({@code argus_drift_enabled}); {@code shadowed} and {@code shadowDropped} are the
-     * images its candidate answered and those it let go by (queue full) during saturation;
+     * images its candidate answered and those it let go by (queue full) during saturation,
+     * {@code halfLoadShadowed} and {@code halfLoadShadowDropped} the same at half load;
      * {@code serviceCpuMsPerImage} is the service JVM's CPU time (all threads) per image at
      * saturation, NaN where the OS does not say.
      */
@@ -84,7 +85,7 @@ final class EndToEnd {
                   double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
                   ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound,
                   String run, boolean driftOn, double shadowShare, long shadowed, long shadowDropped,
-                  double serviceCpuMsPerImage) {
+                  long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage) {
 
         /** Saturation as a share of what the broker alone sustains for these records. */
         double boundShare() {
@@ -193,6 +194,8 @@ final class EndToEnd {
                 int count = Math.max(50, (int) (rate * setup.halfLoadSeconds()));
                 results.expect("half-", count);
                 progress.accept(String.format(Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
+                double halfShadowedBefore = inference.total("argus_shadow_images_total");
+                double halfDroppedBefore = inference.total("argus_shadow_dropped_total");
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -203,13 +206,16 @@ final class EndToEnd {
                     send(producer, "half-" + i, images.get(i % images.size()), results, i);
                 }
                 results.await(STALL);
+                long halfShadowed = Math.round(settled(inference, "argus_shadow_images_total") - halfShadowedBefore);
+                long halfDropped = Math.round(inference.total("argus_shadow_dropped_total") - halfDroppedBefore);
                 double[] latencies = results.latenciesMs();
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
                         pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
-                        breakdown, bound, variant.name(), driftOn, variant.shadowShare(), shadowed, dropped, cpuMs);
+                        breakdown, bound, variant.name(), driftOn, variant.shadowShare(), shadowed, dropped,
+                        halfShadowed, halfDropped, cpuMs);
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
                                 + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
