@@ -28,6 +28,7 @@ import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
+import io.argus.common.testing.ShadowMeters;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
@@ -119,6 +120,9 @@ class ShadowServingTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 ServiceProbe.metric("argus_shadow_images_total{result=\"agree\",sensor=\"cam-a\"")).isEqualTo(20.0));
+        // The names the dashboard's shadow panels may read (DashboardTest): each is exported while a shadow runs.
+        assertThat(ShadowMeters.exported(io.restassured.RestAssured.get("/q/metrics").asString()))
+                .containsAll(ShadowMeters.INFERENCE);
     }
 
     @Test

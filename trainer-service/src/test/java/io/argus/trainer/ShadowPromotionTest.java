@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.json.Json;
+import io.argus.common.testing.ShadowMeters;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -149,6 +150,8 @@ class ShadowPromotionTest {
                     .body(containsString("argus_shadow_images{sensor=\"(all)\",version=\"" + v + "\"} 50.0"))
                     .body(containsString("argus_shadow_agreement{sensor=\"cam-inverted\",version=\"" + v
                             + "\"} 0.0")));
+            // The names the dashboard's shadow panels may read (DashboardTest): each is exported while a window is open.
+            assertThat(ShadowMeters.exported(given().get("/q/metrics").asString())).containsAll(ShadowMeters.TRAINER);
             assertThat(models.read(1, Duration.ofSeconds(3))).as("nothing decided before the window is over").isEmpty();
 
             for (int i = 30; i < 40; i++) {

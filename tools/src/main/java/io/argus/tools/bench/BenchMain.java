@@ -39,7 +39,8 @@ public final class BenchMain {
     /** Everything measured, as written to JSON. */
     record Report(Instant at, Map<String, String> machine, Sgemm.Result sgemm, List<ModelInfo> models,
                   List<ModelThroughput.Run> modelOnly, List<DecodeThroughput.Run> decode,
-                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks, List<NotRun> notRun) {
+                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks, List<EndToEnd.Result> costRuns,
+                  List<NotRun> notRun) {
     }
 
     /** Something asked for that was not measured, and why (CUDA asked for on a machine without it). */
@@ -108,6 +109,7 @@ public final class BenchMain {
         List<ModelThroughput.Run> modelOnly = new ArrayList<>();
         List<EndToEnd.Result> e2e = new ArrayList<>();
         List<E2eCheck> checks = new ArrayList<>();
+        List<EndToEnd.Result> costRuns = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>(o.models());
         o.e2e().forEach(c -> names.add(c.model()));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -163,6 +165,11 @@ public final class BenchMain {
                     continue;
                 }
                 e2e.add(r);
+                // The same run again with one thing changed (a candidate in shadow, drift off): its cost.
+                for (EndToEnd.Variant v : o.variants().subList(1, o.variants().size())) {
+                    progress.accept("end to end: " + c + ", " + v.name() + " ...");
+                    costRuns.add(EndToEnd.run(m, best.engine(), c.images(), images, setup, v, progress));
+                }
                 double bound = 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / best.imagesPerSecond();
                 checks.add(new E2eCheck(name, c.images(), best.engine(), o.e2eBatch(), best.imagesPerSecond(),
                         r.saturationImagesPerSecond() / best.imagesPerSecond(), bound, r.p99Ms()));
@@ -175,7 +182,8 @@ public final class BenchMain {
             release(m);
         }
 
-        Report report = new Report(Instant.now(), machine, sgemm, infos, modelOnly, decode, e2e, checks, notRun);
+        Report report = new Report(Instant.now(), machine, sgemm, infos, modelOnly, decode, e2e, checks, costRuns,
+                notRun);
         System.out.print(render(report, o));
         Files.createDirectories(o.out());
         Path json = o.out().resolve("bench-" + stamp + ".json");
@@ -264,6 +272,9 @@ public final class BenchMain {
             out.append(bounds(r.endToEnd())).append('\n');
             out.append(breakdowns(r.endToEnd())).append('\n');
         }
+        if (!r.costRuns().isEmpty()) {
+            out.append(costs(r.endToEnd(), r.costRuns())).append('\n');
+        }
         if (!r.notRun().isEmpty()) {
             out.append("Not run\n");
             r.notRun().forEach(n -> out.append("  ").append(n.what()).append(": ").append(n.reason()).append('\n'));
@@ -309,6 +320,60 @@ public final class BenchMain {
             t.row(cells.toArray());
         }
         return out.append(t.render()).toString();
+    }
+
+    /**
+     * What a candidate in shadow and drift per sensor cost: each run beside the baseline run of the
+     * same model and images, which differs from it in that one thing only.
+     */
+    static String costs(List<EndToEnd.Result> baselines, List<EndToEnd.Result> runs) {
+        StringBuilder out = new StringBuilder("What shadow and drift cost (each run of a case against its baseline: the ")
+                .append("champion alone, drift as deployed; figures at saturation, then at half load; CPU = ")
+                .append("inference-service's JVM, all threads; extra = this run minus the baseline)\n");
+        Table t = new Table("model", "images", "run", "drift", "shadowed", "not shadowed", "saturation img/s",
+                "wall ms/img", "CPU ms/img", "extra wall ms/img", "extra CPU ms/img", "extra CPU ms/shadowed img",
+                "half load: shadowed", "not shadowed", "p99 ms");
+        List<EndToEnd.Result> rows = new ArrayList<>();
+        for (EndToEnd.Result base : baselines) {
+            List<EndToEnd.Result> mine = runs.stream().filter(x -> x.model().equals(base.model())
+                    && x.images().equals(base.images())).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            List<EndToEnd.Result> group = new ArrayList<>(List.of(base));
+            group.addAll(mine);
+            rows.addAll(group);
+            for (EndToEnd.Result x : group) {
+                double wall = x.saturationBreakdown().wallMsPerImage();
+                double extraWall = wall - base.saturationBreakdown().wallMsPerImage();
+                double extraCpu = x.serviceCpuMsPerImage() - base.serviceCpuMsPerImage();
+                boolean isBase = x == base;
+                t.row(x.model(), x.images(), x.run(), x.driftOn() ? "on" : "off", x.shadowed(), x.shadowDropped(),
+                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()), ms(wall),
+                        ms(x.serviceCpuMsPerImage()), isBase ? "" : signed(extraWall), isBase ? "" : signed(extraCpu),
+                        isBase || x.shadowed() == 0 ? ""
+                                : signed(extraCpu * x.saturationBreakdown().images() / x.shadowed()),
+                        x.halfLoadShadowed(), x.halfLoadShadowDropped(), String.format(Locale.ROOT, "%.0f", x.p99Ms()));
+            }
+        }
+        out.append(t.render());
+        out.append("\nTime per image by step in the same runs (ms per image, as in the table above)\n");
+        List<String> header = new ArrayList<>(List.of("model", "images", "run"));
+        header.addAll(Breakdown.COLUMNS.keySet());
+        header.addAll(List.of("sum", "wall"));
+        Table b = new Table(header.toArray(String[]::new));
+        for (EndToEnd.Result x : rows) {
+            List<Object> cells = new ArrayList<>(List.of(x.model(), x.images(), x.run()));
+            Breakdown.COLUMNS.keySet().forEach(c -> cells.add(ms(x.saturationBreakdown().msPerImage(c))));
+            cells.add(ms(x.saturationBreakdown().sumMsPerImage()));
+            cells.add(ms(x.saturationBreakdown().wallMsPerImage()));
+            b.row(cells.toArray());
+        }
+        return out.append(b.render()).toString();
+    }
+
+    private static String signed(double v) {
+        return Double.isNaN(v) ? "n/a" : (v >= 0 ? "+" : "-") + ms(Math.abs(v));
     }
 
     private static String ms(double v) {

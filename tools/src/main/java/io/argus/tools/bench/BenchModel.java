@@ -3,14 +3,18 @@ package io.argus.tools.bench;
 import org.deeplearning4j.nn.api.Model;
 
 import io.argus.common.image.InputSpec;
+import io.argus.common.model.DriftReference;
 
 /**
  * A network under benchmark, with its ONNX export (checked against it) and its cost.
  *
- * @param parityError largest relative difference between ONNX Runtime and DL4J on random inputs
+ * @param parityError    largest relative difference between ONNX Runtime and DL4J on random inputs
+ * @param driftReference the stored bundle's drift reference (the project's CNN), so the service the
+ *                       bench starts watches drift as deployed; null for the random-weight models,
+ *                       which have none (drift is off for them, as for any bundle without one)
  */
 record BenchModel(String name, String source, Model network, InputSpec spec, long flopsPerImage, byte[] onnx,
-                  double parityError) {
+                  double parityError, DriftReference driftReference) {
 
     long params() {
         return network.numParams();

@@ -10,7 +10,23 @@ import io.argus.tools.Args;
 record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer> batches, double seconds,
                     List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
                     double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
-                    List<String> inferenceJvm, Path out) {
+                    List<String> inferenceJvm, Path out, double shadowShare, boolean driftCost) {
+
+    /**
+     * The runs of each end-to-end case: the baseline (the champion alone, drift as deployed), then one
+     * with a candidate in shadow if {@code --shadow} asked for it, then one with drift off if
+     * {@code --drift-cost} did.
+     */
+    List<EndToEnd.Variant> variants() {
+        List<EndToEnd.Variant> v = new java.util.ArrayList<>(List.of(EndToEnd.Variant.BASELINE));
+        if (shadowShare > 0) {
+            v.add(EndToEnd.Variant.shadow(shadowShare));
+        }
+        if (driftCost) {
+            v.add(EndToEnd.Variant.DRIFT_OFF);
+        }
+        return v;
+    }
 
     /** One end-to-end run: a model and the kind of images streamed to it. */
     record E2eCase(String model, String images) {
@@ -73,6 +89,15 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
                                    -Xmx1g and ND4J's bounds, which only the dl4j engine uses; what each
                                    model needs: docs/serving.md#memory)
               --out DIR            where the JSON goes (default: run/bench)
+              --shadow SHARE       also runs each end-to-end case with a candidate in shadow: a copy of
+                                   the model stored as v2 and announced SHADOW, as the trainer does,
+                                   classifying SHARE (0 < SHARE <= 1) of the images beside the
+                                   champion (argus.inference.shadow.share); prints what it costs
+                                   against the run without (images/s, p99, CPU and time per image)
+              --drift-cost         also runs each end-to-end case with drift per sensor off
+                                   (argus.inference.drift.enabled=false) and prints what it costs.
+                                   Drift is on in the other runs when the bundle has a reference (the
+                                   project's CNN from the store; the random-weight models have none)
               --quick              a short run: 2 s per figure, fashion-cnn, resnet50 and squeezenet,
                                    end to end on fashion-cnn:png and resnet50:jpeg224, 10 s phases
             """;
@@ -109,14 +134,26 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
         Path app = a.path("--inference-app", Path.of("inference-service/target/quarkus-app/quarkus-run.jar"));
         List<String> jvm = List.of(a.text("--inference-jvm", DEFAULT_JVM).trim().split("\\s+"));
         Path out = a.path("--out", Path.of("run/bench"));
+        double shadow = a.decimal("--shadow", 0);
+        if (a.text("--shadow").isPresent() && !(shadow > 0 && shadow <= 1)) {
+            throw new IllegalArgumentException("--shadow takes the share of images the candidate "
+                    + "classifies, more than 0 and at most 1 (0 runs no candidate), not " + shadow);
+        }
+        boolean driftCost = a.flag("--drift-cost");
         a.done();
         if (engines.isEmpty()) {
             throw new IllegalArgumentException("--engines names no engine; known: " + BenchEngine.NAMES);
+        }
+        if ((shadow > 0 || driftCost) && e2e.isEmpty()) {
+            throw new IllegalArgumentException("--shadow and --drift-cost compare end-to-end runs: --e2e names none");
+        }
+        if ((shadow > 0 || driftCost) && e2e.isEmpty()) {
+            throw new IllegalArgumentException("--shadow and --drift-cost compare end-to-end runs: --e2e names none");
         }
         if (seconds <= 0 || half <= 0 || saturation <= 0 || e2eBatch <= 0 || batches.stream().anyMatch(b -> b <= 0)) {
             throw new IllegalArgumentException("times and batch sizes must be positive");
         }
         return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, threads,
-                store, name, app, jvm, out);
+                store, name, app, jvm, out, shadow, driftCost);
     }
 }

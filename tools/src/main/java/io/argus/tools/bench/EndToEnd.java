@@ -11,23 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import io.argus.common.contract.ModelEvent;
-import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.RawImage;
-import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
-import io.argus.common.model.BundleManifest;
-import io.argus.common.model.ModelBundle;
-import io.argus.common.model.ModelId;
-import io.argus.common.model.ModelStore;
-import io.argus.common.model.Provenance;
-import io.argus.common.model.StoredModel;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.Topics;
 import io.argus.local.broker.ArgusBroker;
@@ -56,15 +46,46 @@ final class EndToEnd {
     }
 
     /**
+     * What the service runs beside the champion: the baseline is the champion alone with drift per
+     * sensor as deployed (on, when the bundle has a reference); the others differ in one thing, so
+     * that the difference is its cost.
+     *
+     * @param shadowShare the share of images a SHADOW candidate also classifies ({@code
+     *                    argus.inference.shadow.share}); 0: no candidate
+     * @param drift       {@code argus.inference.drift.enabled}
+     */
+    record Variant(String name, double shadowShare, boolean drift) {
+
+        static final Variant BASELINE = new Variant("baseline", 0, true);
+
+        static Variant shadow(double share) {
+            return new Variant(String.format(Locale.ROOT, "shadow %.2f", share), share, true);
+        }
+
+        static final Variant DRIFT_OFF = new Variant("drift off", 0, false);
+
+        boolean shadow() {
+            return shadowShare > 0;
+        }
+    }
+
+    /**
      * One run. {@code memoryAtReady}: the service's resident memory once it is ready (model loaded
      * and warmed up, no traffic yet); {@code memoryAtEnd}: after the half-load phase, where
      * {@code peakRssBytes} is the highest resident set of the service over the whole run (its JVM
-     * serves this run only). Both null where {@code /proc} cannot be read.
+     * serves this run only). Both null where {@code /proc} cannot be read. {@code driftOn} is what the
+     * service says ({@code argus_drift_enabled}); {@code shadowed} and {@code shadowDropped} are the
+     * images its candidate answered and those it let go by (queue full) during saturation,
+     * {@code halfLoadShadowed} and {@code halfLoadShadowDropped} the same at half load;
+     * {@code serviceCpuMsPerImage} is the service JVM's CPU time (all threads) per image at
+     * saturation, NaN where the OS does not say.
      */
     record Result(String model, String images, double imageBytes, BenchEngine engine, String loaded, int batch,
                   double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
                   double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
-                  ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound) {
+                  ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound,
+                  String run, boolean driftOn, double shadowShare, long shadowed, long shadowDropped,
+                  long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage) {
 
         /** Saturation as a share of what the broker alone sustains for these records. */
         double boundShare() {
@@ -86,24 +107,35 @@ final class EndToEnd {
 
     static Result run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
                       Consumer<String> progress) throws Exception {
-        Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName));
+        return run(m, engine, imagesName, images, setup, Variant.BASELINE, progress);
+    }
+
+    static Result run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
+                      Variant variant, Consumer<String> progress) throws Exception {
+        String suffix = variant == Variant.BASELINE ? "" : "-" + variant.name().replaceAll("[^a-z0-9.]+", "-");
+        Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName + suffix));
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
             broker.createTopics(TopicNames.DEFAULTS, setup.partitions());
-            announce(broker.bootstrapServers(), store(m, dir.resolve("models")));
+            announce(broker.bootstrapServers(), BenchBundles.prepare(m, dir.resolve("models"), variant.shadow()));
             // Before the service starts: the broker alone, on the cores the run will share.
             BrokerBound.Result bound = BrokerBound.measure(broker, images, setup.saturationImages(), setup.batch(),
                     setup.partitions(), COMMIT_INTERVAL, progress);
             Map<String, String> config = new HashMap<>();
             config.put("kafka.bootstrap.servers", broker.bootstrapServers());
             config.put("argus.inference.model.directory", dir.resolve("models").toString());
-            config.put("argus.inference.model.name", "bench");
+            config.put("argus.inference.model.name", BenchBundles.MODEL);
+            config.put("argus.inference.drift.enabled", Boolean.toString(variant.drift()));
+            if (variant.shadow()) {
+                config.put("argus.inference.shadow.share", Double.toString(variant.shadowShare()));
+            }
             config.putAll(engine.serviceConfig());
             config.put("argus.inference.batch.max-size", Integer.toString(setup.batch()));
             config.put("argus.inference.batch.max-wait", setup.batchWait().toMillis() + "ms");
             config.put("argus.inference.commit-interval", COMMIT_INTERVAL.toMillis() + "ms");
             config.put("argus.inference.replica-id", "bench");
             config.put("argus.security.keys-file", setup.keysFile().toString());
-            progress.accept("starting inference-service (" + engine + ", batches of " + setup.batch() + ") ...");
+            progress.accept("starting inference-service (" + engine + ", batches of " + setup.batch() + ", "
+                    + variant.name() + ") ...");
             try (InferenceProcess inference = InferenceProcess.start(setup.inferenceApp(), setup.jvmOptions(), config,
                     dir.resolve("inference.log"));
                  Results results = new Results(broker.bootstrapServers(), Topics.CLASSIFIED, setup.partitions());
@@ -115,12 +147,21 @@ final class EndToEnd {
                 if (notOnGpu.isPresent()) {
                     throw new CudaUnavailable(notOnGpu.get());
                 }
+                if (variant.shadow()) {
+                    awaitShadow(inference, Duration.ofMinutes(2), dir.resolve("inference.log"));
+                }
+                boolean driftOn = inference.total("argus_drift_enabled") == 1;
+                progress.accept(variant.name() + ": drift per sensor " + (driftOn ? "on" : "off")
+                        + (variant.shadow() ? ", v2 runs in shadow at a share of " + variant.shadowShare() : ""));
                 ProcessMemory atReady = inference.memory().orElse(null);
 
                 // Saturation: a backlog as fast as the producer goes.
                 int n = setup.saturationImages();
                 results.expect("sat-", n);
                 progress.accept("saturation: " + n + " images ...");
+                double shadowedBefore = inference.total("argus_shadow_images_total");
+                double droppedBefore = inference.total("argus_shadow_dropped_total");
+                Optional<Duration> cpuBefore = inference.cpuTime();
                 long before = System.nanoTime();
                 Map<String, Double> loopBefore = inference.loopSeconds();
                 long readBefore = (before + System.nanoTime()) / 2;
@@ -132,11 +173,18 @@ final class EndToEnd {
                 long after = System.nanoTime();
                 Map<String, Double> loopAfter = inference.loopSeconds();
                 long readAfter = (after + System.nanoTime()) / 2;
+                Optional<Duration> cpuAfter = inference.cpuTime();
+                // The candidate may still be working through its queue: its count is read once it is done.
+                long shadowed = Math.round(settled(inference, "argus_shadow_images_total") - shadowedBefore);
+                long dropped = Math.round(inference.total("argus_shadow_dropped_total") - droppedBefore);
+                double cpuMs = cpuBefore.isPresent() && cpuAfter.isPresent()
+                        ? (cpuAfter.get().toNanos() - cpuBefore.get().toNanos()) / 1e6 / n : Double.NaN;
                 double saturation = results.steadyRate(0.1);
                 Breakdown breakdown = Breakdown.between(loopBefore, loopAfter, n, (readAfter - readBefore) / 1e9);
                 progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s (%.0f%% of the broker-alone "
-                        + "bound); ms per image: %s; sum %.4f of wall %.4f", saturation,
-                        100 * saturation / bound.recordsPerSecond(), Breakdown.COLUMNS.keySet().stream()
+                        + "bound); service CPU %.4f ms per image; shadowed %d, not shadowed (queue full) %d; ms per "
+                        + "image: %s; sum %.4f of wall %.4f", saturation, 100 * saturation / bound.recordsPerSecond(),
+                        cpuMs, shadowed, dropped, Breakdown.COLUMNS.keySet().stream()
                                 .map(c -> String.format(Locale.ROOT, "%s %.4f", c, breakdown.msPerImage(c)))
                                 .collect(java.util.stream.Collectors.joining(", ")),
                         breakdown.sumMsPerImage(), breakdown.wallMsPerImage()));
@@ -146,6 +194,8 @@ final class EndToEnd {
                 int count = Math.max(50, (int) (rate * setup.halfLoadSeconds()));
                 results.expect("half-", count);
                 progress.accept(String.format(Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
+                double halfShadowedBefore = inference.total("argus_shadow_images_total");
+                double halfDroppedBefore = inference.total("argus_shadow_dropped_total");
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -156,13 +206,16 @@ final class EndToEnd {
                     send(producer, "half-" + i, images.get(i % images.size()), results, i);
                 }
                 results.await(STALL);
+                long halfShadowed = Math.round(settled(inference, "argus_shadow_images_total") - halfShadowedBefore);
+                long halfDropped = Math.round(inference.total("argus_shadow_dropped_total") - halfDroppedBefore);
                 double[] latencies = results.latenciesMs();
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
                         pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
-                        breakdown, bound);
+                        breakdown, bound, variant.name(), driftOn, variant.shadowShare(), shadowed, dropped,
+                        halfShadowed, halfDropped, cpuMs);
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
                                 + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
@@ -195,22 +248,40 @@ final class EndToEnd {
                 + "(./mvnw package -Pgpu)?");
     }
 
-    private static StoredModel store(BenchModel m, Path dir) throws Exception {
-        int classes = (int) new Dl4jClassifier(new ModelId("x", 0),
-                m.spec(), List.of(), m.network()).classify(new float[m.spec().size()], 1)[0].length;
-        List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
-        BundleManifest manifest = BundleManifest.builder("bench", 1, labels, m.spec())
-                .provenance(Provenance.builder().base(m.source()).strategy("benchmark").architecture(m.name()).build())
-                .build();
-        return new ModelStore(dir).save(new ModelBundle(manifest, m.network(), m.onnx()));
+    /** Writes the records that make the service serve the bundles, as the trainer writes them. */
+    private static void announce(String bootstrap, List<BenchBundles.Announcement> records) throws Exception {
+        try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
+            for (BenchBundles.Announcement a : records) {
+                p.send(new ProducerRecord<>(Topics.MODELS, a.key(), Json.write(a.event()))).get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
-    private static void announce(String bootstrap, StoredModel stored) throws Exception {
-        ModelEvent event = ModelEvent.about(stored, ModelStatus.PROMOTED, "benchmark").build();
-        try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            p.send(new ProducerRecord<>(Topics.MODELS, "bench", Json.write(event)))
-                    .get(30, TimeUnit.SECONDS);
+    /** Waits until the service runs the candidate in shadow; fails with its log's end if it does not. */
+    private static void awaitShadow(InferenceProcess inference, Duration timeout, Path log) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inference.total("argus_shadow_candidate_version") != 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("inference-service did not run v2 in shadow within " + timeout
+                        + " (argus_shadow_candidate_version " + inference.total("argus_shadow_candidate_version")
+                        + "); its log ends:\n" + LogTail.of(log, 30));
+            }
+            Thread.sleep(200);
         }
+    }
+
+    /** A counter once it has stopped moving (read every 200 ms, at most 30 s). */
+    private static double settled(InferenceProcess inference, String name) throws Exception {
+        double last = inference.total(name);
+        for (int i = 0; i < 150; i++) {
+            Thread.sleep(200);
+            double now = inference.total(name);
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String id, byte[] image, Results results, int i) {

@@ -75,10 +75,15 @@ final class InferenceProcess implements AutoCloseable {
         new StartupWatch(NAME, process, log, port, progress).await(timeout);
     }
 
-    /** The engine line the service logged when it loaded the model. */
+    /** The engine line the service logged when it loaded the model (the first: a shadow candidate's comes later). */
     String loadedLine() throws IOException {
-        return Files.readAllLines(log).stream().filter(l -> l.contains("Loaded ")).reduce((a, b) -> b).orElse("")
+        return Files.readAllLines(log).stream().filter(l -> l.contains("Loaded ")).findFirst().orElse("")
                 .replaceAll("^.* - ", "");
+    }
+
+    /** The CPU time the service's JVM has used so far, all its threads; empty where the OS does not say. */
+    Optional<Duration> cpuTime() {
+        return process.info().totalCpuDuration();
     }
 
     /**
@@ -95,16 +100,31 @@ final class InferenceProcess implements AutoCloseable {
      * ({@code argus_inference_loop_seconds_total{phase}} on the service's {@code /q/metrics}).
      */
     Map<String, Double> loopSeconds() throws IOException, InterruptedException {
+        Map<String, Double> seconds = new HashMap<>();
+        scrape().lines().map(LOOP::matcher).filter(Matcher::matches)
+                .forEach(m -> seconds.put(m.group(1), Double.parseDouble(m.group(2))));
+        return seconds;
+    }
+
+    /** The sum of every series of a metric on the service's {@code /q/metrics} (0 while it has none). */
+    double total(String name) throws IOException, InterruptedException {
+        return total(scrape(), name);
+    }
+
+    /** The sum of every series of the metric {@code name} in a Prometheus text exposition. */
+    static double total(String exposition, String name) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private String scrape() throws IOException, InterruptedException {
         HttpResponse<String> response = METRICS.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(NAME + " answered " + response.statusCode() + " to /q/metrics");
         }
-        Map<String, Double> seconds = new HashMap<>();
-        response.body().lines().map(LOOP::matcher).filter(Matcher::matches)
-                .forEach(m -> seconds.put(m.group(1), Double.parseDouble(m.group(2))));
-        return seconds;
+        return response.body();
     }
 
     private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -183,6 +183,10 @@ public final class DriftReport {
             t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s%n", o.shifts().get(k), summary(fresh, o.cap()),
                     summary(change, o.cap()), summary(clear, o.cap())));
         }
+        int timed = (int) Math.min(Integer.MAX_VALUE, Math.max(100_000, o.longStream()));
+        t.append(String.format(Locale.ROOT, "%nCost: FleetDrift.observe, which inference calls once per committed "
+                + "result, took %.3f microseconds per answer (%,d answers of %d sensors on one thread, after a warm-up "
+                + "pass)%n", observeNanos(reference, s, ordinary, timed, o.seed()) / 1000, timed, SENSORS));
         out.report(t.toString());
     }
 
@@ -222,6 +226,37 @@ public final class DriftReport {
             }
         }
         return new Ordinary(images, flags, max, p999);
+    }
+
+    /**
+     * What drift per sensor costs inference per result, in nanoseconds: {@link FleetDrift#observe}, which
+     * the service calls once per committed result on its classification thread, timed over passes of their
+     * own (answers drawn beforehand, with a random of its own so the figures above stay as they were); the
+     * second pass is the one reported, the first warms the JIT up.
+     */
+    private static double observeNanos(DriftReference reference, DriftDetector.Settings s, Answers ordinary,
+                                       int images, long seed) {
+        Random random = new Random(seed);
+        String[] sensors = new String[SENSORS];
+        for (int i = 0; i < SENSORS; i++) {
+            sensors[i] = "cam-" + i;
+        }
+        int[] drawn = random.ints(images, 0, ordinary.size()).toArray();
+        double nanos = Double.NaN;
+        long changes = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            FleetDrift fleet = new FleetDrift(reference, s, SENSORS);
+            long start = System.nanoTime();
+            for (int i = 0; i < images; i++) {
+                int j = drawn[i];
+                if (fleet.observe(sensors[i % SENSORS], ordinary.classes()[j], ordinary.confidences()[j]).isPresent()) {
+                    changes++;
+                }
+            }
+            nanos = (System.nanoTime() - start) / (double) images;
+        }
+        // Used, so the loop cannot be optimised away.
+        return changes < 0 ? Double.NaN : nanos;
     }
 
     private static int untilFlagged(DriftDetector d, Answers stream, int cap, Random random) {

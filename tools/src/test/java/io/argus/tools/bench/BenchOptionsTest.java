@@ -75,4 +75,39 @@ class BenchOptionsTest {
         assertThat(o.models()).isEqualTo(List.of("fashion-cnn", "resnet50", "squeezenet"));
         assertThat(o.seconds()).isLessThan(5);
     }
+
+    @Test
+    void byDefaultEachEndToEndCaseRunsOnceAsDeployed() {
+        BenchOptions o = BenchOptions.parse(new String[0]);
+
+        assertThat(o.variants()).containsExactly(EndToEnd.Variant.BASELINE);
+        assertThat(EndToEnd.Variant.BASELINE.shadow()).isFalse();
+        assertThat(EndToEnd.Variant.BASELINE.drift()).as("drift as deployed: on").isTrue();
+    }
+
+    @Test
+    void shadowAndDriftCostAddRunsThatDifferFromTheBaselineInOneThingEach() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--e2e", "fashion-cnn:png", "--shadow", "0.5",
+                "--drift-cost"});
+
+        assertThat(o.shadowShare()).isEqualTo(0.5);
+        assertThat(o.variants()).containsExactly(EndToEnd.Variant.BASELINE,
+                new EndToEnd.Variant("shadow 0.50", 0.5, true), new EndToEnd.Variant("drift off", 0, false));
+        assertThat(BenchOptions.parse(new String[] {"--shadow", "1"}).variants()).extracting(EndToEnd.Variant::name)
+                .containsExactly("baseline", "shadow 1.00");
+        assertThat(BenchOptions.parse(new String[] {"--drift-cost"}).variants()).extracting(EndToEnd.Variant::name)
+                .containsExactly("baseline", "drift off");
+    }
+
+    @Test
+    void aShadowShareOutsideZeroToOneOrWithoutAnEndToEndRunIsRefused() {
+        for (String share : List.of("0", "-0.1", "1.5", "NaN")) {
+            assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--shadow", share})).as(share)
+                    .hasMessageContaining("--shadow takes the share").hasMessageContaining("at most 1");
+        }
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--shadow", "0.5", "--e2e", "none"}))
+                .hasMessageContaining("--e2e names none");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--drift-cost", "--e2e", "none"}))
+                .hasMessageContaining("--e2e names none");
+    }
 }

@@ -1,0 +1,83 @@
+package io.argus.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.ModelStatus;
+import io.argus.common.model.DriftReference;
+import io.argus.common.model.ModelBundle;
+import io.argus.common.model.ModelStore;
+import io.argus.common.model.StoredModel;
+import io.argus.learning.networks.FashionCnn;
+
+/**
+ * What an end-to-end run's service is given to serve: the champion alone, or beside it a copy stored
+ * as the next version and announced in shadow as the trainer does it (the event under the version's
+ * key only, naming the champion), so that inference runs it as it runs a real candidate.
+ */
+class BenchBundlesTest {
+
+    @TempDir
+    Path dir;
+
+    private static BenchModel model() {
+        BenchModel m = BenchModels.withOnnx("fashion-cnn", "test", FashionCnn.build(10, 1, 1e-3), FashionCnn.INPUT);
+        float[][] answers = new float[200][10];
+        Random random = new Random(1);
+        for (float[] a : answers) {
+            a[random.nextInt(10)] = 0.5f + random.nextFloat() / 2;
+        }
+        return new BenchModel(m.name(), m.source(), m.network(), m.spec(), m.flopsPerImage(), m.onnx(),
+                m.parityError(), DriftReference.of(answers, "test answers"));
+    }
+
+    @Test
+    void withoutShadowTheModelIsTheChampionAndNothingRunsBesideIt() throws Exception {
+        List<BenchBundles.Announcement> records = BenchBundles.prepare(model(), dir, false);
+
+        assertThat(new ModelStore(dir).list(BenchBundles.MODEL)).extracting(s -> s.manifest().version())
+                .containsExactly(1);
+        assertThat(records).extracting(BenchBundles.Announcement::key).containsExactly("bench#v1", "bench");
+        assertThat(records).extracting(r -> r.event().status()).containsOnly(ModelStatus.PROMOTED);
+        assertThat(records).extracting(r -> r.event().status()).doesNotContain(ModelStatus.SHADOW);
+    }
+
+    @Test
+    void withShadowACopyOfTheChampionIsStoredAsV2AndAnnouncedShadowUnderItsVersionKeyOnly() throws Exception {
+        BenchModel m = model();
+
+        List<BenchBundles.Announcement> records = BenchBundles.prepare(m, dir, true);
+
+        ModelStore store = new ModelStore(dir);
+        List<StoredModel> stored = store.list(BenchBundles.MODEL);
+        assertThat(stored).extracting(s -> s.manifest().version()).containsExactlyInAnyOrder(1, 2);
+        // The champion record first (inference serves it), then the candidate's, as the trainer writes them.
+        assertThat(records).extracting(BenchBundles.Announcement::key).containsExactly("bench#v1", "bench", "bench#v2");
+        ModelEvent shadow = records.get(2).event();
+        assertThat(shadow.status()).isEqualTo(ModelStatus.SHADOW);
+        assertThat(shadow.version()).isEqualTo(2);
+        assertThat(shadow.previousChampion()).as("the champion the shadow runs beside").isEqualTo(1);
+        assertThat(records.stream().filter(r -> r.key().equals(ModelEvent.championKey(BenchBundles.MODEL))))
+                .as("no champion record names the candidate").extracting(r -> r.event().version()).containsExactly(1);
+
+        // The candidate is the champion's network under the next version: the same graph, labels, input
+        // and drift reference, so the service reuses the champion's inputs and watches drift as for v1.
+        StoredModel v2 = stored.stream().filter(s -> s.manifest().version() == 2).findFirst().orElseThrow();
+        assertThat(shadow.sha256()).isEqualTo(v2.sha256());
+        ModelBundle candidate = store.load(v2);
+        ModelBundle champion = store.load(stored.stream().filter(s -> s.manifest().version() == 1).findFirst()
+                .orElseThrow());
+        assertThat(candidate.onnx()).isEqualTo(m.onnx()).isEqualTo(champion.onnx());
+        assertThat(candidate.manifest().labels()).isEqualTo(champion.manifest().labels()).hasSize(10);
+        assertThat(candidate.manifest().inputSpec()).isEqualTo(champion.manifest().inputSpec()).isEqualTo(m.spec());
+        assertThat(candidate.manifest().driftReference()).isEqualTo(m.driftReference()).isNotNull();
+        assertThat(candidate.manifest().sensorCalibrations()).isEqualTo(champion.manifest().sensorCalibrations());
+    }
+}
