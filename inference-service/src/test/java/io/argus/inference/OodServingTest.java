@@ -1,6 +1,8 @@
 package io.argus.inference;
 
 import static io.restassured.RestAssured.given;
+import static io.argus.inference.InferenceTestResource.producer;
+import static io.argus.inference.InferenceTestResource.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -151,13 +153,5 @@ class OodServingTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
-    }
-
-    private static TopicReader reader(String topic) {
-        return InferenceTestResource.reader(topic);
-    }
-
-    private static KafkaProducer<String, byte[]> producer() {
-        return InferenceTestResource.producer();
     }
 }
