@@ -60,6 +60,9 @@ public final class OodFit {
     /** The floor of the residual variances, as a share of their mean: as the embedding covariance's shrinkage. */
     static final double RESIDUAL_FLOOR = 0.1;
 
+    /** ReAct's clip is this percentile of the training images' embedding activations (the paper's 90th). */
+    static final double REACT_PERCENTILE = 0.9;
+
     /** Embeddings are computed this many images at a time. */
     private static final int BATCH = 256;
 
@@ -98,7 +101,7 @@ public final class OodFit {
         }
         float[][] e = embeddings(network, spec, fit, n);
         OodReference.Embedding embedding = e == null ? null : embedding(e, fitClasses, classes, n, settings);
-        OodReference.Logits logits = e == null ? null : logits(network, e[0].length);
+        OodReference.Logits logits = e == null ? null : logits(network, e[0].length, reactClip(e, n));
         OodReference.Pixels pixels = spec.size() > MAX_PIXELS ? null
                 : pixels(fit, spec.size(), n, Math.max(1, Math.min(settings.pixelComponents(), n / 4)));
         if (embedding == null && pixels == null) {
@@ -237,8 +240,23 @@ public final class OodFit {
         return new OodReference.Embedding(d, whitening, means);
     }
 
+    /**
+     * ReAct's clip: the {@link #REACT_PERCENTILE} percentile of every activation of the first {@code n}
+     * embeddings, all units pooled, as in the paper.
+     */
+    static double reactClip(float[][] e, int n) {
+        int d = e[0].length;
+        double[] all = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                all[i * d + k] = e[i][k];
+            }
+        }
+        return quantile(all, REACT_PERCENTILE);
+    }
+
     /** The last layer's weights and bias, if it is a dense layer reading the {@code features} of the embedding. */
-    private static OodReference.Logits logits(Model network, int features) {
+    private static OodReference.Logits logits(Model network, int features, double clip) {
         Layer last;
         if (network instanceof MultiLayerNetwork mln) {
             last = mln.getOutputLayer();
@@ -259,7 +277,7 @@ public final class OodFit {
                 weights[c * features + k] = nInByOut[k][c];
             }
         }
-        return new OodReference.Logits(features, classes, weights, b.castTo(DataType.FLOAT).toFloatVector());
+        return new OodReference.Logits(features, classes, weights, b.castTo(DataType.FLOAT).toFloatVector(), clip);
     }
 
     /** The mean input and the {@code k} principal components of the first {@code n} inputs. */
