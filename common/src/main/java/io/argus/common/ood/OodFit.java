@@ -3,6 +3,7 @@ package io.argus.common.ood;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
@@ -46,14 +47,24 @@ public final class OodFit {
      * @param components      the components served, combined by their largest scaled score: the
      *                        energy and the pixel deviation, the pair that flagged the most images of
      *                        other domains on the half of them ood-report chooses by (docs/serving.md)
+     * @param scaleQuantiles  per component, the quantile of the ordinary held-out scores its scale maps
+     *                        to 1 (the others: {@link #SCALE_QUANTILE}); since one threshold is put on
+     *                        the largest scaled score, this splits the ordinary images flagged among
+     *                        the components: a higher quantile leaves a component fewer of them.
+     *                        Served: the pixel deviation at 0.99, which leaves most of them to the
+     *                        energy, the only component that catches digits (measured in docs/serving.md)
      */
     public record Settings(double percentile, double shrinkage, int maxFitImages, int pixelComponents,
-                           List<String> components) {
+                           List<String> components, Map<String, Double> scaleQuantiles) {
         public static final Settings DEFAULTS = new Settings(0.96, 0.1, 20_000, 50,
-                List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION));
+                List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION), Map.of(OodScorer.PIXEL_DEVIATION, 0.99));
 
         public Settings withComponents(List<String> served) {
-            return new Settings(percentile, shrinkage, maxFitImages, pixelComponents, served);
+            return new Settings(percentile, shrinkage, maxFitImages, pixelComponents, served, scaleQuantiles);
+        }
+
+        public Settings withPercentile(double p) {
+            return new Settings(p, shrinkage, maxFitImages, pixelComponents, components, scaleQuantiles);
         }
     }
 
@@ -85,8 +96,8 @@ public final class OodFit {
         float[] heldInputs = hasHeld ? held : fit;
         int count = hasHeld ? heldCount : parts.fitImages();
         float[][] heldEmbeddings = embeddings(network, spec, heldInputs, count);
-        return serve(parts, settings.components(), heldInputs, heldEmbeddings, count, settings.percentile(),
-                hasHeld ? heldCount : 0);
+        return serve(parts, settings.components(), settings.scaleQuantiles(), heldInputs, heldEmbeddings, count,
+                settings.percentile(), hasHeld ? heldCount : 0);
     }
 
     /**
@@ -115,14 +126,16 @@ public final class OodFit {
      * {@code parts} serving {@code components} (those it has statistics for): each scaled by the
      * held-out images' scores, the threshold at {@code percentile} of their largest.
      */
-    public static OodReference serve(OodReference parts, List<String> components, float[] heldInputs,
-                                     float[][] heldEmbeddings, int heldCount, double percentile, int thresholdImages) {
+    public static OodReference serve(OodReference parts, List<String> components, Map<String, Double> scaleQuantiles,
+                                     float[] heldInputs, float[][] heldEmbeddings, int heldCount, double percentile,
+                                     int thresholdImages) {
         List<OodReference.Scale> scales = new ArrayList<>();
         float[][] rows = heldEmbeddings == null ? new float[heldCount][] : heldEmbeddings;
         for (String c : components) {
             if (OodScorer.available(parts, c)) {
                 double[] raw = OodScorer.raw(parts, c, heldInputs, rows);
-                scales.add(new OodReference.Scale(c, quantile(raw, 0.5), quantile(raw, SCALE_QUANTILE)));
+                scales.add(new OodReference.Scale(c, quantile(raw, 0.5),
+                        quantile(raw, scaleQuantiles.getOrDefault(c, SCALE_QUANTILE))));
             }
         }
         if (scales.isEmpty()) {
