@@ -12,6 +12,10 @@ import io.argus.common.model.OodReference;
  * mean under the shared covariance ({@code features^2 + classes x features} multiply-adds);</li>
  * <li>{@value #ENERGY}: minus the log of the summed exponentials of the logits, computed from the
  * embedding and the last layer's weights ({@code classes x features});</li>
+ * <li>{@value #ENERGY_REACT}: the same energy with each embedding unit first clipped at a high
+ * percentile of the training images' activations (ReAct, Sun, Guo and Li 2021): an image unlike the
+ * training data often drives a few units far beyond their training range, which inflates its logits
+ * and so makes its plain energy look ordinary;</li>
  * <li>{@value #PIXEL_RESIDUAL}: how far the network's input lies from the subspace of the
  * training inputs' principal components ({@code components x size}): evidence the embedding
  * throws away, such as a background that is not black;</li>
@@ -26,10 +30,11 @@ public final class OodScorer {
 
     public static final String MAHALANOBIS = "mahalanobis";
     public static final String ENERGY = "energy";
+    public static final String ENERGY_REACT = "energy-react";
     public static final String PIXEL_RESIDUAL = "pixel-residual";
     public static final String PIXEL_DEVIATION = "pixel-deviation";
     public static final String PIXEL_MAHALANOBIS = "pixel-mahalanobis";
-    public static final List<String> COMPONENTS = List.of(MAHALANOBIS, ENERGY, PIXEL_RESIDUAL, PIXEL_DEVIATION,
+    public static final List<String> COMPONENTS = List.of(MAHALANOBIS, ENERGY, ENERGY_REACT, PIXEL_RESIDUAL, PIXEL_DEVIATION,
             PIXEL_MAHALANOBIS);
 
     private final OodReference reference;
@@ -70,6 +75,7 @@ public final class OodScorer {
         return switch (component) {
             case MAHALANOBIS -> reference.embedding() != null;
             case ENERGY -> reference.logits() != null;
+            case ENERGY_REACT -> reference.logits() != null && reference.logits().clip() != null;
             case PIXEL_RESIDUAL, PIXEL_MAHALANOBIS -> reference.pixels() != null;
             case PIXEL_DEVIATION -> reference.pixels() != null && reference.pixels().residualVariances() != null;
             default -> false;
@@ -116,7 +122,8 @@ public final class OodScorer {
         for (int i = 0; i < n; i++) {
             out[i] = switch (component) {
                 case MAHALANOBIS -> mahalanobis(reference.embedding(), embeddings[i]);
-                case ENERGY -> energy(reference.logits(), embeddings[i]);
+                case ENERGY -> energy(reference.logits(), embeddings[i], Double.POSITIVE_INFINITY);
+                case ENERGY_REACT -> energy(reference.logits(), embeddings[i], reference.logits().clip());
                 case PIXEL_RESIDUAL -> pixels(reference.pixels(), inputs, i, PIXEL_RESIDUAL);
                 case PIXEL_DEVIATION -> pixels(reference.pixels(), inputs, i, PIXEL_DEVIATION);
                 case PIXEL_MAHALANOBIS -> pixels(reference.pixels(), inputs, i, PIXEL_MAHALANOBIS);
@@ -156,7 +163,8 @@ public final class OodScorer {
         return Math.sqrt(best);
     }
 
-    static double energy(OodReference.Logits ref, float[] embedding) {
+    /** Minus the log-sum-exp of the logits of {@code embedding}, each unit first clipped to at most {@code clip}. */
+    static double energy(OodReference.Logits ref, float[] embedding, double clip) {
         int d = ref.features();
         if (embedding.length != d) {
             throw new IllegalArgumentException("an embedding of " + embedding.length + " features; the model's has " + d);
@@ -167,7 +175,7 @@ public final class OodScorer {
             double z = ref.bias()[c];
             int row = c * d;
             for (int k = 0; k < d; k++) {
-                z += ref.weights()[row + k] * embedding[k];
+                z += ref.weights()[row + k] * Math.min(embedding[k], clip);
             }
             logits[c] = z;
             max = Math.max(max, z);

@@ -44,8 +44,11 @@ public record OodReference(String score, Embedding embedding, Logits logits, Pix
 
     /**
      * @param weights {@code classes x features}, row-major: logit c is {@code weights[c] . e + bias[c]}
+     * @param clip    ReAct's bound: each embedding unit is clipped to at most this (a high percentile
+     *                of the training images' activations) before the logits of {@code energy-react};
+     *                null in bundles fitted before it
      */
-    public record Logits(int features, int classes, float[] weights, float[] bias) {
+    public record Logits(int features, int classes, float[] weights, float[] bias, Double clip) {
     }
 
     /**

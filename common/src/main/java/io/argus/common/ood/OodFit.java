@@ -3,6 +3,7 @@ package io.argus.common.ood;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -47,19 +48,32 @@ public final class OodFit {
      * @param components      the components served, combined by their largest scaled score: the
      *                        energy and the pixel deviation, the pair that flagged the most images of
      *                        other domains on the half of them ood-report chooses by (docs/serving.md)
+     * @param scaleQuantiles  per component, the quantile of the ordinary held-out scores its scale maps
+     *                        to 1 (the others: {@link #SCALE_QUANTILE}); since one threshold is put on
+     *                        the largest scaled score, this splits the ordinary images flagged among
+     *                        the components: a higher quantile leaves a component fewer of them.
+     *                        Served: the pixel deviation at 0.99, which leaves most of them to the
+     *                        energy, the only component that catches digits (measured in docs/serving.md)
      */
     public record Settings(double percentile, double shrinkage, int maxFitImages, int pixelComponents,
-                           List<String> components) {
+                           List<String> components, Map<String, Double> scaleQuantiles) {
         public static final Settings DEFAULTS = new Settings(0.96, 0.1, 20_000, 50,
-                List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION));
+                List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION), Map.of(OodScorer.PIXEL_DEVIATION, 0.99));
 
         public Settings withComponents(List<String> served) {
-            return new Settings(percentile, shrinkage, maxFitImages, pixelComponents, served);
+            return new Settings(percentile, shrinkage, maxFitImages, pixelComponents, served, scaleQuantiles);
+        }
+
+        public Settings withPercentile(double p) {
+            return new Settings(p, shrinkage, maxFitImages, pixelComponents, components, scaleQuantiles);
         }
     }
 
     /** The floor of the residual variances, as a share of their mean: as the embedding covariance's shrinkage. */
     static final double RESIDUAL_FLOOR = 0.1;
+
+    /** ReAct's clip is this percentile of the training images' embedding activations (the paper's 90th). */
+    static final double REACT_PERCENTILE = 0.9;
 
     /** Embeddings are computed this many images at a time. */
     private static final int BATCH = 256;
@@ -83,8 +97,8 @@ public final class OodFit {
         float[] heldInputs = hasHeld ? held : fit;
         int count = hasHeld ? heldCount : parts.fitImages();
         float[][] heldEmbeddings = embeddings(network, spec, heldInputs, count);
-        return serve(parts, settings.components(), heldInputs, heldEmbeddings, count, settings.percentile(),
-                hasHeld ? heldCount : 0);
+        return serve(parts, settings.components(), settings.scaleQuantiles(), heldInputs, heldEmbeddings, count,
+                settings.percentile(), hasHeld ? heldCount : 0);
     }
 
     /**
@@ -99,7 +113,7 @@ public final class OodFit {
         }
         float[][] e = embeddings(network, spec, fit, n);
         OodReference.Embedding embedding = e == null ? null : embedding(e, fitClasses, classes, n, settings);
-        OodReference.Logits logits = e == null ? null : logits(network, e[0].length);
+        OodReference.Logits logits = e == null ? null : logits(network, e[0].length, reactClip(e, n));
         OodReference.Pixels pixels = spec.size() > MAX_PIXELS ? null
                 : pixels(fit, spec.size(), n, Math.max(1, Math.min(settings.pixelComponents(), n / 4)));
         if (embedding == null && pixels == null) {
@@ -113,14 +127,16 @@ public final class OodFit {
      * {@code parts} serving {@code components} (those it has statistics for): each scaled by the
      * held-out images' scores, the threshold at {@code percentile} of their largest.
      */
-    public static OodReference serve(OodReference parts, List<String> components, float[] heldInputs,
-                                     float[][] heldEmbeddings, int heldCount, double percentile, int thresholdImages) {
+    public static OodReference serve(OodReference parts, List<String> components, Map<String, Double> scaleQuantiles,
+                                     float[] heldInputs, float[][] heldEmbeddings, int heldCount, double percentile,
+                                     int thresholdImages) {
         List<OodReference.Scale> scales = new ArrayList<>();
         float[][] rows = heldEmbeddings == null ? new float[heldCount][] : heldEmbeddings;
         for (String c : components) {
             if (OodScorer.available(parts, c)) {
                 double[] raw = OodScorer.raw(parts, c, heldInputs, rows);
-                scales.add(new OodReference.Scale(c, quantile(raw, 0.5), quantile(raw, SCALE_QUANTILE)));
+                scales.add(new OodReference.Scale(c, quantile(raw, 0.5),
+                        quantile(raw, scaleQuantiles.getOrDefault(c, SCALE_QUANTILE))));
             }
         }
         if (scales.isEmpty()) {
@@ -238,8 +254,23 @@ public final class OodFit {
         return new OodReference.Embedding(d, whitening, means);
     }
 
+    /**
+     * ReAct's clip: the {@link #REACT_PERCENTILE} percentile of every activation of the first {@code n}
+     * embeddings, all units pooled, as in the paper.
+     */
+    static double reactClip(float[][] e, int n) {
+        int d = e[0].length;
+        double[] all = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                all[i * d + k] = e[i][k];
+            }
+        }
+        return quantile(all, REACT_PERCENTILE);
+    }
+
     /** The last layer's weights and bias, if it is a dense layer reading the {@code features} of the embedding. */
-    private static OodReference.Logits logits(Model network, int features) {
+    private static OodReference.Logits logits(Model network, int features, double clip) {
         Layer last;
         if (network instanceof MultiLayerNetwork mln) {
             last = mln.getOutputLayer();
@@ -260,7 +291,7 @@ public final class OodFit {
                 weights[c * features + k] = nInByOut[k][c];
             }
         }
-        return new OodReference.Logits(features, classes, weights, b.castTo(DataType.FLOAT).toFloatVector());
+        return new OodReference.Logits(features, classes, weights, b.castTo(DataType.FLOAT).toFloatVector(), clip);
     }
 
     /** The mean input and the {@code k} principal components of the first {@code n} inputs. */

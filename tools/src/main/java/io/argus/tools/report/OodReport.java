@@ -55,7 +55,7 @@ public final class OodReport {
 
     /** Options; see {@link #USAGE}. */
     public record Options(Path store, String model, Optional<Path> bundle, Optional<Path> data, List<Source> others,
-                          int generated, long seed) {
+                          int generated, long seed, double percentile) {
     }
 
     public static final String USAGE = """
@@ -67,7 +67,9 @@ public final class OodReport {
                                    Debian's if installed, else the bundled subset)
               --other NAME=DIR     image files (png, jpg, gif, bmp) of another domain, not recursive; repeatable
               --generated N        generated images per kind: noise, shapes, text (default 500)
-              --seed N             seed of the generated images (default 7)""";
+              --seed N             seed of the generated images (default 7)
+              --percentile P       share of ordinary held-out images under each threshold (default the
+                                   served one, 0.96)""";
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
 
@@ -76,9 +78,21 @@ public final class OodReport {
             List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY),
             List.of(OodScorer.MAHALANOBIS, OodScorer.PIXEL_DEVIATION),
             List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION),
+            List.of(OodScorer.ENERGY_REACT, OodScorer.PIXEL_DEVIATION),
+            List.of(OodScorer.ENERGY, OodScorer.ENERGY_REACT, OodScorer.PIXEL_DEVIATION),
+            List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY_REACT, OodScorer.PIXEL_DEVIATION),
             List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY, OodScorer.PIXEL_RESIDUAL),
             List.of(OodScorer.MAHALANOBIS, OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION),
             OodScorer.COMPONENTS);
+
+    /**
+     * How the served pair shares the ordinary images flagged: one component's scale at a higher
+     * quantile than the other's {@link OodFit#SCALE_QUANTILE} leaves it fewer of them.
+     */
+    private static final List<Map<String, Double>> SPLITS = List.of(
+            Map.of(OodScorer.ENERGY, 0.98), Map.of(OodScorer.ENERGY, 0.99),
+            Map.of(OodScorer.PIXEL_DEVIATION, 0.98), Map.of(OodScorer.PIXEL_DEVIATION, 0.99),
+            Map.of(OodScorer.PIXEL_DEVIATION, 0.995), Map.of(OodScorer.PIXEL_DEVIATION, 0.999));
 
     /** The {@code ood-report} command: parses, runs, prints; the exit code. */
     public static int command(String[] args) throws Exception {
@@ -104,11 +118,15 @@ public final class OodReport {
         }
         int generated = a.integer("--generated", 500);
         long seed = a.longValue("--seed", 7);
+        double percentile = a.decimal("--percentile", OodFit.Settings.DEFAULTS.percentile());
         a.done();
         if (generated < 0) {
             throw new IllegalArgumentException("--generated must be at least 0");
         }
-        return new Options(store, model, bundle, data, others, generated, seed);
+        if (!(percentile > 0 && percentile < 1)) {
+            throw new IllegalArgumentException("--percentile must lie between 0 and 1");
+        }
+        return new Options(store, model, bundle, data, others, generated, seed, percentile);
     }
 
     /** A set of images as the network read them, with what the model made of them. */
@@ -146,7 +164,7 @@ public final class OodReport {
         StringBuilder out = new StringBuilder();
         LabeledImages test = data.test();
         int half = test.count() / 2;
-        double percentile = OodFit.Settings.DEFAULTS.percentile();
+        double percentile = o.percentile();
         OodReference served = bundle.manifest().ood();
         OodReference parts;
         if (!OodScorer.serves(served)) {
@@ -155,7 +173,7 @@ public final class OodReport {
             TrainingSet train = TrainingSet.of(data.train(), bundle.manifest().labels(), spec);
             TrainingSet held = TrainingSet.of(test.first(half), bundle.manifest().labels(), spec);
             served = OodFit.fit(bundle.network(), spec, train.inputs(), train.classes(), train.labels().size(),
-                    held.inputs(), held.count(), OodFit.Settings.DEFAULTS);
+                    held.inputs(), held.count(), OodFit.Settings.DEFAULTS.withPercentile(percentile));
             bundle = new ModelBundle(bundle.manifest().withOod(served), bundle.network(), bundle.onnx());
         }
         parts = served;
@@ -246,13 +264,32 @@ public final class OodReport {
                 out.add(candidate("max-z " + String.join("+", combination), r));
             }
         }
-        out.add(candidate("served", served));
+        for (Map<String, Double> split : SPLITS) {
+            List<String> pair = List.of(OodScorer.ENERGY, OodScorer.PIXEL_DEVIATION);
+            OodReference r = reference(parts, pair, split, held, percentile);
+            if (r != null && r.scales().size() == pair.size()) {
+                out.add(candidate("max-z energy+pixel-deviation, scaled at " + split, r));
+            }
+        }
+        if (served.percentile() == percentile) {
+            out.add(candidate("served", served));
+        } else { // the served components and split, their threshold at this report's percentile
+            OodReference r = reference(parts, served.scales().stream().map(OodReference.Scale::component).toList(),
+                    OodFit.Settings.DEFAULTS.scaleQuantiles(), held, percentile);
+            out.add(candidate(String.format(Locale.ROOT, "served at p%.0f", percentile * 100), r));
+        }
         return out;
     }
 
     private static OodReference reference(OodReference parts, List<String> components, Scored held,
                                           double percentile) {
-        return OodFit.serve(parts, components, held.inputs(), rows(held), held.count(), percentile, held.count());
+        return reference(parts, components, Map.of(), held, percentile);
+    }
+
+    private static OodReference reference(OodReference parts, List<String> components, Map<String, Double> quantiles,
+                                          Scored held, double percentile) {
+        return OodFit.serve(parts, components, quantiles, held.inputs(), rows(held), held.count(), percentile,
+                held.count());
     }
 
     private static Candidate candidate(String name, OodReference r) {
