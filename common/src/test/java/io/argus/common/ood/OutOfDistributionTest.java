@@ -172,7 +172,8 @@ class OutOfDistributionTest {
             System.arraycopy(trainLabels, 0, classesThrice, r * n, n);
         }
         OodFit.Settings settings = new OodFit.Settings(OodFit.Settings.DEFAULTS.percentile(),
-                OodFit.Settings.DEFAULTS.shrinkage(), 10_000, 50, OodFit.Settings.DEFAULTS.components());
+                OodFit.Settings.DEFAULTS.shrinkage(), 10_000, 50, OodFit.Settings.DEFAULTS.components(),
+                OodFit.Settings.DEFAULTS.scaleQuantiles());
         OodReference.Pixels gram = OodFit.parts(net, SPEC, once, java.util.Arrays.copyOf(trainLabels, n), 10, settings)
                 .pixels();
         OodReference.Pixels cov = OodFit.parts(net, SPEC, thrice, classesThrice, 10, settings).pixels();
