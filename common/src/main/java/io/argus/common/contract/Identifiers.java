@@ -1,7 +1,6 @@
 package io.argus.common.contract;
 
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import io.argus.common.error.ContractViolation;
 
@@ -9,7 +8,8 @@ import io.argus.common.error.ContractViolation;
 public final class Identifiers {
 
     public static final int MAX_LENGTH = 128;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._:@/-]{1," + MAX_LENGTH + "}");
+    /** Besides ASCII letters and digits. */
+    private static final String PUNCTUATION = "._:@/-";
 
     private Identifiers() {
     }
@@ -24,11 +24,28 @@ public final class Identifiers {
      * {@code INVALID_HEADER} naming {@code what}.
      */
     public static String require(String what, String value) {
-        if (value == null || !ALLOWED.matcher(value).matches()) {
+        if (!valid(value)) {
             throw new ContractViolation("INVALID_HEADER", what + " must be 1-" + MAX_LENGTH
                     + " characters of letters, digits and ._:@/- but was " + quote(value));
         }
         return value;
+    }
+
+    /**
+     * 1 to {@link #MAX_LENGTH} characters of ASCII letters and digits and {@value #PUNCTUATION}: the
+     * pattern {@code [A-Za-z0-9._:@/-]{1,128}}, checked without a regex for each id of every image.
+     */
+    static boolean valid(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || PUNCTUATION.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String quote(String value) {

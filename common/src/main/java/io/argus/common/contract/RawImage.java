@@ -102,6 +102,10 @@ public record RawImage(String imageId, String sensorId, Instant capturedAt, Stri
             throw new ContractViolation("INVALID_HEADER",
                     "header " + name + " is " + value.length + " bytes, more than " + MAX_HEADER_BYTES);
         }
+        if (ascii(value)) {
+            // What the strict decoder gives for ASCII, without making one per header of every image.
+            return new String(value, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -111,5 +115,14 @@ public record RawImage(String imageId, String sensorId, Instant capturedAt, Stri
         } catch (CharacterCodingException e) {
             throw new ContractViolation("INVALID_HEADER", "header " + name + " is not valid UTF-8");
         }
+    }
+
+    private static boolean ascii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -84,6 +84,33 @@ public final class ImageDecoder {
         return withReader(bytes, (format, reader, width, height) -> new DecodedImage(format, width, height, null));
     }
 
+    /**
+     * A plain PNG ({@link PlainPng}: 8-bit grey or RGB, nothing but its pixels) decoded without
+     * ImageIO, when it is one, within the limits and the memory budget, and decoded at full
+     * resolution for this target anyway; null for every other file, which {@link #decode} then
+     * decodes (or refuses) through ImageIO. The pixels are the ones ImageIO gives for the file.
+     */
+    PlainPng.Pixels plainPng(byte[] bytes, int targetWidth, int targetHeight) {
+        if (bytes == null || bytes.length > limits.maxBytes()) {
+            return null;
+        }
+        PlainPng.Header h = PlainPng.header(bytes);
+        if (h == null || (long) h.width() * h.height() > limits.maxPixels()
+                || Subsampling.forTarget(h.width(), h.height(), targetWidth, targetHeight) != 1) {
+            return null;
+        }
+        // DecodeCost's estimate for ImageIO's decode of the same file: its pixels and two rows.
+        long need = ((long) h.width() * h.height() + 2L * h.width()) * h.colours();
+        if (need > memory.budgetBytes()) {
+            return null;
+        }
+        try (DecodeMemory.Claim claim = memory.claim(need)) {
+            return PlainPng.decode(bytes, h);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(ImageFormat.PNG, e);
+        }
+    }
+
     /** The subsampling step of one decode, chosen once the header is known. */
     @FunctionalInterface
     private interface StepChoice {

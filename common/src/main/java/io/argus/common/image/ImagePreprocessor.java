@@ -18,6 +18,8 @@ public final class ImagePreprocessor {
     private final ImageDecoder decoder;
     private final float[] scale;
     private final float[] shift;
+    /** Whether plain PNGs skip ImageIO ({@link PlainPng}); off only to compare the two paths in tests. */
+    private final boolean plainPngs;
 
     /** Preprocessing whose decodes run as they come, without a memory budget. */
     public ImagePreprocessor(InputSpec spec, ImageLimits limits) {
@@ -32,6 +34,16 @@ public final class ImagePreprocessor {
      * dead-letter it.
      */
     public ImagePreprocessor(InputSpec spec, ImageLimits limits, DecodeMemory memory) {
+        this(spec, limits, memory, true);
+    }
+
+    /** Preprocessing that decodes every file with ImageIO, plain PNGs included: the reference the fast path is held to. */
+    static ImagePreprocessor imageIoOnly(InputSpec spec, ImageLimits limits) {
+        return new ImagePreprocessor(spec, limits, DecodeMemory.unbounded(), false);
+    }
+
+    private ImagePreprocessor(InputSpec spec, ImageLimits limits, DecodeMemory memory, boolean plainPngs) {
+        this.plainPngs = plainPngs;
         this.spec = spec;
         this.decoder = new ImageDecoder(limits, memory);
         int c = spec.channels();
@@ -56,6 +68,12 @@ public final class ImagePreprocessor {
 
     /** Decodes image file bytes and writes the model input at {@code dst[offset ..]}. */
     public void prepare(byte[] imageFile, float[] dst, int offset) {
+        PlainPng.Pixels plain = plainPngs ? decoder.plainPng(imageFile, spec.width(), spec.height()) : null;
+        if (plain != null) {
+            prepare(PixelReader.read(plain.samples(), plain.colours(), spec.channels()), plain.width(), plain.height(),
+                    dst, offset);
+            return;
+        }
         DecodedImage decoded = decoder.decode(imageFile, spec.width(), spec.height());
         try {
             prepare(decoded.image(), dst, offset);
@@ -78,12 +96,14 @@ public final class ImagePreprocessor {
 
     /** Writes the model input for already decoded pixels at {@code dst[offset ..]}. */
     public void prepare(BufferedImage image, float[] dst, int offset) {
+        prepare(PixelReader.read(image, spec.channels()), image.getWidth(), image.getHeight(), dst, offset);
+    }
+
+    /** Writes the model input for {@code h x w} pixels of the model's channels, 8 bits each, at {@code dst[offset ..]}. */
+    private void prepare(byte[] pixels, int w, int h, float[] dst, int offset) {
         int c = spec.channels();
         int tw = spec.width();
         int th = spec.height();
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] pixels = PixelReader.read(image, c);
 
         // Centre crop to the target aspect ratio, then resize: nothing is stretched.
         int cw = w;

@@ -42,6 +42,28 @@ final class PixelReader {
     }
 
     /**
+     * Interleaved 8-bit grey ({@code colours} 1) or RGB (3) samples, as {@link #read(BufferedImage, int)}
+     * reads a decoded image of them: grey repeated for RGB, RGB to luma for grey.
+     */
+    static byte[] read(byte[] samples, int colours, int channels) {
+        if (colours == channels) {
+            return samples;
+        }
+        int pixels = samples.length / colours;
+        byte[] out = new byte[pixels * channels];
+        for (int i = 0; i < pixels; i++) {
+            if (colours == 1) {
+                out[3 * i] = samples[i];
+                out[3 * i + 1] = samples[i];
+                out[3 * i + 2] = samples[i];
+            } else {
+                store(out, i, 1, samples[3 * i] & 0xFF, samples[3 * i + 1] & 0xFF, samples[3 * i + 2] & 0xFF);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Multi-band images without a colour space (satellite TIFFs: 4 to 15 bands, often 16-bit):
      * the first three bands are taken as red, green and blue (the first one alone for fewer than
      * three), the rest (near infrared and the like) is not used by an RGB or grey model.

@@ -116,7 +116,7 @@ public final class TestImages {
         return png.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+    static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
         crc.update(name);

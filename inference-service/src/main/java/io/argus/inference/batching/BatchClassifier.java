@@ -5,11 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import jakarta.annotation.PreDestroy;
@@ -56,6 +53,7 @@ public class BatchClassifier {
     private final DecodeMemory memory;
     private static final Duration DECODE_WAIT = Duration.ofSeconds(30);
     private final ExecutorService decoders;
+    private final int decodeThreads;
     private volatile ImagePreprocessor preprocessor;
 
     public BatchClassifier(InferenceConfig config, ImageLimitsConfig limits) {
@@ -64,6 +62,7 @@ public class BatchClassifier {
         this.limits = limits;
         this.memory = new DecodeMemory(limits.decodeMemory(), DECODE_WAIT, DecodeMemory.DEFAULT_RETRY_AFTER);
         int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
+        this.decodeThreads = threads;
         this.decoders = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "argus-decode");
             t.setDaemon(true);
@@ -148,26 +147,14 @@ public class BatchClassifier {
         return new Result(outcomes, inputs);
     }
 
+    /**
+     * Decodes the batch on the decode threads and this one ({@link SharedWork}): with 28x28 images,
+     * handing all of them to the pool and waiting for it cost more than decoding them.
+     */
     private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep,
                                      ImageClassifier model) {
-        List<Callable<Prepared>> tasks = records.stream().<Callable<Prepared>>map(r -> () -> decode(r, prep, model))
-                .toList();
-        try {
-            List<Prepared> out = new ArrayList<>(records.size());
-            for (Future<Prepared> f : decoders.invokeAll(tasks)) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding a batch", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof DecoderBusy busy) {
-                // Out of decode memory is not the image's fault: the batch is processed again later.
-                throw busy;
-            }
-            throw new IllegalStateException("decoding failed unexpectedly", e.getCause());
-        }
+        // DecoderBusy (out of decode memory, not the image's fault) leaves here: the batch is processed again later.
+        return SharedWork.map(records.size(), i -> decode(records.get(i), prep, model), decoders, decodeThreads);
     }
 
     private static Prepared decode(ConsumerRecord<String, byte[]> record, ImagePreprocessor prep,
