@@ -62,7 +62,7 @@ final class BenchBundles {
         List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
         BundleManifest manifest = BundleManifest.builder(MODEL, version, labels, m.spec())
                 .provenance(Provenance.builder().base(m.source()).strategy(strategy).architecture(m.name()).build())
-                .driftReference(m.driftReference())
+                .driftReference(m.driftReference()).ood(m.ood())
                 .build();
         return new ModelBundle(manifest, m.network(), m.onnx());
     }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.DriftReference;
+import io.argus.common.model.OodReference;
 
 /**
  * A network under benchmark, with its ONNX export (checked against it) and its cost.
@@ -12,9 +13,11 @@ import io.argus.common.model.DriftReference;
  * @param driftReference the stored bundle's drift reference (the project's CNN), so the service the
  *                       bench starts watches drift as deployed; null for the random-weight models,
  *                       which have none (drift is off for them, as for any bundle without one)
+ * @param ood            the stored bundle's out-of-distribution statistics, likewise: the service
+ *                       scores every image as deployed; null for the random-weight models
  */
 record BenchModel(String name, String source, Model network, InputSpec spec, long flopsPerImage, byte[] onnx,
-                  double parityError, DriftReference driftReference) {
+                  double parityError, DriftReference driftReference, OodReference ood) {
 
     long params() {
         return network.numParams();

@@ -73,17 +73,18 @@ final class BenchModels {
                     7);
             return new BenchModel("fashion-cnn", source, bundle.network(), bundle.manifest().inputSpec(),
                     Flops.perImage(bundle.network(), bundle.manifest().inputSpec()), bundle.onnx(), error,
-                    bundle.manifest().driftReference());
+                    bundle.manifest().driftReference(), bundle.manifest().ood());
         }
         BenchModel exported = withOnnx("fashion-cnn", source + ", exported now", bundle.network(),
                 bundle.manifest().inputSpec());
         return new BenchModel(exported.name(), exported.source(), exported.network(), exported.spec(),
-                exported.flopsPerImage(), exported.onnx(), exported.parityError(), bundle.manifest().driftReference());
+                exported.flopsPerImage(), exported.onnx(), exported.parityError(), bundle.manifest().driftReference(),
+                bundle.manifest().ood());
     }
 
     static BenchModel withOnnx(String name, String source, Model network, InputSpec spec) {
         byte[] onnx = OnnxExporter.export(network, spec);
         double error = OnnxParity.relativeError(network, onnx, spec, 2, 7);
-        return new BenchModel(name, source, network, spec, Flops.perImage(network, spec), onnx, error, null);
+        return new BenchModel(name, source, network, spec, Flops.perImage(network, spec), onnx, error, null, null);
     }
 }

@@ -35,7 +35,7 @@ class BenchBundlesTest {
             a[random.nextInt(10)] = 0.5f + random.nextFloat() / 2;
         }
         return new BenchModel(m.name(), m.source(), m.network(), m.spec(), m.flopsPerImage(), m.onnx(),
-                m.parityError(), DriftReference.of(answers, "test answers"));
+                m.parityError(), DriftReference.of(answers, "test answers"), null);
     }
 
     @Test
