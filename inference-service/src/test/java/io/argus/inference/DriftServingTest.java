@@ -71,6 +71,8 @@ class DriftServingTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> ServiceProbe.servedVersion() == 2);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(
                 () -> assertThat(ServiceProbe.metric("argus_drift_enabled")).isEqualTo(1.0));
+        assertThat(ServiceProbe.metric("argus_drift_embedding_enabled"))
+                .as("its reference has no embedding summary: that part is off").isEqualTo(0.0);
         assertThat(ServiceProbe.metric("argus_drift_threshold")).as("the line a dashboard draws").isEqualTo(0.25);
         assertThat(ServiceProbe.metric("argus_drift_clear_below")).isEqualTo(0.10);
         Random random = new Random(2);
@@ -91,6 +93,9 @@ class DriftServingTest {
             assertThat(event.modelVersion()).isEqualTo(2);
             assertThat(event.score()).isGreaterThanOrEqualTo(event.threshold());
             assertThat(event.reason()).contains("sensor cam-turning drifted");
+            assertThat(event.embedding()).as("no embedding part").isNull();
+            assertThat(event.part()).as("the part that crossed").isIn("confidence", "class");
+            assertThat(event.reason()).contains(event.part() + " part");
             classified.read(150, Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(ServiceProbe.metric("argus_drift_drifted{sensor=\"cam-turning\"")).isEqualTo(1.0);

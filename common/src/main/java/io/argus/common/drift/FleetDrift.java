@@ -36,6 +36,11 @@ public final class FleetDrift {
 
     /** Takes one answer for {@code sensorId}; the change it made, if any. */
     public Optional<Change> observe(String sensorId, int predictedClass, double confidence) {
+        return observe(sensorId, predictedClass, confidence, null);
+    }
+
+    /** As {@link #observe(String, int, double)}, with the answer's embedding (null if it has none). */
+    public Optional<Change> observe(String sensorId, int predictedClass, double confidence, float[] embedding) {
         DriftDetector d = sensors.get(sensorId);
         if (d == null) {
             if (sensors.size() >= maxSensors) {
@@ -48,7 +53,7 @@ public final class FleetDrift {
             }
             sensors.put(sensorId, d);
         }
-        DriftDetector.Transition t = d.observe(predictedClass, confidence);
+        DriftDetector.Transition t = d.observe(predictedClass, confidence, embedding);
         if (t == DriftDetector.Transition.NONE) {
             return Optional.empty();
         }

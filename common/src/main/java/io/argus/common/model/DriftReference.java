@@ -17,9 +17,62 @@ import java.util.List;
  *                        them all into one); bin {@code i} holds confidences above {@code i} cuts
  * @param confidence      the share of the reference in each confidence bin ({@code cuts + 1} of them)
  * @param classes         the share of each predicted class, index-aligned with the model's labels
+ * @param embedding       the per-dimension mean and variance of the penultimate-layer embedding on the same
+ *                        images; null when the network has none or the bundle was made before bundles
+ *                        carried it (the embedding part of drift is then off)
  */
 public record DriftReference(String data, int samples, List<Double> confidenceCuts, List<Double> confidence,
-                             List<Double> classes) {
+                             List<Double> classes, Embedding embedding) {
+
+    /**
+     * The penultimate-layer embedding on the reference images, one entry per dimension: what a
+     * sensor's mean embedding over its window is compared with.
+     *
+     * @param mean     the mean of each dimension
+     * @param variance the variance of each dimension (population, over the reference's images)
+     */
+    public record Embedding(List<Double> mean, List<Double> variance) {
+
+        public Embedding {
+            mean = List.copyOf(mean);
+            variance = List.copyOf(variance);
+            if (mean.isEmpty() || mean.size() != variance.size()) {
+                throw new IllegalArgumentException("an embedding summary needs a mean and a variance per dimension");
+            }
+        }
+
+        /** The summary of {@code rows} embeddings (one row per image, all of the same width). */
+        public static Embedding of(float[][] rows) {
+            if (rows.length == 0) {
+                throw new IllegalArgumentException("an embedding summary needs samples");
+            }
+            int d = rows[0].length;
+            double[] sum = new double[d];
+            for (float[] r : rows) {
+                for (int k = 0; k < d; k++) {
+                    sum[k] += r[k];
+                }
+            }
+            double[] squares = new double[d];
+            List<Double> mean = new ArrayList<>(d);
+            for (int k = 0; k < d; k++) {
+                double m = sum[k] / rows.length;
+                mean.add(m);
+                for (float[] r : rows) {
+                    squares[k] += (r[k] - m) * (r[k] - m);
+                }
+            }
+            List<Double> variance = new ArrayList<>(d);
+            for (int k = 0; k < d; k++) {
+                variance.add(squares[k] / rows.length);
+            }
+            return new Embedding(mean, variance);
+        }
+
+        public int dimensions() {
+            return mean.size();
+        }
+    }
 
     /** Confidence bins in a reference made by {@link #of}: deciles. */
     public static final int CONFIDENCE_BINS = 10;
@@ -35,6 +88,17 @@ public record DriftReference(String data, int samples, List<Double> confidenceCu
 
     /** The statistics of a model's probabilities ({@code samples} rows of one probability per class). */
     public static DriftReference of(float[][] probabilities, String data) {
+        return of(probabilities, null, data);
+    }
+
+    /**
+     * The statistics of a model's probabilities and, when {@code embeddings} is not null, of its
+     * penultimate-layer embeddings on the same images (row {@code i} of both is image {@code i}).
+     */
+    public static DriftReference of(float[][] probabilities, float[][] embeddings, String data) {
+        if (embeddings != null && embeddings.length != probabilities.length) {
+            throw new IllegalArgumentException("a drift reference needs the embedding of every image it was taken on");
+        }
         if (probabilities.length == 0) {
             throw new IllegalArgumentException("a drift reference needs samples");
         }
@@ -62,7 +126,8 @@ public record DriftReference(String data, int samples, List<Double> confidenceCu
         for (double c : confidences) {
             shares[bin(cuts, c)]++;
         }
-        return new DriftReference(data, n, cuts, fractions(shares, n), fractions(classes, n));
+        return new DriftReference(data, n, cuts, fractions(shares, n), fractions(classes, n),
+                embeddings == null ? null : Embedding.of(embeddings));
     }
 
     /** The confidence bin of {@code confidence}: how many cuts it is above. */

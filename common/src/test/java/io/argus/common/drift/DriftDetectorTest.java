@@ -112,6 +112,82 @@ class DriftDetectorTest {
         assertThat(tied.confidence()).containsExactly(0.3, 0.7);
     }
 
+    @Test
+    void aCameraWhoseEmbeddingsMoveButWhoseAnswersDoNotIsFlaggedByTheEmbeddingPart() {
+        DriftReference reference = DriftReference.of(rows(ordinary(new Random(1)), 10_000),
+                embeddings(new Random(11), 10_000, 0), "test");
+        DriftDetector d = new DriftDetector(reference, SETTINGS);
+        DriftDetector answersOnly = new DriftDetector(withoutEmbedding(reference), SETTINGS);
+        Answers answers = ordinary(new Random(3));
+        Random features = new Random(12);
+
+        int flaggedAt = -1;
+        for (int n = 1; n <= 200; n++) {
+            float[] row = answers.next();
+            // Every dimension a third of its standard deviation higher: the answers stay as they were.
+            float[] e = embedding(features, 1.0 / 3);
+            if (d.observe(argMax(row), row[argMax(row)], e) == DriftDetector.Transition.DRIFTED && flaggedAt < 0) {
+                flaggedAt = n;
+                assertThat(d.score().part()).isEqualTo("embedding");
+            }
+            answersOnly.observe(argMax(row), row[argMax(row)], e);
+        }
+        assertThat(flaggedAt).as("images until flagged").isEqualTo(SETTINGS.minSamples());
+        assertThat(d.score().embedding()).isGreaterThanOrEqualTo(SETTINGS.threshold());
+        assertThat(Math.max(d.score().confidencePsi(), d.score().classPsi())).as("the answers' parts stay quiet")
+                .isLessThan(SETTINGS.clearBelow());
+        assertThat(answersOnly.drifted()).as("the same answers, without the embedding part").isFalse();
+    }
+
+    @Test
+    void ordinaryEmbeddingsRaiseNoFlagOver5000Images() {
+        DriftReference reference = DriftReference.of(rows(ordinary(new Random(1)), 10_000),
+                embeddings(new Random(11), 10_000, 0), "test");
+        FleetDrift fleet = new FleetDrift(reference, SETTINGS, 100);
+        Answers ordinary = ordinary(new Random(3));
+        Random features = new Random(13);
+        List<FleetDrift.Change> changes = new ArrayList<>();
+        double max = 0;
+        for (int i = 0; i < 5000; i++) {
+            float[] row = ordinary.next();
+            String sensor = "cam-" + (i % 4);
+            fleet.observe(sensor, argMax(row), row[argMax(row)], embedding(features, 0)).ifPresent(changes::add);
+            if (fleet.score(sensor).known()) {
+                assertThat(fleet.score(sensor).embedding()).as("the embedding part is scored").isNotNaN();
+                max = Math.max(max, fleet.score(sensor).embedding());
+            }
+        }
+        assertThat(changes).as("false alarms").isEmpty();
+        assertThat(max).as("the highest embedding part seen, with a margin under the threshold")
+                .isLessThan(SETTINGS.threshold() * 0.8);
+    }
+
+    @Test
+    void aReferenceWithoutAnEmbeddingSummaryLeavesTheEmbeddingPartOff() {
+        DriftReference withSummary = DriftReference.of(rows(ordinary(new Random(1)), 10_000),
+                embeddings(new Random(11), 10_000, 0), "test");
+        // A manifest written before references carried the summary: the field is not there at all.
+        String json = new String(io.argus.common.json.Json.write(withSummary), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll(",\\s*\"embedding\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertThat(json).doesNotContain("embedding");
+        DriftReference old = io.argus.common.json.Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                DriftReference.class);
+        assertThat(old.embedding()).isNull();
+        assertThat(old.classes()).isEqualTo(withSummary.classes());
+
+        DriftDetector d = new DriftDetector(old, SETTINGS);
+        assertThat(d.watchesEmbedding()).isFalse();
+        Answers answers = ordinary(new Random(3));
+        Random features = new Random(12);
+        for (int n = 1; n <= 400; n++) {
+            float[] row = answers.next();
+            d.observe(argMax(row), row[argMax(row)], embedding(features, 3));
+        }
+        assertThat(d.score().known()).isTrue();
+        assertThat(d.score().embedding()).as("no embedding part").isNaN();
+        assertThat(d.drifted()).as("embeddings far off, answers ordinary: nothing to see without the part").isFalse();
+    }
+
     /** Answers one at a time, as probability rows. */
     private interface Answers {
         float[] next();
@@ -132,6 +208,33 @@ class DriftDetectorTest {
         java.util.Arrays.fill(p, (float) ((1 - confidence) / (CLASSES - 1)));
         p[predicted] = (float) confidence;
         return p;
+    }
+
+    private static final int FEATURES = 64;
+
+    /**
+     * An embedding: every dimension standard normal plus {@code shift}, with a factor shared by all
+     * (dimensions of a real embedding are not independent).
+     */
+    private static float[] embedding(Random random, double shift) {
+        double shared = random.nextGaussian();
+        float[] e = new float[FEATURES];
+        for (int k = 0; k < FEATURES; k++) {
+            e[k] = (float) (0.3 * shared + Math.sqrt(1 - 0.09) * random.nextGaussian() + shift);
+        }
+        return e;
+    }
+
+    private static float[][] embeddings(Random random, int n, double shift) {
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = embedding(random, shift);
+        }
+        return out;
+    }
+
+    private static DriftReference withoutEmbedding(DriftReference r) {
+        return new DriftReference(r.data(), r.samples(), r.confidenceCuts(), r.confidence(), r.classes(), null);
     }
 
     private static float[][] rows(Answers answers, int n) {

@@ -87,12 +87,22 @@ public class BatchClassifier {
 
     /** As {@link #classify(List, ImageClassifier)}, booking decode, forward pass and results to {@code time}. */
     public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model, LoopTime time) {
+        return classify(records, model, time, false);
+    }
+
+    /**
+     * As {@link #classify(List, ImageClassifier, LoopTime)}; with {@code embeddings}, each classified
+     * outcome carries its image's embedding where the engine gives one (drift per sensor reads it).
+     */
+    public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model, LoopTime time,
+                           boolean embeddings) {
         ImagePreprocessor prep = preprocessorFor(model.inputSpec());
         List<Prepared> prepared = decodeAll(records, prep, model);
         time.lap(LoopTime.Phase.DECODE);
 
         int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
         float[][] probabilities = new float[0][];
+        float[][] features = null;
         double[] ood = null;
         double inferenceMs = 0;
         String modelError = null;
@@ -105,10 +115,14 @@ public class BatchClassifier {
             long start = System.nanoTime();
             try {
                 Optional<OodScorer> scorer = model.ood();
-                if (scorer.isPresent()) {
+                if (scorer.isPresent() || embeddings) {
+                    // One pass gives both: the embedding is computed on the way to the probabilities.
                     Forward forward = model.forward(batch, good.length);
                     probabilities = forward.probabilities();
-                    ood = scorer.get().scores(batch, forward.embeddings());
+                    features = embeddings ? forward.embeddings() : null;
+                    if (scorer.isPresent()) {
+                        ood = scorer.get().scores(batch, forward.embeddings());
+                    }
                 } else {
                     probabilities = model.classify(batch, good.length);
                 }
@@ -140,7 +154,9 @@ public class BatchClassifier {
                 Classification.Ood score = ood == null ? null
                         : new Classification.Ood(ood[k], model.ood().orElseThrow().threshold());
                 outcomes.add(new Outcome.Classified(records.get(i),
-                        result(records.get(i), p, probabilities[k++], score, model, inferenceMs, good.length, now)));
+                        result(records.get(i), p, probabilities[k], score, model, inferenceMs, good.length, now),
+                        features == null ? null : features[k]));
+                k++;
                 inputs[i] = p.input();
             }
         }

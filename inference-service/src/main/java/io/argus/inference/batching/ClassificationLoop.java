@@ -218,7 +218,8 @@ public class ClassificationLoop {
         }
         try (CurrentModel.Lease model = lease.get()) {
             faultSwapPause(model.classifier().id());
-            BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier(), time);
+            BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier(), time,
+                    drift.wantsEmbeddings());
             for (int i = 0; i < result.outcomes().size(); i++) {
                 Outcome o = result.outcomes().get(i);
                 uncommitted.add(new Pending(batch, o, router.route(o), forShadow(o, result.inputs()[i], model)));

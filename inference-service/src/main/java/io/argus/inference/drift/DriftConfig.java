@@ -31,6 +31,14 @@ public interface DriftConfig {
     @WithDefault("0.10")
     double clearBelow();
 
+    /**
+     * The embedding part of the score flags a sensor at this mean over dimensions of the squared
+     * distance of its window's mean embedding from the reference's, in standard errors (about 1 when
+     * nothing changed; fitted on ordinary cameras with {@code ./argus drift-report}).
+     */
+    @WithDefault("8.0")
+    double embeddingThreshold();
+
     /** The most sensors watched per replica; images of sensors beyond it are not watched (counted). */
     @WithDefault("10000")
     int maxSensors();
@@ -47,6 +55,6 @@ public interface DriftConfig {
     double reviewRate();
 
     default DriftDetector.Settings settings() {
-        return new DriftDetector.Settings(window(), minSamples(), threshold(), clearBelow());
+        return new DriftDetector.Settings(window(), minSamples(), threshold(), clearBelow(), embeddingThreshold());
     }
 }

@@ -80,6 +80,9 @@ public class DriftMonitor {
         own.add(Gauge.builder("argus.drift.enabled", this, m -> m.watch != null && m.watch.fleet() != null ? 1 : 0)
                 .description("1 while the served model has drift reference statistics and drift is on, else 0")
                 .register(meters));
+        own.add(Gauge.builder("argus.drift.embedding.enabled", this, m -> m.wantsEmbeddings() ? 1 : 0)
+                .description("1 while drift is on and the served model's reference has an embedding summary, else 0")
+                .register(meters));
         own.add(Gauge.builder("argus.drift.sensors.drifted", this, m -> {
             Watch w = m.watch;
             return w == null || w.fleet() == null ? 0 : w.fleet().drifted().size();
@@ -111,6 +114,14 @@ public class DriftMonitor {
             LOG.infof("Drift per sensor is on for %s: reference %s (%d images), windows of %d images, flag at %.2f, "
                             + "clear under %.2f", model, reference.data(), reference.samples(), config.window(),
                     config.threshold(), config.clearBelow());
+            if (reference.embedding() == null) {
+                LOG.infof("The embedding part of drift is off for %s: its reference has no embedding summary (made "
+                        + "before references carried one, or the network has no single embedding); "
+                        + "argus_drift_embedding_enabled is 0 while it serves", model);
+            } else {
+                LOG.infof("The embedding part of drift is on for %s: %d dimensions, flag at a mean squared standard "
+                        + "error of %.1f", model, reference.embedding().dimensions(), config.embeddingThreshold());
+            }
         }
         if (previous != null && previous.fleet() != null && !previous.fleet().drifted().isEmpty()) {
             if (fleet != null) {
@@ -121,6 +132,12 @@ public class DriftMonitor {
             }
         }
         watch = new Watch(model, List.copyOf(labels), fleet);
+    }
+
+    /** Whether the answers should come with their embeddings: drift is on and its reference has a summary. */
+    public boolean wantsEmbeddings() {
+        Watch w = watch;
+        return w != null && w.fleet() != null && w.fleet().reference().embedding() != null;
     }
 
     /** Takes the committed outcomes of a batch, in order. */
@@ -140,7 +157,7 @@ public class DriftMonitor {
             }
             String sensor = r.sensorId();
             gauge(sensor);
-            w.fleet().observe(sensor, w.labels().indexOf(r.label()), r.confidence())
+            w.fleet().observe(sensor, w.labels().indexOf(r.label()), r.confidence(), c.embedding())
                     .ifPresent(change -> announce(w, r, change));
         }
     }
@@ -158,16 +175,18 @@ public class DriftMonitor {
     private void announce(Watch w, Classification r, FleetDrift.Change change) {
         DriftDetector.Score s = change.score();
         boolean drifted = change.transition() == DriftDetector.Transition.DRIFTED;
+        String embedding = Double.isNaN(s.embedding()) ? "" : String.format(Locale.ROOT, ", embedding %.3f",
+                s.embedding());
         String reason = String.format(Locale.ROOT, drifted
-                        ? "sensor %s drifted: score %.3f (confidence PSI %.3f, class PSI %.3f) over its last %d images "
-                        + "reached %.2f against %s's reference"
-                        : "sensor %s came back: score %.3f (confidence PSI %.3f, class PSI %.3f) over its last %d "
-                        + "images fell under %.2f against %s's reference",
-                change.sensorId(), s.score(), s.confidencePsi(), s.classPsi(), s.samples(),
+                        ? "sensor %s drifted: score %.3f (%s part; confidence PSI %.3f, class PSI %.3f%s) over its last "
+                        + "%d images reached %.2f against %s's reference"
+                        : "sensor %s came back: score %.3f (%s part; confidence PSI %.3f, class PSI %.3f%s) over its "
+                        + "last %d images fell under %.2f against %s's reference",
+                change.sensorId(), s.score(), s.part(), s.confidencePsi(), s.classPsi(), embedding, s.samples(),
                 drifted ? config.threshold() : config.clearBelow(), w.model());
         DriftEvent event = new DriftEvent(DriftEvent.SCHEMA_VERSION, change.sensorId(),
                 drifted ? DriftEvent.State.DRIFTED : DriftEvent.State.CLEARED, s.score(), s.confidencePsi(),
-                s.classPsi(), s.samples(), config.threshold(), config.clearBelow(), w.model().name(),
+                s.classPsi(), Double.isNaN(s.embedding()) ? null : s.embedding(), s.part(), s.samples(), config.threshold(), config.clearBelow(), w.model().name(),
                 w.model().version(), r.imageId(), reason, Instant.now());
         if (drifted) {
             LOG.warn(reason);
@@ -200,8 +219,14 @@ public class DriftMonitor {
         }
         gauged.add(sensor);
         own.add(Gauge.builder("argus.drift.score", this, m -> m.score(sensor))
-                .description("Drift score of a sensor (the larger PSI of confidence and predicted classes over its "
-                        + "window); NaN while it has too few images or drift is off")
+                .description("Drift score of a sensor (the largest of its parts: PSI of confidence, PSI of predicted "
+                        + "classes, the embedding part; over its window); NaN while it has too few images or drift is off")
+                .tag("sensor", sensor).register(meters));
+        own.add(Gauge.builder("argus.drift.embedding", this, m -> {
+            Watch w = m.watch;
+            return w == null || w.fleet() == null ? Double.NaN : w.fleet().score(sensor).embedding();
+        }).description("The embedding part of a sensor's drift score (its window's mean embedding against the "
+                        + "reference's, on the PSI's scale); NaN while unknown or off")
                 .tag("sensor", sensor).register(meters));
         own.add(Gauge.builder("argus.drift.drifted", this, m -> {
             Watch w = m.watch;

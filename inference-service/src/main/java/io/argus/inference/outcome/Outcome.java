@@ -12,7 +12,17 @@ public sealed interface Outcome {
     /** The key of its outputs: the image id, or the record's position when the id could not be read. */
     String key();
 
-    record Classified(ConsumerRecord<String, byte[]> source, Classification result) implements Outcome {
+    /**
+     * @param embedding the image's penultimate-layer embedding when the forward pass gave one (for
+     *                  drift per sensor; not part of the result written), else null
+     */
+    record Classified(ConsumerRecord<String, byte[]> source, Classification result, float[] embedding)
+            implements Outcome {
+
+        public Classified(ConsumerRecord<String, byte[]> source, Classification result) {
+            this(source, result, null);
+        }
+
         @Override
         public String key() {
             return result.imageId();

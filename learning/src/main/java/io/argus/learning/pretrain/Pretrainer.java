@@ -80,7 +80,9 @@ public final class Pretrainer {
         float[][] testProbabilities = Evaluator.predict(net, testSet);
         ModelMetrics metrics = Evaluator.evaluate(testSet, testProbabilities);
         // What its answers look like on the test split: the reference of drift per sensor in serving.
+        // and its embedding on the same images: the reference of drift's embedding part.
         DriftReference drift = DriftReference.of(testProbabilities,
+                OodFit.embeddings(net, FashionCnn.INPUT, testSet.inputs(), testSet.count()),
                 "Fashion-MNIST test split (" + data.source() + ")");
 
         ModelStore store = new ModelStore(options.store());

@@ -324,8 +324,10 @@ public final class LearningRun {
             samples.add(new EvalSample(item.sample().sampleId(), false, item.sensor(), item.sample().label(), null,
                     item.sample().bytes()));
         }
-        float[][] candidateProbabilities = probabilities(candidate, in.base().architecture().input(), calibrations,
-                samples);
+        InputSpec candidateSpec = in.base().architecture().input();
+        float[] candidateInputs = prepared(candidateSpec, calibrations, samples);
+        float[][] candidateProbabilities = Forward.of(candidate, candidateSpec).probabilities(candidateInputs,
+                samples.size());
         List<String> candidatePredictions = labelsOf(candidateProbabilities, data.classes);
         List<String> championPredictions = champion.map(c -> labelsOf(probabilities(c.network(),
                 c.architecture().input(), c.calibrations(), samples), c.labels())).orElse(null);
@@ -344,7 +346,9 @@ public final class LearningRun {
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 12);
         // The reference of drift: the reference data and the held-out labels (calibrated as served),
         // so that a new class, which only labels hold, is part of what normal answers look like.
-        DriftReference drift = samples.isEmpty() ? null : DriftReference.of(candidateProbabilities, String.format(
+        // With the candidate's embedding on the same images (null if its network has no single one).
+        DriftReference drift = samples.isEmpty() ? null : DriftReference.of(candidateProbabilities,
+                OodFit.embeddings(candidate, candidateSpec, candidateInputs, samples.size()), String.format(
                 Locale.ROOT, "evaluation set %s (%d reference, %d held-out labels)", version, reference,
                 samples.size() - reference));
         return new Evaluation(scored, confusion.metrics(),
@@ -358,6 +362,11 @@ public final class LearningRun {
     /** A model's probabilities, each sample prepared for its input and calibrated for its sensor. */
     private float[][] probabilities(Model net, InputSpec spec, Map<String, SensorCalibration> calibrations,
                                     List<EvalSample> samples) {
+        return Forward.of(net, spec).probabilities(prepared(spec, calibrations, samples), samples.size());
+    }
+
+    /** The samples prepared for {@code spec} and calibrated for their sensors, one after the other. */
+    private float[] prepared(InputSpec spec, Map<String, SensorCalibration> calibrations, List<EvalSample> samples) {
         ImagePreprocessor prep = new ImagePreprocessor(spec, settings.limits());
         int size = spec.size();
         float[] x = new float[samples.size() * size];
@@ -373,7 +382,7 @@ public final class LearningRun {
                 c.apply(x, i * size, spec);
             }
         }
-        return Forward.of(net, spec).probabilities(x, samples.size());
+        return x;
     }
 
     private static List<String> labelsOf(float[][] p, List<String> labels) {

@@ -17,6 +17,7 @@ import io.argus.common.dataset.SimulatedCameras;
 import io.argus.common.drift.DriftDetector;
 import io.argus.common.drift.FleetDrift;
 import io.argus.common.engine.Engine;
+import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.OnnxSettings;
 import io.argus.common.image.ImageLimits;
@@ -44,7 +45,7 @@ public final class DriftReport {
 
     /** Options; see {@link #USAGE}. */
     public record Options(Path store, String model, Optional<Path> data, DriftDetector.Settings settings,
-                          int ordinary, long longStream, int trials, int before, int cap, List<String> shifts,
+                          boolean embedding, int ordinary, long longStream, int trials, int before, int cap, List<String> shifts,
                           long seed) {
     }
 
@@ -57,6 +58,8 @@ public final class DriftReport {
               --min-samples N   images in a window before it is scored (default 150)
               --threshold X     score that flags a sensor (default 0.25)
               --clear X         score under which a flagged sensor is cleared (default 0.10)
+              --embedding-threshold X  mean squared standard error of the window's mean embedding that flags
+                                a sensor (default 8.0); 'off' scores the answers' two PSIs only
               --ordinary N      images of the four ordinary cameras in the short stream (default 5000)
               --long N          images of the four ordinary cameras in the long stream (default 1000000)
               --trials N        streams per shift, each with its own draw of images (default 20)
@@ -89,6 +92,8 @@ public final class DriftReport {
         int minSamples = a.positive("--min-samples", d.minSamples());
         double threshold = a.decimal("--threshold", d.threshold());
         double clear = a.decimal("--clear", d.clearBelow());
+        String embedding = a.text("--embedding-threshold", Double.toString(d.embeddingThreshold()));
+        boolean embeddingOn = !"off".equals(embedding);
         int ordinary = a.positive("--ordinary", 5000);
         long longStream = a.longValue("--long", 1_000_000);
         int trials = a.positive("--trials", 20);
@@ -103,12 +108,17 @@ public final class DriftReport {
                 throw new IllegalArgumentException("unknown shift '" + s + "'; known: " + SimulatedCameras.SHIFTS);
             }
         }
-        return new Options(store, model, data, new DriftDetector.Settings(window, minSamples, threshold, clear),
-                ordinary, longStream, trials, before, cap, shifts, seed);
+        return new Options(store, model, data, new DriftDetector.Settings(window, minSamples, threshold, clear,
+                embeddingOn ? Double.parseDouble(embedding) : d.embeddingThreshold()),
+                embeddingOn, ordinary, longStream, trials, before, cap, shifts, seed);
     }
 
-    /** The model's answer to one image: predicted class and confidence. */
-    private record Answers(int[] classes, float[] confidences) {
+    /** The model's answer to one image: predicted class, confidence and embedding (null rows: none). */
+    private record Answers(int[] classes, float[] confidences, float[][] embeddings) {
+        float[] embedding(int i) {
+            return embeddings == null ? null : embeddings[i];
+        }
+
         int size() {
             return classes.length;
         }
@@ -124,21 +134,27 @@ public final class DriftReport {
         DriftDetector.Settings s = o.settings();
         out.report(String.format(Locale.ROOT, "Drift report: %s (%s; its bundle %s reference statistics) on "
                         + "Fashion-MNIST test images (%s): reference on the first %d, cameras draw from the other %d. "
-                        + "Windows of %d images, scored from %d, flag at %.2f, clear under %.2f.", stored.id(),
+                        + "Windows of %d images, scored from %d, flag at %.2f, clear under %.2f; embedding part %s.",
+                stored.id(),
                 bundle.manifest().provenance() == null ? "?" : bundle.manifest().provenance().dataset(),
                 bundle.manifest().driftReference() == null ? "has no" : "has", data.source(), half,
-                test.count() - half, s.window(), s.minSamples(), s.threshold(), s.clearBelow()));
+                test.count() - half, s.window(), s.minSamples(), s.threshold(), s.clearBelow(),
+                o.embedding() ? String.format(Locale.ROOT, "flags at %.1f", s.embeddingThreshold()) : "off"));
         try (ImageClassifier model = Engine.ONNX.open(bundle, OnnxSettings.CPU)) {
             ImagePreprocessor prep = new ImagePreprocessor(model.inputSpec(), ImageLimits.DEFAULT);
             int[] refIdx = range(0, half);
             int[] camIdx = range(half, test.count());
-            DriftReference reference = DriftReference.of(probabilities(model, prep, test, refIdx, img -> img),
+            Forward ref = forward(model, prep, test, refIdx, img -> img);
+            DriftReference reference = DriftReference.of(ref.probabilities(), o.embedding() ? ref.embeddings() : null,
                     "Fashion-MNIST test images 0.." + (half - 1));
-            Answers ordinary = answers(probabilities(model, prep, test, camIdx, img -> img));
+            if (o.embedding() && reference.embedding() == null) {
+                out.report("The model gives no embedding: the embedding part is off.");
+            }
+            Answers ordinary = answers(forward(model, prep, test, camIdx, img -> img));
             Random noise = new Random(o.seed());
             List<Answers> shifted = new ArrayList<>();
             for (String shift : o.shifts()) {
-                shifted.add(answers(probabilities(model, prep, test, camIdx, SimulatedCameras.shift(shift, noise))));
+                shifted.add(answers(forward(model, prep, test, camIdx, SimulatedCameras.shift(shift, noise))));
             }
             report(o, reference, ordinary, shifted);
         }
@@ -153,35 +169,49 @@ public final class DriftReport {
         Ordinary longRun = ordinaryStream(reference, s, ordinary, o.longStream(), random);
         StringBuilder t = new StringBuilder("\nOrdinary cameras (4 sensors, images drawn at random from the held-out "
                 + "half)\n");
-        t.append(String.format(Locale.ROOT, "%-12s %12s %8s %14s %12s %12s%n", "stream", "images", "flags",
-                "flags/10k img", "max score", "p99.9 score"));
+        t.append(String.format(Locale.ROOT, "%-12s %12s %8s %14s %12s %12s %12s %12s%n", "stream", "images", "flags",
+                "flags/10k img", "max score", "p99.9 score", "max emb. z", "p99.9 z"));
         for (Ordinary r : List.of(shortRun, longRun)) {
-            t.append(String.format(Locale.ROOT, "%-12s %12d %8d %14.4f %12.3f %12.3f%n",
+            t.append(String.format(Locale.ROOT, "%-12s %12d %8d %14.4f %12.3f %12.3f %12.2f %12.2f%n",
                     r == shortRun ? "short" : "long", r.images(), r.flags(), r.flags() * 10_000.0 / r.images(),
-                    r.maxScore(), r.p999()));
+                    r.maxScore(), r.p999(), r.maxZ(), r.p999Z()));
         }
+        t.append("(emb. z: the embedding statistic, about 1 when nothing changed; the part flags at "
+                + (reference.embedding() == null ? "- (off)" : String.format(Locale.ROOT, "%.1f", s.embeddingThreshold()))
+                + ")\n");
 
         t.append(String.format(Locale.ROOT, "%nShifts (%d streams each; images of the shift until flagged, and "
                         + "ordinary images after it until cleared; median / max; '>%d' = not flagged within %d)%n",
                 o.trials(), o.cap(), o.cap()));
-        t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s%n", "shift", "new camera: flagged",
-                "after " + o.before() + " ordinary: flagged", "back to ordinary: cleared"));
+        t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s   %s%n", "shift", "new camera: flagged",
+                "after " + o.before() + " ordinary: flagged", "back to ordinary: cleared",
+                "flagged by (new camera; after ordinary)"));
         for (int k = 0; k < o.shifts().size(); k++) {
             Answers shift = shifted.get(k);
             int[] fresh = new int[o.trials()];
             int[] change = new int[o.trials()];
             int[] clear = new int[o.trials()];
+            java.util.Map<String, Integer> freshParts = new java.util.TreeMap<>();
+            java.util.Map<String, Integer> changeParts = new java.util.TreeMap<>();
             for (int trial = 0; trial < o.trials(); trial++) {
-                fresh[trial] = untilFlagged(new DriftDetector(reference, s), shift, o.cap(), random);
+                DriftDetector first = new DriftDetector(reference, s);
+                fresh[trial] = untilFlagged(first, shift, o.cap(), random);
+                if (first.drifted()) {
+                    freshParts.merge(first.score().part(), 1, Integer::sum);
+                }
                 DriftDetector d = new DriftDetector(reference, s);
                 for (int i = 0; i < o.before(); i++) {
                     observe(d, ordinary, random);
                 }
                 change[trial] = d.drifted() ? -1 : untilFlagged(d, shift, o.cap(), random);
+                if (change[trial] != -1 && d.drifted()) {
+                    changeParts.merge(d.score().part(), 1, Integer::sum);
+                }
                 clear[trial] = d.drifted() ? untilCleared(d, ordinary, o.cap(), random) : -1;
             }
-            t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s%n", o.shifts().get(k), summary(fresh, o.cap()),
-                    summary(change, o.cap()), summary(clear, o.cap())));
+            t.append(String.format(Locale.ROOT, "%-13s %22s %26s %24s   %s; %s%n", o.shifts().get(k),
+                    summary(fresh, o.cap()), summary(change, o.cap()), summary(clear, o.cap()), parts(freshParts),
+                    parts(changeParts)));
         }
         int timed = (int) Math.min(Integer.MAX_VALUE, Math.max(100_000, o.longStream()));
         t.append(String.format(Locale.ROOT, "%nCost: FleetDrift.observe, which inference calls once per committed "
@@ -190,7 +220,13 @@ public final class DriftReport {
         out.report(t.toString());
     }
 
-    private record Ordinary(long images, int flags, double maxScore, double p999) {
+    private record Ordinary(long images, int flags, double maxScore, double p999, double maxZ, double p999Z) {
+    }
+
+    /** Which part flagged how many streams, e.g. {@code class 12, embedding 8}. */
+    private static String parts(java.util.Map<String, Integer> counts) {
+        return counts.isEmpty() ? "-" : String.join(", ", counts.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 
     /** Four ordinary sensors in turn; every flag is a false alarm. */
@@ -201,11 +237,14 @@ public final class DriftReport {
         double max = 0;
         // Scores binned by 0.001 for the 99.9th percentile.
         long[] histogram = new long[1001];
+        // The embedding statistic z, binned by 0.01 up to 100.
+        long[] zHistogram = new long[10_001];
+        double maxZ = Double.NaN;
         long scored = 0;
         for (long i = 0; i < images; i++) {
             String sensor = "cam-" + (i % SENSORS);
             int j = random.nextInt(ordinary.size());
-            if (fleet.observe(sensor, ordinary.classes()[j], ordinary.confidences()[j])
+            if (fleet.observe(sensor, ordinary.classes()[j], ordinary.confidences()[j], ordinary.embedding(j))
                     .filter(c -> c.transition() == DriftDetector.Transition.DRIFTED).isPresent()) {
                 flags++;
             }
@@ -214,18 +253,28 @@ public final class DriftReport {
                 max = Math.max(max, score.score());
                 histogram[(int) Math.min(1000, Math.round(score.score() * 1000))]++;
                 scored++;
+                if (!Double.isNaN(score.embedding())) {
+                    double z = score.embedding() * s.embeddingThreshold() / s.threshold();
+                    maxZ = Double.isNaN(maxZ) ? z : Math.max(maxZ, z);
+                    zHistogram[(int) Math.min(10_000, Math.round(z * 100))]++;
+                }
             }
         }
-        double p999 = Double.NaN;
+        double p999 = percentile(histogram, 0.999) / 1000;
+        return new Ordinary(images, flags, max, p999, maxZ, percentile(zHistogram, 0.999) / 100);
+    }
+
+    /** The bin at quantile {@code q} of a histogram; NaN when it is empty. */
+    private static double percentile(long[] histogram, double q) {
+        long total = Arrays.stream(histogram).sum();
         long seen = 0;
-        for (int b = 0; b < histogram.length && scored > 0; b++) {
+        for (int b = 0; b < histogram.length && total > 0; b++) {
             seen += histogram[b];
-            if (seen >= 0.999 * scored) {
-                p999 = b / 1000.0;
-                break;
+            if (seen >= q * total) {
+                return b;
             }
         }
-        return new Ordinary(images, flags, max, p999);
+        return Double.NaN;
     }
 
     /**
@@ -249,7 +298,8 @@ public final class DriftReport {
             long start = System.nanoTime();
             for (int i = 0; i < images; i++) {
                 int j = drawn[i];
-                if (fleet.observe(sensors[i % SENSORS], ordinary.classes()[j], ordinary.confidences()[j]).isPresent()) {
+                if (fleet.observe(sensors[i % SENSORS], ordinary.classes()[j], ordinary.confidences()[j],
+                        ordinary.embedding(j)).isPresent()) {
                     changes++;
                 }
             }
@@ -279,7 +329,7 @@ public final class DriftReport {
 
     private static DriftDetector.Transition observe(DriftDetector d, Answers stream, Random random) {
         int j = random.nextInt(stream.size());
-        return d.observe(stream.classes()[j], stream.confidences()[j]);
+        return d.observe(stream.classes()[j], stream.confidences()[j], stream.embedding(j));
     }
 
     /** Median / max of the trials; a trial of -1 did not apply (flagged before its shift, or never flagged). */
@@ -297,21 +347,27 @@ public final class DriftReport {
         return v == Integer.MAX_VALUE ? ">" + cap : Integer.toString(v);
     }
 
-    private static Answers answers(float[][] probabilities) {
+    private static Answers answers(Forward forward) {
+        float[][] probabilities = forward.probabilities();
         int[] classes = new int[probabilities.length];
         float[] confidences = new float[probabilities.length];
         for (int i = 0; i < probabilities.length; i++) {
             classes[i] = ConfusionMatrix.argMax(probabilities[i]);
             confidences[i] = probabilities[i][classes[i]];
         }
-        return new Answers(classes, confidences);
+        return new Answers(classes, confidences, forward.embeddings());
     }
 
-    /** The model's probabilities for the images, each rendered by the camera and prepared as inference does. */
-    private static float[][] probabilities(ImageClassifier model, ImagePreprocessor prep, LabeledImages images,
-                                           int[] indices, UnaryOperator<BufferedImage> camera) {
+    /**
+     * The model's probabilities and embeddings for the images (embeddings null if it gives none), each
+     * rendered by the camera and prepared as inference does.
+     */
+    private static Forward forward(ImageClassifier model, ImagePreprocessor prep, LabeledImages images,
+                                   int[] indices, UnaryOperator<BufferedImage> camera) {
         int size = model.inputSpec().size();
         float[][] out = new float[indices.length][];
+        float[][] embeddings = new float[indices.length][];
+        boolean any = true;
         for (int from = 0; from < indices.length; from += BATCH) {
             int n = Math.min(BATCH, indices.length - from);
             float[] x = new float[n * size];
@@ -319,10 +375,15 @@ public final class DriftReport {
                 // Through PNG bytes, as a camera sends them and inference decodes them.
                 prep.prepare(SimulatedCameras.png(camera.apply(images.image(indices[from + k]))), x, k * size);
             }
-            float[][] p = model.classify(x, n);
-            System.arraycopy(p, 0, out, from, n);
+            Forward f = model.forward(x, n);
+            System.arraycopy(f.probabilities(), 0, out, from, n);
+            if (f.hasEmbeddings()) {
+                System.arraycopy(f.embeddings(), 0, embeddings, from, n);
+            } else {
+                any = false;
+            }
         }
-        return out;
+        return new Forward(out, any ? embeddings : null);
     }
 
     private static int[] range(int from, int to) {

@@ -44,7 +44,7 @@ class DriftSeenTest {
     }
 
     private static DriftEvent event(String sensor, DriftEvent.State state, String imageId) {
-        return new DriftEvent(DriftEvent.SCHEMA_VERSION, sensor, state, 0.9, 0.3, 0.9, 200, 0.25, 0.10, "argus", 1,
+        return new DriftEvent(DriftEvent.SCHEMA_VERSION, sensor, state, 0.9, 0.3, 0.9, null, "class", 200, 0.25, 0.10, "argus", 1,
                 imageId, "drifted", Instant.now());
     }
 }
