@@ -40,9 +40,14 @@ class DecoderOutOfMemoryTest {
     @Test
     void thePreprocessingOfInferenceAsksToRetryLaterToo() {
         ImagePreprocessor pre = new ImagePreprocessor(InputSpec.grey(28, 28), ImageLimits.DEFAULT);
+        // With an alpha channel the PNG is not one the preprocessing decodes itself (PlainPng), so
+        // ImageIO's reader, the one made to fail here, decodes it.
+        byte[] rgba = TestImages.encode(
+                TestImages.solid(FailingPngReaders.WIDTH, 3, BufferedImage.TYPE_4BYTE_ABGR, Color.GRAY), "png");
         try (FailingPngReaders ignored = FailingPngReaders.install(FailingPngReaders::pngOutOfMemory)) {
-            assertRetryLater(catchThrowable(() -> pre.prepare(PNG)));
+            assertRetryLater(catchThrowable(() -> pre.prepare(rgba)));
         }
+        assertThat(pre.prepare(rgba)).as("the same file, memory permitting").hasSize(28 * 28);
     }
 
     private static void assertAsksToRetry(Supplier<Throwable> failure) {
