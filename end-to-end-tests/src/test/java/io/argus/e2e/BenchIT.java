@@ -1,6 +1,7 @@
 package io.argus.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,8 +100,16 @@ class BenchIT {
         double wall = Double.parseDouble(cells[10]);
         assertThat(Double.parseDouble(cells[3])).as("model ms/image").isPositive();
         assertThat(Double.parseDouble(cells[5])).as("kafka commit ms/image").isPositive();
-        assertThat(parts).as("decode + model + kafka + waiting + results + other against wall, ms per image: %s",
-                String.join(" ", cells)).isCloseTo(wall, org.assertj.core.data.Percentage.withPercentage(5));
+        // The service books a step when it ends, so each of the bench's two reads of its counters can
+        // miss the step under way: at most a batch or a commit (its interval is 100 ms; the
+        // transaction on two busy cores adds to it), so up to 150 ms per read. On this short run that
+        // can be more than 5% of the wall time; a step left out of the breakdown is more than both.
+        JsonNode interval = run.get("saturationBreakdown");
+        double unbookedMsPerImage = 2 * 150.0 / interval.get("images").asInt();
+        assertThat(parts).as("decode + model + kafka + waiting + results + other against wall, ms per image: %s "
+                        + "(%d images over %.2f s)", String.join(" ", cells), interval.get("images").asInt(),
+                interval.get("wallSeconds").asDouble())
+                .isCloseTo(wall, within(Math.max(0.05 * wall, unbookedMsPerImage)));
 
         // The service's resident memory, from /proc: a JVM with Quarkus and ONNX Runtime is well over 64 MiB.
         assertThat(printed).contains("RSS ready MiB", "peak RSS MiB");
