@@ -3,6 +3,7 @@ package io.argus.local.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,11 +48,28 @@ public final class ArgusBroker implements AutoCloseable {
 
     /** A broker on a free port with a temporary data directory. */
     public static ArgusBroker startTemporary() {
-        try {
-            return new ArgusBroker(Files.createTempDirectory("argus-kafka-"), true, 0, 0).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // A free port is found by binding to it and letting go: another process (the test JVMs of
+        // modules built side by side) can take it before the broker binds. Then new ports, twice more.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new ArgusBroker(Files.createTempDirectory("argus-kafka-"), true, 0, 0).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
