@@ -38,17 +38,19 @@ final class BenchBundles {
 
     /**
      * Stores the champion (and, with {@code shadow}, its copy as the next version) in {@code dir}
-     * and returns the records to write, in order: the champion's, then the candidate's.
+     * and returns the records to write, in order: the champion's, then the candidate's. Without
+     * {@code ood} the bundles leave out the model's out-of-distribution statistics, so the service
+     * scores no image with them.
      */
-    static List<Announcement> prepare(BenchModel m, Path dir, boolean shadow) throws IOException {
+    static List<Announcement> prepare(BenchModel m, Path dir, boolean shadow, boolean ood) throws IOException {
         ModelStore store = new ModelStore(dir);
-        StoredModel champion = store.save(bundle(m, 1, "benchmark"));
+        StoredModel champion = store.save(bundle(m, 1, "benchmark", ood));
         ModelEvent promoted = ModelEvent.about(champion, ModelStatus.PROMOTED, "benchmark").build();
         List<Announcement> records = new ArrayList<>(List.of(
                 new Announcement(ModelEvent.versionKey(MODEL, 1), promoted),
                 new Announcement(ModelEvent.championKey(MODEL), promoted)));
         if (shadow) {
-            StoredModel candidate = store.save(bundle(m, 2, "benchmark: a copy of v1 run in shadow"));
+            StoredModel candidate = store.save(bundle(m, 2, "benchmark: a copy of v1 run in shadow", ood));
             records.add(new Announcement(ModelEvent.versionKey(MODEL, 2),
                     ModelEvent.about(candidate, ModelStatus.SHADOW, "benchmark: the cost of a candidate in shadow")
                             .previousChampion(1).build()));
@@ -56,13 +58,13 @@ final class BenchBundles {
         return records;
     }
 
-    private static ModelBundle bundle(BenchModel m, int version, String strategy) {
+    private static ModelBundle bundle(BenchModel m, int version, String strategy, boolean ood) {
         int classes = (int) new Dl4jClassifier(new ModelId("x", 0),
                 m.spec(), List.of(), m.network()).classify(new float[m.spec().size()], 1)[0].length;
         List<String> labels = IntStream.range(0, classes).mapToObj(i -> String.format("class-%04d", i)).toList();
         BundleManifest manifest = BundleManifest.builder(MODEL, version, labels, m.spec())
                 .provenance(Provenance.builder().base(m.source()).strategy(strategy).architecture(m.name()).build())
-                .driftReference(m.driftReference()).ood(m.ood())
+                .driftReference(m.driftReference()).ood(ood ? m.ood() : null)
                 .build();
         return new ModelBundle(manifest, m.network(), m.onnx());
     }

@@ -327,10 +327,10 @@ public final class BenchMain {
      * same model and images, which differs from it in that one thing only.
      */
     static String costs(List<EndToEnd.Result> baselines, List<EndToEnd.Result> runs) {
-        StringBuilder out = new StringBuilder("What shadow and drift cost (each run of a case against its baseline: the ")
-                .append("champion alone, drift as deployed; figures at saturation, then at half load; CPU = ")
+        StringBuilder out = new StringBuilder("What shadow, drift and OOD scores cost (each run of a case against its baseline: the ")
+                .append("champion alone, drift and OOD scores as deployed; figures at saturation, then at half load; CPU = ")
                 .append("inference-service's JVM, all threads; extra = this run minus the baseline)\n");
-        Table t = new Table("model", "images", "run", "drift", "shadowed", "not shadowed", "saturation img/s",
+        Table t = new Table("model", "images", "run", "drift", "ood", "shadowed", "not shadowed", "saturation img/s",
                 "wall ms/img", "CPU ms/img", "extra wall ms/img", "extra CPU ms/img", "extra CPU ms/shadowed img",
                 "half load: shadowed", "not shadowed", "p99 ms");
         List<EndToEnd.Result> rows = new ArrayList<>();
@@ -348,7 +348,7 @@ public final class BenchMain {
                 double extraWall = wall - base.saturationBreakdown().wallMsPerImage();
                 double extraCpu = x.serviceCpuMsPerImage() - base.serviceCpuMsPerImage();
                 boolean isBase = x == base;
-                t.row(x.model(), x.images(), x.run(), x.driftOn() ? "on" : "off", x.shadowed(), x.shadowDropped(),
+                t.row(x.model(), x.images(), x.run(), x.driftOn() ? "on" : "off", x.oodOn() ? "on" : "off", x.shadowed(), x.shadowDropped(),
                         String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()), ms(wall),
                         ms(x.serviceCpuMsPerImage()), isBase ? "" : signed(extraWall), isBase ? "" : signed(extraCpu),
                         isBase || x.shadowed() == 0 ? ""

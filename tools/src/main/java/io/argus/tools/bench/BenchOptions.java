@@ -2,6 +2,7 @@ package io.argus.tools.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.argus.tools.Args;
@@ -10,20 +11,24 @@ import io.argus.tools.Args;
 record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer> batches, double seconds,
                     List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
                     double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
-                    List<String> inferenceJvm, Path out, double shadowShare, boolean driftCost) {
+                    List<String> inferenceJvm, Path out, double shadowShare, boolean driftCost,
+                    boolean oodCost) {
 
     /**
      * The runs of each end-to-end case: the baseline (the champion alone, drift as deployed), then one
      * with a candidate in shadow if {@code --shadow} asked for it, then one with drift off if
-     * {@code --drift-cost} did.
+     * {@code --drift-cost} did, then one without out-of-distribution scores if {@code --ood-cost} did.
      */
     List<EndToEnd.Variant> variants() {
-        List<EndToEnd.Variant> v = new java.util.ArrayList<>(List.of(EndToEnd.Variant.BASELINE));
+        List<EndToEnd.Variant> v = new ArrayList<>(List.of(EndToEnd.Variant.BASELINE));
         if (shadowShare > 0) {
             v.add(EndToEnd.Variant.shadow(shadowShare));
         }
         if (driftCost) {
             v.add(EndToEnd.Variant.DRIFT_OFF);
+        }
+        if (oodCost) {
+            v.add(EndToEnd.Variant.OOD_OFF);
         }
         return v;
     }
@@ -98,6 +103,10 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
                                    (argus.inference.drift.enabled=false) and prints what it costs.
                                    Drift is on in the other runs when the bundle has a reference (the
                                    project's CNN from the store; the random-weight models have none)
+              --ood-cost           also runs each end-to-end case with a bundle that leaves out the
+                                   model's out-of-distribution statistics (so no image is scored) and
+                                   prints what scoring costs. The other runs score every image when
+                                   the stored model has them (a model pretrained since they exist)
               --quick              a short run: 2 s per figure, fashion-cnn, resnet50 and squeezenet,
                                    end to end on fashion-cnn:png and resnet50:jpeg224, 10 s phases
             """;
@@ -140,20 +149,19 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
                     + "classifies, more than 0 and at most 1 (0 runs no candidate), not " + shadow);
         }
         boolean driftCost = a.flag("--drift-cost");
+        boolean oodCost = a.flag("--ood-cost");
         a.done();
         if (engines.isEmpty()) {
             throw new IllegalArgumentException("--engines names no engine; known: " + BenchEngine.NAMES);
         }
-        if ((shadow > 0 || driftCost) && e2e.isEmpty()) {
-            throw new IllegalArgumentException("--shadow and --drift-cost compare end-to-end runs: --e2e names none");
-        }
-        if ((shadow > 0 || driftCost) && e2e.isEmpty()) {
-            throw new IllegalArgumentException("--shadow and --drift-cost compare end-to-end runs: --e2e names none");
+        if ((shadow > 0 || driftCost || oodCost) && e2e.isEmpty()) {
+            throw new IllegalArgumentException("--shadow, --drift-cost and --ood-cost compare end-to-end runs: "
+                    + "--e2e names none");
         }
         if (seconds <= 0 || half <= 0 || saturation <= 0 || e2eBatch <= 0 || batches.stream().anyMatch(b -> b <= 0)) {
             throw new IllegalArgumentException("times and batch sizes must be positive");
         }
         return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, threads,
-                store, name, app, jvm, out, shadow, driftCost);
+                store, name, app, jvm, out, shadow, driftCost, oodCost);
     }
 }

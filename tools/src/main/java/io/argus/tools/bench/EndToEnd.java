@@ -53,16 +53,20 @@ final class EndToEnd {
      * @param shadowShare the share of images a SHADOW candidate also classifies ({@code
      *                    argus.inference.shadow.share}); 0: no candidate
      * @param drift       {@code argus.inference.drift.enabled}
+     * @param ood         whether the bundle carries the model's out-of-distribution statistics (the
+     *                    service scores every image with them when it does; off: a bundle without)
      */
-    record Variant(String name, double shadowShare, boolean drift) {
+    record Variant(String name, double shadowShare, boolean drift, boolean ood) {
 
-        static final Variant BASELINE = new Variant("baseline", 0, true);
+        static final Variant BASELINE = new Variant("baseline", 0, true, true);
 
         static Variant shadow(double share) {
-            return new Variant(String.format(Locale.ROOT, "shadow %.2f", share), share, true);
+            return new Variant(String.format(Locale.ROOT, "shadow %.2f", share), share, true, true);
         }
 
-        static final Variant DRIFT_OFF = new Variant("drift off", 0, false);
+        static final Variant DRIFT_OFF = new Variant("drift off", 0, false, true);
+
+        static final Variant OOD_OFF = new Variant("ood off", 0, true, false);
 
         boolean shadow() {
             return shadowShare > 0;
@@ -74,7 +78,8 @@ final class EndToEnd {
      * and warmed up, no traffic yet); {@code memoryAtEnd}: after the half-load phase, where
      * {@code peakRssBytes} is the highest resident set of the service over the whole run (its JVM
      * serves this run only). Both null where {@code /proc} cannot be read. {@code driftOn} is what the
-     * service says ({@code argus_drift_enabled}); {@code shadowed} and {@code shadowDropped} are the
+     * service says ({@code argus_drift_enabled}), {@code oodOn} too (its readiness check's {@code
+     * ood}); {@code shadowed} and {@code shadowDropped} are the
      * images its candidate answered and those it let go by (queue full) during saturation,
      * {@code halfLoadShadowed} and {@code halfLoadShadowDropped} the same at half load;
      * {@code serviceCpuMsPerImage} is the service JVM's CPU time (all threads) per image at
@@ -84,7 +89,7 @@ final class EndToEnd {
                   double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
                   double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
                   ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound,
-                  String run, boolean driftOn, double shadowShare, long shadowed, long shadowDropped,
+                  String run, boolean driftOn, boolean oodOn, double shadowShare, long shadowed, long shadowDropped,
                   long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage) {
 
         /** Saturation as a share of what the broker alone sustains for these records. */
@@ -116,7 +121,7 @@ final class EndToEnd {
         Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName + suffix));
         try (ArgusBroker broker = ArgusBroker.startTemporary()) {
             broker.createTopics(TopicNames.DEFAULTS, setup.partitions());
-            announce(broker.bootstrapServers(), BenchBundles.prepare(m, dir.resolve("models"), variant.shadow()));
+            announce(broker.bootstrapServers(), BenchBundles.prepare(m, dir.resolve("models"), variant.shadow(), variant.ood()));
             // Before the service starts: the broker alone, on the cores the run will share.
             BrokerBound.Result bound = BrokerBound.measure(broker, images, setup.saturationImages(), setup.batch(),
                     setup.partitions(), COMMIT_INTERVAL, progress);
@@ -151,7 +156,10 @@ final class EndToEnd {
                     awaitShadow(inference, Duration.ofMinutes(2), dir.resolve("inference.log"));
                 }
                 boolean driftOn = inference.total("argus_drift_enabled") == 1;
+                String ood = inference.ood().orElse("not said");
+                boolean oodOn = ood.startsWith("on");
                 progress.accept(variant.name() + ": drift per sensor " + (driftOn ? "on" : "off")
+                        + ", out-of-distribution score " + ood
                         + (variant.shadow() ? ", v2 runs in shadow at a share of " + variant.shadowShare() : ""));
                 ProcessMemory atReady = inference.memory().orElse(null);
 
@@ -214,7 +222,7 @@ final class EndToEnd {
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
                         pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
-                        breakdown, bound, variant.name(), driftOn, variant.shadowShare(), shadowed, dropped,
+                        breakdown, bound, variant.name(), driftOn, oodOn, variant.shadowShare(), shadowed, dropped,
                         halfShadowed, halfDropped, cpuMs);
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "

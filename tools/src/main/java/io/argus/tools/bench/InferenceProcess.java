@@ -20,6 +20,10 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.argus.common.json.Json;
+
 /**
  * inference-service as users run it: the packaged application in its own JVM, configured by
  * system properties, its log in a file. Started for one end-to-end run and stopped after it.
@@ -104,6 +108,27 @@ final class InferenceProcess implements AutoCloseable {
         scrape().lines().map(LOOP::matcher).filter(Matcher::matches)
                 .forEach(m -> seconds.put(m.group(1), Double.parseDouble(m.group(2))));
         return seconds;
+    }
+
+    /**
+     * Whether the served model scores images for being unlike its training data, as its readiness
+     * check says: {@code on (threshold X)} or {@code off: why}; empty when the check does not say.
+     */
+    Optional<String> ood() throws IOException, InterruptedException {
+        HttpResponse<String> response = METRICS.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return oodOf(response.body());
+    }
+
+    /** The {@code ood} of the {@code model} check in a health answer's JSON. */
+    static Optional<String> oodOf(String health) throws IOException {
+        for (JsonNode check : Json.mapper().readTree(health).path("checks")) {
+            if (check.path("name").asText().equals("model") && check.path("data").has("ood")) {
+                return Optional.of(check.path("data").path("ood").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The sum of every series of a metric on the service's {@code /q/metrics} (0 while it has none). */

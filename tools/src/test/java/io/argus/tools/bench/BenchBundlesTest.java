@@ -9,11 +9,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
+import io.argus.common.json.Json;
+import io.argus.common.model.BundleManifest;
 import io.argus.common.model.DriftReference;
 import io.argus.common.model.ModelBundle;
 import io.argus.common.model.ModelStore;
+import io.argus.common.model.OodReference;
 import io.argus.common.model.StoredModel;
 import io.argus.learning.networks.FashionCnn;
 
@@ -35,12 +41,16 @@ class BenchBundlesTest {
             a[random.nextInt(10)] = 0.5f + random.nextFloat() / 2;
         }
         return new BenchModel(m.name(), m.source(), m.network(), m.spec(), m.flopsPerImage(), m.onnx(),
-                m.parityError(), DriftReference.of(answers, "test answers"), null);
+                m.parityError(), DriftReference.of(answers, "test answers"), OOD);
     }
+
+    /** Statistics of the model's training data to score served images with (their numbers do not matter here). */
+    private static final OodReference OOD = new OodReference(OodReference.MAX_Z, null, null, null, List.of(), 1.0,
+            0.99, 100, 100);
 
     @Test
     void withoutShadowTheModelIsTheChampionAndNothingRunsBesideIt() throws Exception {
-        List<BenchBundles.Announcement> records = BenchBundles.prepare(model(), dir, false);
+        List<BenchBundles.Announcement> records = BenchBundles.prepare(model(), dir, false, true);
 
         assertThat(new ModelStore(dir).list(BenchBundles.MODEL)).extracting(s -> s.manifest().version())
                 .containsExactly(1);
@@ -53,7 +63,7 @@ class BenchBundlesTest {
     void withShadowACopyOfTheChampionIsStoredAsV2AndAnnouncedShadowUnderItsVersionKeyOnly() throws Exception {
         BenchModel m = model();
 
-        List<BenchBundles.Announcement> records = BenchBundles.prepare(m, dir, true);
+        List<BenchBundles.Announcement> records = BenchBundles.prepare(m, dir, true, true);
 
         ModelStore store = new ModelStore(dir);
         List<StoredModel> stored = store.list(BenchBundles.MODEL);
@@ -79,5 +89,33 @@ class BenchBundlesTest {
         assertThat(candidate.manifest().inputSpec()).isEqualTo(champion.manifest().inputSpec()).isEqualTo(m.spec());
         assertThat(candidate.manifest().driftReference()).isEqualTo(m.driftReference()).isNotNull();
         assertThat(candidate.manifest().sensorCalibrations()).isEqualTo(champion.manifest().sensorCalibrations());
+        assertThat(candidate.manifest().ood()).isEqualTo(champion.manifest().ood()).isEqualTo(OOD);
+    }
+
+    @Test
+    void theOodCostRunsBundlesWithoutTheOutOfDistributionStatisticsAndNothingElseChanged() throws Exception {
+        BenchModel m = model();
+        BenchBundles.prepare(m, dir.resolve("on"), true, true);
+        BenchBundles.prepare(m, dir.resolve("off"), true, false);
+
+        for (int version : new int[] {1, 2}) {
+            ModelBundle on = load(dir.resolve("on"), version);
+            ModelBundle off = load(dir.resolve("off"), version);
+            assertThat(on.manifest().ood()).as("v%d as deployed", version).isEqualTo(OOD);
+            assertThat(off.manifest().ood()).as("v%d without OOD", version).isNull();
+            assertThat(withoutTime(off.manifest().withOod(OOD))).as("the rest of v%d's manifest", version)
+                    .isEqualTo(withoutTime(on.manifest()));
+            assertThat(off.onnx()).isEqualTo(on.onnx());
+        }
+    }
+
+    private static JsonNode withoutTime(BundleManifest manifest) {
+        return ((ObjectNode) Json.mapper().valueToTree(manifest)).without("createdAt");
+    }
+
+    private static ModelBundle load(Path dir, int version) throws Exception {
+        ModelStore store = new ModelStore(dir);
+        return store.load(store.list(BenchBundles.MODEL).stream().filter(s -> s.manifest().version() == version)
+                .findFirst().orElseThrow());
     }
 }

@@ -83,20 +83,24 @@ class BenchOptionsTest {
         assertThat(o.variants()).containsExactly(EndToEnd.Variant.BASELINE);
         assertThat(EndToEnd.Variant.BASELINE.shadow()).isFalse();
         assertThat(EndToEnd.Variant.BASELINE.drift()).as("drift as deployed: on").isTrue();
+        assertThat(EndToEnd.Variant.BASELINE.ood()).as("OOD scores as deployed: on").isTrue();
     }
 
     @Test
-    void shadowAndDriftCostAddRunsThatDifferFromTheBaselineInOneThingEach() {
+    void shadowDriftAndOodCostAddRunsThatDifferFromTheBaselineInOneThingEach() {
         BenchOptions o = BenchOptions.parse(new String[] {"--e2e", "fashion-cnn:png", "--shadow", "0.5",
-                "--drift-cost"});
+                "--drift-cost", "--ood-cost"});
 
         assertThat(o.shadowShare()).isEqualTo(0.5);
-        assertThat(o.variants()).containsExactly(EndToEnd.Variant.BASELINE,
-                new EndToEnd.Variant("shadow 0.50", 0.5, true), new EndToEnd.Variant("drift off", 0, false));
+        assertThat(o.variants()).containsExactly(new EndToEnd.Variant("baseline", 0, true, true),
+                new EndToEnd.Variant("shadow 0.50", 0.5, true, true), new EndToEnd.Variant("drift off", 0, false, true),
+                new EndToEnd.Variant("ood off", 0, true, false));
         assertThat(BenchOptions.parse(new String[] {"--shadow", "1"}).variants()).extracting(EndToEnd.Variant::name)
                 .containsExactly("baseline", "shadow 1.00");
         assertThat(BenchOptions.parse(new String[] {"--drift-cost"}).variants()).extracting(EndToEnd.Variant::name)
                 .containsExactly("baseline", "drift off");
+        assertThat(BenchOptions.parse(new String[] {"--ood-cost"}).variants()).extracting(EndToEnd.Variant::name)
+                .containsExactly("baseline", "ood off");
     }
 
     @Test
@@ -107,7 +111,9 @@ class BenchOptionsTest {
         }
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--shadow", "0.5", "--e2e", "none"}))
                 .hasMessageContaining("--e2e names none");
-        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--drift-cost", "--e2e", "none"}))
-                .hasMessageContaining("--e2e names none");
+        for (String cost : List.of("--drift-cost", "--ood-cost")) {
+            assertThatThrownBy(() -> BenchOptions.parse(new String[] {cost, "--e2e", "none"})).as(cost)
+                    .hasMessageContaining("--e2e names none");
+        }
     }
 }

@@ -94,6 +94,22 @@ class InferenceProcessTest {
         });
     }
 
+    @Test
+    void whetherTheServedModelScoresImagesForBeingUnlikeItsTrainingDataIsReadFromItsReadinessCheck()
+            throws IOException {
+        // As SmallRye Health answers /q/health/ready with inference-service's checks.
+        String on = """
+                {"status":"UP","checks":[{"name":"kafka","status":"UP"},{"name":"model","status":"UP",
+                "data":{"model":"bench","version":1,"engine":"onnxruntime (CPU)","ood":"on (threshold 1.00)"}}]}""";
+        String off = on.replace("on (threshold 1.00)", "off: the model's bundle has no out-of-distribution statistics");
+
+        assertThat(InferenceProcess.oodOf(on)).contains("on (threshold 1.00)");
+        assertThat(InferenceProcess.oodOf(off)).hasValueSatisfying(v -> assertThat(v).startsWith("off"));
+        assertThat(InferenceProcess.oodOf("""
+                {"status":"DOWN","checks":[{"name":"model","status":"DOWN","data":{"reason":"no model loaded yet"}}]}"""))
+                .isEmpty();
+    }
+
     /** Started in this mode, the fake service is reported not ready, in a message that says all of {@code told}. */
     private static void assertNotReady(String mode, String... told) {
         assertTimeoutPreemptively(FAST, () -> {
