@@ -9,8 +9,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * resource restricted to the class: {@code @QuarkusTestResource(value = TestSettings.class,
  * restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "argus.x", value = "y"))}. What a
  * test profile does that only overrides settings, without a profile class in every such test.
- * Started after the test's other resources, so its settings win over theirs (a resource's default
- * for every test, such as no label rate limit, overridden by the one test that needs a limit).
+ * Like a profile's overrides, its settings win where another resource of the class sets the same
+ * key: it starts last, and Quarkus merges the settings of resources in the order they start.
  */
 public class TestSettings implements QuarkusTestResourceLifecycleManager {
 
@@ -30,8 +30,9 @@ public class TestSettings implements QuarkusTestResourceLifecycleManager {
     public void stop() {
     }
 
+    /** After the other resources (0 by default); not MAX_VALUE, as Quarkus compares orders by subtraction. */
     @Override
     public int order() {
-        return Integer.MAX_VALUE;
+        return Integer.MAX_VALUE / 2;
     }
 }
