@@ -5,36 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.contract.ShadowResult;
 import io.argus.common.model.ModelStore;
+import io.argus.common.testing.TestSettings;
 import io.argus.common.topics.Topics;
 import io.argus.inference.shadow.ShadowSampling;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * {@code argus.inference.shadow.share=0.5}: the candidate classifies about half of the images, and
  * exactly those the image id picks, while the champion still answers every one.
  */
 @QuarkusTest
-@TestProfile(ShadowShareTest.Half.class)
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "argus.inference.shadow.share", value = "0.5"))
 @QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
 class ShadowShareTest {
-
-    public static class Half implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.inference.shadow.share", "0.5");
-        }
-    }
 
     @Test
     void halfTheImagesAreShadowedAndWhichOnesIsDecidedByTheirIds() throws Exception {

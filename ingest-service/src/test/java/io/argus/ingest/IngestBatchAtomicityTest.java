@@ -6,22 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.image.HostileImages;
 import io.argus.common.image.TestImages;
+import io.argus.common.testing.TestSettings;
 import io.argus.common.topics.Topics;
 import io.argus.local.broker.ArgusBroker;
 import io.argus.local.testing.BrokerOutage;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
@@ -33,16 +32,10 @@ import io.restassured.response.Response;
  * back, is stored whole.
  */
 @QuarkusTest
-@TestProfile(IngestBatchAtomicityTest.PauseInBatches.class)
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "argus.ingest.fault.batch-pause-after-first", value = "3s"))
 @QuarkusTestResource(KafkaBrokerResource.class)
 class IngestBatchAtomicityTest {
-
-    public static class PauseInBatches implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.ingest.fault.batch-pause-after-first", "3s");
-        }
-    }
 
     @Test
     void aBatchCutByABrokerFailureIsAnswered503AndNoneOfItsImagesIsEverStored() throws Exception {

@@ -10,7 +10,6 @@ import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.image.DecodeMemory;
 import io.argus.common.image.HostileImages;
 import io.argus.common.image.TestImages;
+import io.argus.common.testing.TestSettings;
 import io.argus.common.topics.Topics;
 import io.argus.ingest.validation.ImageValidator;
 import io.argus.local.testing.TopicReader;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
@@ -42,19 +41,13 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@TestProfile(IngestDecodeMemoryTest.LargeImages.class)
+// The default image limits (so a 49-megapixel image is allowed) and a decode budget for about two at once.
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "argus.images.max-bytes", value = "10485760"),
+        @ResourceArg(name = "argus.images.max-pixels", value = "50000000"),
+        @ResourceArg(name = "argus.images.decode-memory", value = "20000000"),
+        @ResourceArg(name = "argus.images.decode-wait", value = "100ms")})
 class IngestDecodeMemoryTest {
-
-    /** The default image limits (so a 49-megapixel image is allowed) and a decode budget for about two at once. */
-    public static class LargeImages implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.images.max-bytes", "10485760",
-                    "argus.images.max-pixels", "50000000",
-                    "argus.images.decode-memory", "20000000",
-                    "argus.images.decode-wait", "100ms");
-        }
-    }
 
     private static final int CAMERAS = 8;
 

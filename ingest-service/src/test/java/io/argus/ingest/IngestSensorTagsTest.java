@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.image.HostileImages;
 import io.argus.common.image.TestImages;
+import io.argus.common.testing.TestSettings;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Which sensor ids become metrics tags: only those of accepted images. A refused request's
@@ -25,16 +24,10 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@TestProfile(IngestSensorTagsTest.SmallTagCap.class)
+// Three sensor tags, so that a few requests could fill them.
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "argus.ingest.sensor-tag-limit", value = "3"))
 class IngestSensorTagsTest {
-
-    /** Three sensor tags, so that a few requests could fill them. */
-    public static class SmallTagCap implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.ingest.sensor-tag-limit", "3");
-        }
-    }
 
     private static final byte[] PNG = TestImages.encode(HostileImages.scene(16, 16, BufferedImage.TYPE_INT_RGB), "png");
 

@@ -2,7 +2,9 @@ package io.argus.tools;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
+import io.argus.learning.training.Progress;
 import io.argus.tools.bench.BenchMain;
 import io.argus.tools.demo.DemoMain;
 import io.argus.tools.keys.KeysCommand;
@@ -32,12 +34,13 @@ public final class ArgusTools {
     static final List<Command> COMMANDS = List.of(
             new Command("pretrain", "train the base model on Fashion-MNIST into a model store", PretrainCommand::run),
             new Command("report", "scratch vs frozen vs finetune on a few-shot Fashion-MNIST task",
-                    TransferReport::command),
+                    report(TransferReport.USAGE, TransferReport::parse, TransferReport::new)),
             new Command("learning-report", "new cameras and classes learned without forgetting, and the gate's "
-                    + "error rates", LearningReport::command),
+                    + "error rates", report(LearningReport.USAGE, LearningReport::parse, LearningReport::new)),
             new Command("drift-report", "drift per sensor: false alarms of ordinary cameras, detection delay per "
-                    + "kind of shift", DriftReport::command),
-            new Command("prune-report", "the CNN and a small ResNet before and after pruning", PruneReport::command),
+                    + "kind of shift", report(DriftReport.USAGE, DriftReport::parse, DriftReport::new)),
+            new Command("prune-report", "the CNN and a small ResNet before and after pruning",
+                    report(PruneReport.USAGE, PruneReport::parse, PruneReport::new)),
             new Command("ood-report", "which out-of-distribution score flags images unlike the training data",
                     OodReport::command),
             new Command("bench", "serving benchmark: sgemm, model-only, decode, end to end", BenchMain::run),
@@ -46,6 +49,12 @@ public final class ArgusTools {
             new Command("keys", "make the local API keys file if missing and print the keys", KeysCommand::run));
 
     private ArgusTools() {
+    }
+
+    /** A report command: its options parsed as its usage says, then the report printed on the console. */
+    private static <O> Runner report(String usage, Function<String[], O> parse,
+                                     Function<Progress, CommandLine.Report<O>> report) {
+        return args -> CommandLine.report(args, usage, parse, report.apply(Progress.CONSOLE));
     }
 
     public static void main(String[] args) throws Exception {

@@ -5,21 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
+import io.argus.common.testing.TestSettings;
 import io.argus.common.topics.Topics;
 import io.argus.local.broker.ArgusBroker;
 import io.argus.local.testing.BrokerOutage;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
@@ -29,16 +28,10 @@ import io.restassured.response.Response;
  * 503 and no label of that batch is ever in the training set (argus.labels, read_committed).
  */
 @QuarkusTest
-@TestProfile(LabelBatchAtomicityTest.PauseInBatches.class)
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "argus.trainer.fault.label-batch-pause-after-first", value = "3s"))
 @QuarkusTestResource(value = TrainerTestResource.class, restrictToAnnotatedClass = true)
 class LabelBatchAtomicityTest {
-
-    public static class PauseInBatches implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.trainer.fault.label-batch-pause-after-first", "3s");
-        }
-    }
 
     @Test
     void aBatchOfLabelsCutByABrokerFailureIsAnswered503AndNoneOfItsLabelsIsEverStored() throws Exception {

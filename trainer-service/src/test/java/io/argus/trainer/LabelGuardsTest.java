@@ -4,28 +4,21 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
+import io.argus.common.testing.TestSettings;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /** Guards against a poisoned training set: a label vocabulary and a rate limit per labeler. */
 @QuarkusTest
-@TestProfile(LabelGuardsTest.Guarded.class)
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "argus.trainer.labels.vocabulary", value = "Bag,Coat"),
+        @ResourceArg(name = "argus.trainer.labels.max-per-minute", value = "3")})
 @QuarkusTestResource(value = TrainingTestResource.class, restrictToAnnotatedClass = true)
 class LabelGuardsTest {
-
-    public static class Guarded implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.trainer.labels.vocabulary", "Bag,Coat", "argus.trainer.labels.max-per-minute", "3");
-        }
-    }
 
     @Test
     void labelsOutsideTheVocabularyAreRefusedAndALabelerPastTheLimitGets429() throws Exception {

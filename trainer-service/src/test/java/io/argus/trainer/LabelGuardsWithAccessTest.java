@@ -4,15 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
+import io.argus.common.testing.TestSettings;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The guards of the training set hold with access control on, as deployed: the label rate limit
@@ -21,17 +19,12 @@ import io.quarkus.test.junit.TestProfile;
  * vocabulary is refused whoever gives it.
  */
 @QuarkusTest
-@TestProfile(LabelGuardsWithAccessTest.Limited.class)
+@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "argus.trainer.labels.max-per-minute", value = "3"),
+        @ResourceArg(name = "argus.trainer.labels.max-per-minute-per-key", value = "5"),
+        @ResourceArg(name = "argus.trainer.labels.vocabulary", value = "Bag,Coat,Sandal")})
 @QuarkusTestResource(value = AccessTest.WithKeys.class, restrictToAnnotatedClass = true)
 class LabelGuardsWithAccessTest {
-
-    public static class Limited implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("argus.trainer.labels.max-per-minute", "3", "argus.trainer.labels.max-per-minute-per-key",
-                    "5", "argus.trainer.labels.vocabulary", "Bag,Coat,Sandal");
-        }
-    }
 
     @Test
     void aKeyCannotWriteMoreLabelsByChangingTheLabelerHeader() throws Exception {

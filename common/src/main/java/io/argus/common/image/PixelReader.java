@@ -33,7 +33,8 @@ final class PixelReader {
                 && ((colours == 1 && spaceType == ColorSpace.TYPE_GRAY) || (colours == 3 && cm.getColorSpace().isCS_sRGB()))
                 && !cm.isAlphaPremultiplied();
         if (bandsAreUsable) {
-            return fromBands(image, cm, colours, channels);
+            return fromBands(image, cm, colours, cm.hasAlpha() && image.getRaster().getNumBands() == colours + 1,
+                    channels);
         }
         if (spaceType >= ColorSpace.TYPE_2CLR && spaceType <= ColorSpace.TYPE_FCLR && !(cm instanceof IndexColorModel)) {
             return multiBand(image, cm, channels);
@@ -69,27 +70,14 @@ final class PixelReader {
      * three), the rest (near infrared and the like) is not used by an RGB or grey model.
      */
     private static byte[] multiBand(BufferedImage image, ColorModel cm, int channels) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        Raster raster = image.getRaster();
-        int bands = raster.getNumBands();
-        boolean rgb = bands >= 3;
-        byte[] out = new byte[w * h * channels];
-        int[] row = new int[w * bands];
-        for (int y = 0; y < h; y++) {
-            raster.getPixels(0, y, w, 1, row);
-            for (int x = 0; x < w; x++) {
-                int p = x * bands;
-                int r = to8(row[p], cm.getComponentSize(0));
-                int g = rgb ? to8(row[p + 1], cm.getComponentSize(1)) : r;
-                int b = rgb ? to8(row[p + 2], cm.getComponentSize(2)) : r;
-                store(out, (y * w + x) * channels, channels, r, g, b);
-            }
-        }
-        return out;
+        return fromBands(image, cm, image.getRaster().getNumBands() >= 3 ? 3 : 1, false, channels);
     }
 
-    private static byte[] fromBands(BufferedImage image, ColorModel cm, int colours, int channels) {
+    /**
+     * The first {@code colours} bands as grey (1) or RGB (3), any bit depth, composited over black
+     * when {@code alpha} says the band after them is alpha.
+     */
+    private static byte[] fromBands(BufferedImage image, ColorModel cm, int colours, boolean alpha, int channels) {
         int w = image.getWidth();
         int h = image.getHeight();
         Raster raster = image.getRaster();
@@ -98,7 +86,6 @@ final class PixelReader {
         for (int b = 0; b < bands; b++) {
             bits[b] = cm.getComponentSize(b);
         }
-        boolean alpha = cm.hasAlpha() && bands == colours + 1;
         byte[] out = new byte[w * h * channels];
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {

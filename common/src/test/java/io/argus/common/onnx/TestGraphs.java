@@ -6,7 +6,6 @@ import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -17,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -40,23 +40,18 @@ final class TestGraphs {
 
     /** Like the project's CNN: conv (same) -> BN -> ReLU -> max pool, twice; dense with dropout; softmax. */
     static MultiLayerNetwork projectLikeCnn(long seed) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nOut(6).activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().name("bn1").build())
-                .layer(new ActivationLayer.Builder().name("relu1").activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv2").nOut(8).activation(Activation.IDENTITY).build())
-                .layer(new BatchNormalization.Builder().name("bn2").build())
-                .layer(new ActivationLayer.Builder().name("relu2").activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().name("fc").nOut(16).activation(Activation.RELU).dropOut(0.7).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(5)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(28, 28, 1))
-                .build();
-        return randomised(new MultiLayerNetwork(conf), seed);
+        return sequential(seed, WeightInit.RELU, ConvolutionMode.Same, InputType.convolutional(28, 28, 1),
+                new ConvolutionLayer.Builder(3, 3).name("conv1").nOut(6).activation(Activation.IDENTITY).build(),
+                new BatchNormalization.Builder().name("bn1").build(),
+                new ActivationLayer.Builder().name("relu1").activation(Activation.RELU).build(),
+                new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2).stride(2, 2).build(),
+                new ConvolutionLayer.Builder(3, 3).name("conv2").nOut(8).activation(Activation.IDENTITY).build(),
+                new BatchNormalization.Builder().name("bn2").build(),
+                new ActivationLayer.Builder().name("relu2").activation(Activation.RELU).build(),
+                new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2).stride(2, 2).build(),
+                new DenseLayer.Builder().name("fc").nOut(16).activation(Activation.RELU).dropOut(0.7).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(5)
+                        .activation(Activation.SOFTMAX).build());
     }
 
     /**
@@ -67,30 +62,25 @@ final class TestGraphs {
      * an output layer without softmax (raw scores compare more strictly than probabilities).
      */
     static MultiLayerNetwork everyLayerType(long seed) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
-                .convolutionMode(ConvolutionMode.Truncate)
-                .list()
-                .layer(new ZeroPaddingLayer.Builder(1, 2, 0, 1).name("pad").build())
-                .layer(new ConvolutionLayer.Builder(5, 3).name("conv_strided").stride(2, 1).padding(1, 1).nOut(6)
-                        .hasBias(false).activation(Activation.LEAKYRELU).build())
-                .layer(new BatchNormalization.Builder().name("bn_logstd").useLogStd(true).activation(Activation.TANH)
-                        .build())
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv_dilated").dilation(2, 2).nOut(6)
-                        .activation(Activation.ELU).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).name("avg_in_divisor").kernelSize(3, 3)
-                        .stride(1, 1).padding(1, 1).avgPoolIncludePadInDivisor(true).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).name("avg_excluded").kernelSize(3, 3)
-                        .stride(2, 2).padding(1, 1).avgPoolIncludePadInDivisor(false).build())
-                .layer(new ActivationLayer.Builder().name("relu6").activation(Activation.RELU6).build())
-                .layer(new ConvolutionLayer.Builder(1, 1).name("conv_sigmoid").nOut(4).activation(Activation.SIGMOID)
-                        .build())
-                .layer(new DropoutLayer.Builder(0.5).name("dropout").build())
-                .layer(new DenseLayer.Builder().name("fc").nOut(12).activation(Activation.IDENTITY).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("scores").nOut(3)
-                        .activation(Activation.IDENTITY).build())
-                .setInputType(InputType.convolutional(21, 19, 3))
-                .build();
-        return randomised(new MultiLayerNetwork(conf), seed);
+        return sequential(seed, WeightInit.XAVIER, ConvolutionMode.Truncate, InputType.convolutional(21, 19, 3),
+                new ZeroPaddingLayer.Builder(1, 2, 0, 1).name("pad").build(),
+                new ConvolutionLayer.Builder(5, 3).name("conv_strided").stride(2, 1).padding(1, 1).nOut(6)
+                        .hasBias(false).activation(Activation.LEAKYRELU).build(),
+                new BatchNormalization.Builder().name("bn_logstd").useLogStd(true).activation(Activation.TANH)
+                        .build(),
+                new ConvolutionLayer.Builder(3, 3).name("conv_dilated").dilation(2, 2).nOut(6)
+                        .activation(Activation.ELU).build(),
+                new SubsamplingLayer.Builder(PoolingType.AVG).name("avg_in_divisor").kernelSize(3, 3)
+                        .stride(1, 1).padding(1, 1).avgPoolIncludePadInDivisor(true).build(),
+                new SubsamplingLayer.Builder(PoolingType.AVG).name("avg_excluded").kernelSize(3, 3)
+                        .stride(2, 2).padding(1, 1).avgPoolIncludePadInDivisor(false).build(),
+                new ActivationLayer.Builder().name("relu6").activation(Activation.RELU6).build(),
+                new ConvolutionLayer.Builder(1, 1).name("conv_sigmoid").nOut(4).activation(Activation.SIGMOID)
+                        .build(),
+                new DropoutLayer.Builder(0.5).name("dropout").build(),
+                new DenseLayer.Builder().name("fc").nOut(12).activation(Activation.IDENTITY).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("scores").nOut(3)
+                        .activation(Activation.IDENTITY).build());
     }
 
     /**
@@ -99,11 +89,7 @@ final class TestGraphs {
      * flatten, softmax.
      */
     static ComputationGraph resNetLike(long seed) {
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(seed)
-                .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(32, 32, 3))
+        ComputationGraphConfiguration.GraphBuilder b = graph(seed, InputType.convolutional(32, 32, 3))
                 .addLayer("stem_pad", new ZeroPaddingLayer.Builder(3, 3).build(), "input")
                 .addLayer("stem", new ConvolutionLayer.Builder(7, 7).stride(2, 2).nOut(8).build(), "stem_pad")
                 .addLayer("stem_bn", new BatchNormalization(), "stem")
@@ -145,11 +131,7 @@ final class TestGraphs {
      * activation ahead of a loss layer, as the DL4J zoo builds it.
      */
     static ComputationGraph squeezeNetLike(long seed) {
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(seed)
-                .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(33, 33, 3))
+        ComputationGraphConfiguration.GraphBuilder b = graph(seed, InputType.convolutional(33, 33, 3))
                 .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(8)
                         .activation(Activation.RELU).build(), "input")
                 .addLayer("pool1", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
@@ -177,6 +159,23 @@ final class TestGraphs {
                         .nOut(expand).activation(Activation.RELU).build(), name + "_squeeze")
                 .addVertex(name + "_concat", new MergeVertex(), name + "_expand1x1", name + "_expand3x3");
         return name + "_concat";
+    }
+
+    /** A network of {@code layers} in sequence, every parameter randomised. */
+    private static MultiLayerNetwork sequential(long seed, WeightInit init, ConvolutionMode mode, InputType input,
+                                                Layer... layers) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).weightInit(init)
+                .convolutionMode(mode).list();
+        for (Layer layer : layers) {
+            list.layer(layer);
+        }
+        return randomised(new MultiLayerNetwork(list.setInputType(input).build()), seed);
+    }
+
+    /** A graph with one input, {@code "input"}, of the given type. */
+    private static ComputationGraphConfiguration.GraphBuilder graph(long seed, InputType input) {
+        return new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Truncate).graphBuilder().addInputs("input").setInputTypes(input);
     }
 
     private static <M extends Model> M randomised(M net, long seed) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +25,8 @@ class SliceGateTest {
 
     @Test
     void aCandidateThatLearnsTheNewSensorAndChangesNothingElseIsPromoted() {
-        List<SliceGate.Scored> samples = new ArrayList<>();
-        samples.addAll(reference(1000, 0.85, 0.0, 1));
-        samples.addAll(sensor("new-cam", 12, 0.1, 0.8, 2));
-        samples.addAll(sensor("cam-1", 40, 0.85, 0.85, 3));
-
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(reference(1000, 0.85, 0.0, 1), sensor("new-cam", 12, 0.1, 0.8, 2),
+                sensor("cam-1", 40, 0.85, 0.85, 3));
 
         assertThat(r.decision()).as(r.reason()).isEqualTo("PROMOTED");
         assertThat(r.reason()).contains("sensor:new-cam");
@@ -42,11 +39,7 @@ class SliceGateTest {
 
     @Test
     void aCandidateThatLosesFivePointsOnTheReferenceIsRejectedNamingIt() {
-        List<SliceGate.Scored> samples = new ArrayList<>();
-        samples.addAll(reference(1000, 0.85, 0.05, 4));
-        samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 5));
-
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(reference(1000, 0.85, 0.05, 4), sensor("new-cam", 12, 0.1, 0.9, 5));
 
         assertThat(r.decision()).isEqualTo("REJECTED");
         assertThat(r.reason()).startsWith("worse than the champion").contains("reference");
@@ -64,7 +57,7 @@ class SliceGateTest {
             }
             samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 20));
 
-            GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+            GateReport r = decideForNewCam(samples);
 
             assertThat(slice(r, "reference").verdict()).as("%d lost", lost).isEqualTo(lost == 1 ? "no change" : "regressed");
             assertThat(r.decision()).as("%d lost", lost).isEqualTo(lost == 1 ? "PROMOTED" : "REJECTED");
@@ -85,7 +78,7 @@ class SliceGateTest {
             samples.add(new SliceGate.Scored("new-" + i, false, "new-cam", "a", "b", "a"));
         }
 
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(samples);
 
         assertThat(slice(r, "sensor:new-cam").verdict()).isEqualTo("improved");
         assertThat(slice(r, "reference").verdict()).isEqualTo("no change");
@@ -97,12 +90,8 @@ class SliceGateTest {
 
     @Test
     void aCandidateBetterOnOneSensorAndWorseOnAnotherIsRejectedNamingThatSensor() {
-        List<SliceGate.Scored> samples = new ArrayList<>();
-        samples.addAll(reference(1000, 0.85, 0.0, 6));
-        samples.addAll(sensor("new-cam", 12, 0.1, 0.9, 7));
-        samples.addAll(sensorLosing("old-cam", 60, 0.9, 0.2, 8));
-
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(reference(1000, 0.85, 0.0, 6), sensor("new-cam", 12, 0.1, 0.9, 7),
+                sensorLosing("old-cam", 60, 0.9, 0.2, 8));
 
         assertThat(r.decision()).isEqualTo("REJECTED");
         assertThat(r.reason()).contains("sensor:old-cam").doesNotContain("sensor:new-cam");
@@ -110,12 +99,8 @@ class SliceGateTest {
 
     @Test
     void aCandidateWithinNoiseOfTheChampionIsNotPromoted() {
-        List<SliceGate.Scored> samples = new ArrayList<>();
-        samples.addAll(reference(1000, 0.85, 0.0, 9));
         // The new sensor: as many images the candidate gets newly right as newly wrong.
-        samples.addAll(swapped("new-cam", 12, 3, 10));
-
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(reference(1000, 0.85, 0.0, 9), swapped("new-cam", 12, 3, 10));
 
         assertThat(r.decision()).isEqualTo("REJECTED");
         assertThat(r.reason()).startsWith("no improvement shown").contains("sensor new-cam");
@@ -123,11 +108,7 @@ class SliceGateTest {
 
     @Test
     void tooFewHeldOutLabelsIsARejectionThatSaysHowManyMoreLabels() {
-        List<SliceGate.Scored> samples = new ArrayList<>();
-        samples.addAll(reference(1000, 0.85, 0.0, 11));
-        samples.addAll(sensor("new-cam", 3, 0.0, 1.0, 12));
-
-        GateReport r = gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+        GateReport r = decideForNewCam(reference(1000, 0.85, 0.0, 11), sensor("new-cam", 3, 0.0, 1.0, 12));
 
         assertThat(r.decision()).isEqualTo("REJECTED");
         assertThat(r.reason()).contains("too little evidence", "sensor new-cam has 3 held-out labels",
@@ -171,6 +152,16 @@ class SliceGateTest {
         assertThat(r.reason()).contains("no champion to beat");
     }
 
+    /** The gate's decision on all of {@code parts} together, for a candidate trained on new labels of new-cam. */
+    @SafeVarargs
+    private GateReport decideForNewCam(List<SliceGate.Scored>... parts) {
+        List<SliceGate.Scored> samples = new ArrayList<>();
+        for (List<SliceGate.Scored> part : parts) {
+            samples.addAll(part);
+        }
+        return gate.decide(samples, new SliceGate.Targets(Set.of("new-cam"), Set.of()), true, SET);
+    }
+
     private static GateReport.Slice slice(GateReport r, String name) {
         return r.slices().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -198,44 +189,33 @@ class SliceGateTest {
 
     /** Held-out labels of a sensor: the champion is right on a share {@code before}, the candidate on {@code after}. */
     private static List<SliceGate.Scored> sensor(String sensor, int n, double before, double after, long seed) {
-        List<SliceGate.Scored> out = new ArrayList<>();
         int championRight = (int) Math.round(before * n);
         int candidateRight = (int) Math.round(after * n);
-        for (int i = 0; i < n; i++) {
-            String truth = CLASSES.get(i % CLASSES.size());
-            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth,
-                    i < championRight ? truth : other(truth), i < candidateRight ? truth : other(truth)));
-        }
-        return out;
+        return heldOut(sensor, n, i -> i < championRight, i -> i < candidateRight);
     }
 
     /** A sensor where the candidate is wrong on a share {@code lost} of what the champion got right. */
     private static List<SliceGate.Scored> sensorLosing(String sensor, int n, double accuracy, double lost, long seed) {
-        List<SliceGate.Scored> out = new ArrayList<>();
         int right = (int) Math.round(accuracy * n);
         int losing = (int) Math.round(lost * right);
-        for (int i = 0; i < n; i++) {
-            String truth = CLASSES.get(i % CLASSES.size());
-            String champion = i < right ? truth : other(truth);
-            String candidate = i < losing ? other(truth) : champion;
-            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth, champion, candidate));
-        }
-        return out;
+        return heldOut(sensor, n, i -> i < right, i -> i >= losing && i < right);
     }
 
     /** A sensor where the candidate gains {@code swaps} images and loses as many. */
     private static List<SliceGate.Scored> swapped(String sensor, int n, int swaps, long seed) {
+        // The champion is right on the first half; the candidate is wrong on the first swaps of it and
+        // right on as many of the second half.
+        return heldOut(sensor, n, i -> i < n / 2, i -> i >= swaps && i < n / 2 + swaps);
+    }
+
+    /** {@code n} held-out labels of a sensor, a class each in turn, and whether each model gets the i-th right. */
+    private static List<SliceGate.Scored> heldOut(String sensor, int n, IntPredicate championRight,
+                                                  IntPredicate candidateRight) {
         List<SliceGate.Scored> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String truth = CLASSES.get(i % CLASSES.size());
-            String champion = i < n / 2 ? truth : other(truth);
-            String candidate = champion;
-            if (i < swaps) {
-                candidate = other(truth);
-            } else if (i >= n / 2 && i < n / 2 + swaps) {
-                candidate = truth;
-            }
-            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth, champion, candidate));
+            out.add(new SliceGate.Scored(sensor + "-" + i, false, sensor, truth,
+                    championRight.test(i) ? truth : other(truth), candidateRight.test(i) ? truth : other(truth)));
         }
         return out;
     }

@@ -41,7 +41,7 @@ import io.argus.tools.CommandLine;
  * each kind of shift how many images it takes to flag a new camera that has it, to flag an ordinary
  * camera that starts having it, and to clear that camera once it is ordinary again.
  */
-public final class DriftReport {
+public final class DriftReport implements CommandLine.Report<DriftReport.Options> {
 
     /** Options; see {@link #USAGE}. */
     public record Options(Path store, String model, Optional<Path> data, DriftDetector.Settings settings,
@@ -75,11 +75,6 @@ public final class DriftReport {
 
     public DriftReport(Progress out) {
         this.out = out;
-    }
-
-    /** The {@code drift-report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws Exception {
-        return CommandLine.report(args, USAGE, DriftReport::parse, o -> new DriftReport(Progress.CONSOLE).run(o));
     }
 
     public static Options parse(String[] args) {
@@ -124,6 +119,7 @@ public final class DriftReport {
         }
     }
 
+    @Override
     public void run(Options o) throws IOException {
         StoredModel stored = new ModelStore(o.store()).latest(o.model()).orElseThrow(() -> new IllegalStateException(
                 "no model '" + o.model() + "' in " + o.store() + ": run ./argus pretrain first"));

@@ -49,7 +49,7 @@ import io.argus.tools.CommandLine;
  * error rates over several seeds: how often a good candidate is promoted, and how often one that
  * loses 5 points on a slice is let through.
  */
-public final class LearningReport {
+public final class LearningReport implements CommandLine.Report<LearningReport.Options> {
 
     public static final String USAGE = """
             learning-report [options]   new cameras and classes learned without forgetting: a table per shift, three
@@ -84,11 +84,6 @@ public final class LearningReport {
         this.out = out;
     }
 
-    /** The {@code learning-report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws Exception {
-        return CommandLine.report(args, USAGE, LearningReport::parse, o -> new LearningReport(Progress.CONSOLE).run(o));
-    }
-
     public static Options parse(String[] args) {
         Args a = new Args(args, USAGE);
         int labels = a.positive("--labels", 50);
@@ -117,6 +112,7 @@ public final class LearningReport {
                String decision, double seconds, String notes) {
     }
 
+    @Override
     public void run(Options o) throws IOException {
         FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
         out.report("Fashion-MNIST (" + data.source() + "): " + data.train().count() + " training, " + data.test().count()

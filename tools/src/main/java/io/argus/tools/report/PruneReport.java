@@ -39,7 +39,7 @@ import io.argus.tools.CommandLine;
  * model-only images/s, median of timed rounds). Prints one table and whether the issue's targets
  * (half the parameters, at most one point of accuracy, 1.5x throughput) were met.
  */
-public final class PruneReport {
+public final class PruneReport implements CommandLine.Report<PruneReport.Options> {
 
     /** Options; see {@link #USAGE}. */
     public record Options(Optional<Path> data, int trainImages, int validationImages, int epochs, List<String> models,
@@ -73,11 +73,6 @@ public final class PruneReport {
         this.out = out;
     }
 
-    /** The {@code prune-report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws Exception {
-        return CommandLine.report(args, USAGE, PruneReport::parse, o -> new PruneReport(Progress.CONSOLE).run(o));
-    }
-
     public static Options parse(String[] args) {
         Args a = new Args(args, USAGE);
         List<String> models = a.list("--models", MODELS);
@@ -108,6 +103,7 @@ public final class PruneReport {
     private record Measured(String model, long params, long flops, ModelMetrics test, double[] imagesPerSecond) {
     }
 
+    @Override
     public void run(Options o) throws IOException {
         FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
         int n = Math.min(o.trainImages(), data.train().count() - o.validationImages());

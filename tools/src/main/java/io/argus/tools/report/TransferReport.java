@@ -37,7 +37,7 @@ import io.argus.tools.CommandLine;
  * stopping), and is scored on the whole test split of the new classes. Repeated over several
  * seeds (different labeled samples); mean and spread are printed.
  */
-public final class TransferReport {
+public final class TransferReport implements CommandLine.Report<TransferReport.Options> {
 
     /** Options; see {@link #USAGE}. */
     public record Options(int[] shots, int seeds, int baseEpochs, Optional<Path> data,
@@ -69,11 +69,6 @@ public final class TransferReport {
         this.out = out;
     }
 
-    /** The {@code report} command: parses, runs, prints; the exit code. */
-    public static int command(String[] args) throws Exception {
-        return CommandLine.report(args, USAGE, TransferReport::parse, o -> new TransferReport(Progress.CONSOLE).run(o));
-    }
-
     public static Options parse(String[] args) {
         Args a = new Args(args, USAGE);
         int[] shots = a.integers("--shots", List.of(10, 50)).stream().mapToInt(Integer::intValue).toArray();
@@ -98,6 +93,7 @@ public final class TransferReport {
 
     private TransferTrainer.Settings settingsUsed = SETTINGS;
 
+    @Override
     public void run(Options o) throws IOException {
         settingsUsed = o.settings();
         FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
