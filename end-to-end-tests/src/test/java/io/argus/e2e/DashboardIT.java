@@ -98,8 +98,9 @@ class DashboardIT {
             System.out.printf("DASHBOARD %d queries of %d panels run through Prometheus %s, %d without data, %d more "
                     + "without data that only a shadow run gives (judged %.1f s after the traffic)%n", queries,
                     dashboard.path("panels").size(), prometheus.version(), failures.size(), shadowOnly, waited / 1e3);
-            System.out.printf("DASHBOARD drift score of %s %.3f, labels joined %.0f%n", INVERTED,
+            System.out.printf("DASHBOARD drift score of %s %.3f (embedding part %.3f), labels joined %.0f%n", INVERTED,
                     value(prometheus, "max(argus_drift_score{sensor=\"" + INVERTED + "\"})"),
+                    value(prometheus, "max(argus_drift_embedding{sensor=\"" + INVERTED + "\"})"),
                     value(prometheus, "sum(argus_live_labels{sensor=\"(all)\"})"));
             assertThat(queries).isGreaterThan(20);
             assertThat(failures).as("dashboard queries that fail or return nothing").isEmpty();
@@ -110,6 +111,10 @@ class DashboardIT {
                     .as("the inverted camera's drift score").isGreaterThanOrEqualTo(0.25);
             assertThat(value(prometheus, "max(argus_drift_drifted{sensor=\"" + INVERTED + "\"})"))
                     .as("the inverted camera is flagged").isEqualTo(1);
+            assertThat(value(prometheus, "min(argus_drift_embedding_enabled)")).as("the embedding part is on")
+                    .isEqualTo(1);
+            assertThat(value(prometheus, "max(argus_drift_embedding{sensor=\"" + INVERTED + "\"})"))
+                    .as("the inverted camera's embedding part").isGreaterThanOrEqualTo(0.25);
             assertThat(value(prometheus, "sum(argus_live_labels{sensor=\"(all)\"})"))
                     .as("labels by image id joined to served results").isGreaterThanOrEqualTo(sent.labeledById());
             assertThat(value(prometheus, "sum(argus_live_labels{sensor=~\"dash-cam-[0-2]\"})"))
@@ -131,6 +136,7 @@ class DashboardIT {
         }
         return single(prometheus, "max(argus_drift_enabled)") == 1
                 && single(prometheus, "max(argus_drift_drifted{sensor=\"" + INVERTED + "\"})") == 1
+                && single(prometheus, "max(argus_drift_embedding{sensor=\"" + INVERTED + "\"})") >= 0.25
                 && single(prometheus, "sum(argus_live_labels{sensor=\"(all)\"})") >= sent.labeledById()
                 && single(prometheus, "sum(argus_live_labels{sensor=~\"dash-cam-[0-2]\"})") >= sent.labeledById();
     }

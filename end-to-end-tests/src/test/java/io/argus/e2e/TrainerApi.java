@@ -51,17 +51,23 @@ final class TrainerApi {
         return truth;
     }
 
-    /** The share of these images classified with their true label. */
-    static double accuracy(ArgusStack stack, Map<String, String> truth) {
-        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
-        long right = ledger.results.values().stream().filter(c -> c.label().equals(truth.get(c.imageId()))).count();
-        return (double) right / ledger.results.size();
+    /** The share of these images (of those the ledger has results for) classified with their true label. */
+    static double accuracy(Ledger ledger, Map<String, String> truth) {
+        List<Classification> results = ledger.results.values().stream().filter(c -> truth.containsKey(c.imageId()))
+                .toList();
+        long right = results.stream().filter(c -> c.label().equals(truth.get(c.imageId()))).count();
+        return (double) right / results.size();
     }
 
     /** Their classifications, least confident first. */
     static List<Classification> leastConfidentFirst(ArgusStack stack, Map<String, String> truth) {
-        Ledger ledger = Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90));
-        return ledger.results.values().stream().sorted(Comparator.comparingDouble(Classification::confidence)).toList();
+        return leastConfidentFirst(Ledger.read(stack.bootstrap(), truth.keySet(), Duration.ofSeconds(90)), truth);
+    }
+
+    /** Their classifications in a ledger read before, least confident first. */
+    static List<Classification> leastConfidentFirst(Ledger ledger, Map<String, String> truth) {
+        return ledger.results.values().stream().filter(c -> truth.containsKey(c.imageId()))
+                .sorted(Comparator.comparingDouble(Classification::confidence)).toList();
     }
 
     /** Labels these images with their true labels through {@code POST /api/labels/batch}. */
@@ -74,6 +80,16 @@ final class TrainerApi {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + ArgusStack.LABELER_KEY).header("X-Labeler", labeler)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /api/models/{version}}: one version's view (its shadow, its live accuracy). */
+    static JsonNode model(ArgusStack stack, int version) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.trainerUrl() + "/api/models/"
+                + version)).header("X-Api-Key", ArgusStack.LABELER_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET /api/models/" + version + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.mapper().readTree(r.body());
     }
 
     /** {@code GET /api/training-runs}: newest first. */

@@ -71,6 +71,23 @@ final class TrainerState {
                 forClass, (System.nanoTime() - start) / 1e9, removed);
     }
 
+    /**
+     * Waits until the trainer has written the base's replay data into the training set (it does so
+     * once, on the stack's first start, beside its readiness): a test that restarts the trainer
+     * before then makes the new one write it all again, on the cores the test needs.
+     */
+    static void awaitReplaySeeded(ArgusStack stack) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // The bundled subset's training split has 6000 images, argus.trainer.replay.base-samples is 6000.
+        while (get(stack, "/api/labels/stats").path("perSource").path("dataset:fashion-mnist").asInt() < 6000) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer did not seed its replay data: "
+                        + get(stack, "/api/labels/stats").path("perSource"));
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** A run not finished yet, or null. */
     static JsonNode runInProgress(ArgusStack stack) throws Exception {
         for (JsonNode run : TrainerApi.runs(stack)) {
