@@ -30,30 +30,37 @@ import org.junit.jupiter.api.Test;
 import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.RawImage;
-import io.argus.common.testing.TestSettings;
 import io.argus.common.topics.Topics;
 import io.argus.inference.batching.CommitFault;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * Commits that Kafka will not take, for a reason that is not the size of a record: the injected
  * fault {@code argus.inference.fault-fail-commit-with-key} against a real broker.
  */
 @QuarkusTest
-// Results keyed POISONED make commits fail; a stall is declared after 3 s; a batch waits up to 1 s for
-// company, so that a burst is surely one batch.
-@QuarkusTestResource(value = TestSettings.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "argus.inference.fault-fail-commit-with-key", value = CommitFailureTest.POISONED),
-        @ResourceArg(name = "argus.inference.stall-timeout", value = "3s"),
-        @ResourceArg(name = "argus.inference.batch.max-wait", value = "1s")})
+@TestProfile(CommitFailureTest.Faulty.class)
 @QuarkusTestResource(value = InferenceTestResource.class, restrictToAnnotatedClass = true)
 class CommitFailureTest {
 
-    static final String POISONED = "poisoned-commit";
+    private static final String POISONED = "poisoned-commit";
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /**
+     * Results of {@link #POISONED} make commits fail; a stall is declared after 3 s; a batch waits
+     * up to 1 s for company, so that a burst is surely one batch.
+     */
+    public static class Faulty implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("argus.inference.fault-fail-commit-with-key", POISONED,
+                    "argus.inference.stall-timeout", "3s", "argus.inference.batch.max-wait", "1s");
+        }
+    }
 
     @Inject
     CommitFault fault;
