@@ -44,12 +44,10 @@ public class LabelResource {
     }
 
     private final LabelService labels;
-    private final LabelIndex index;
     private final Labelers labelers;
 
-    public LabelResource(LabelService labels, LabelIndex index, Labelers labelers) {
+    public LabelResource(LabelService labels, Labelers labelers) {
         this.labels = labels;
-        this.index = index;
         this.labelers = labelers;
     }
 
@@ -110,7 +108,6 @@ public class LabelResource {
     @GET
     @Path("/{sampleId}")
     public LabelIndex.Entry get(@PathParam("sampleId") String sampleId) {
-        return index.get(sampleId).orElseThrow(() -> ArgusException.notFound("UNKNOWN_SAMPLE",
-                "there is no labeled sample " + sampleId));
+        return labels.sample(sampleId);
     }
 }

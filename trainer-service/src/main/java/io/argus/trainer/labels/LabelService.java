@@ -88,7 +88,6 @@ public class LabelService {
     private final ImageDecoder decoder;
     private final ModelRegistry registry;
     private final ModelHistory history;
-    private final String modelName;
     private final TrainerMetrics metrics;
     private final LabelRateLimiter rateLimiter;
     private final Optional<Set<String>> vocabulary;
@@ -104,7 +103,6 @@ public class LabelService {
         this.decoder = new ImageDecoder(limits.limits());
         this.registry = registry;
         this.history = history;
-        this.modelName = config.modelName();
         this.rateLimiter = new LabelRateLimiter(config.labels().maxPerMinute(), config.labels().maxPerMinutePerKey());
         this.vocabulary = config.labels().vocabulary().map(v -> Set.copyOf(v.stream()
                 .map(LabeledSample::normalizeLabel).toList()));
@@ -160,16 +158,20 @@ public class LabelService {
                 new LabeledSample.Origin(null, sensor, upload.capturedAt(), null), upload.bytes()))).get(0);
     }
 
+    /** A sample of the training set, as the label index holds it. */
+    public LabelIndex.Entry sample(String sampleId) {
+        return index.get(sampleId).orElseThrow(() -> ArgusException.notFound("UNKNOWN_SAMPLE",
+                "there is no labeled sample " + sampleId));
+    }
+
     /** Removes a sample from the training set (a tombstone on argus.labels). */
     public void delete(String sampleId) {
-        if (index.get(sampleId).isEmpty()) {
-            throw ArgusException.notFound("UNKNOWN_SAMPLE", "there is no labeled sample " + sampleId);
-        }
+        sample(sampleId);
         awaitRead(writer.delete(sampleId));
     }
 
     public Stats stats() {
-        Optional<StoredModel> last = registry.store().latest(modelName);
+        Optional<StoredModel> last = registry.latest();
         Instant upTo = history.champion().flatMap(c -> registry.stored(c.version()))
                 .map(s -> s.manifest().provenance() == null ? null : s.manifest().provenance().labelsUpTo())
                 .orElse(null);

@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.StoredModel;
-import io.argus.trainer.TrainerConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -24,12 +23,10 @@ public class ChampionBootstrap {
 
     private final ModelHistory history;
     private final ModelRegistry registry;
-    private final TrainerConfig config;
 
-    public ChampionBootstrap(ModelHistory history, ModelRegistry registry, TrainerConfig config) {
+    public ChampionBootstrap(ModelHistory history, ModelRegistry registry) {
         this.history = history;
         this.registry = registry;
-        this.config = config;
     }
 
     void start(@Observes StartupEvent event) {
@@ -44,13 +41,13 @@ public class ChampionBootstrap {
                 LOG.infof("Waiting for Kafka to read the model history");
             }
             if (history.champion().isPresent()) {
-                LOG.infof("Champion: %s v%d", config.modelName(), history.champion().get().version());
+                LOG.infof("Champion: %s v%d", registry.modelName(), history.champion().get().version());
                 return;
             }
-            var newest = registry.store().latest(config.modelName());
+            var newest = registry.latest();
             if (newest.isEmpty()) {
                 LOG.warnf("No %s model in the store %s and none promoted yet: run the pretrain command first",
-                        config.modelName(), registry.store().root().toAbsolutePath());
+                        registry.modelName(), registry.store().root().toAbsolutePath());
                 return;
             }
             StoredModel first = newest.get();

@@ -61,6 +61,11 @@ public class ModelRegistry {
         return config.modelName();
     }
 
+    /** The newest version in the store, whatever its status. */
+    public Optional<StoredModel> latest() {
+        return store.latest(config.modelName());
+    }
+
     public List<Version> versions() {
         return store.list(config.modelName()).stream().map(this::view).toList();
     }

@@ -88,7 +88,7 @@ public class BaseModels {
             return registry.stored(champion.get().version()).orElseThrow(() -> ArgusException.conflict("MISSING_BUNDLE",
                     "the champion v" + champion.get().version() + " is not in this trainer's model store"));
         }
-        return registry.store().latest(registry.modelName()).orElseThrow(() -> ArgusException.conflict("NO_BASE",
+        return registry.latest().orElseThrow(() -> ArgusException.conflict("NO_BASE",
                 "there is no model yet: run the pretrain command, or start from a zoo model (base zoo:...)"));
     }
 

@@ -52,7 +52,7 @@ public class TrainingTriggers {
     int newLabels() {
         Instant since = runner.lastRunLabelsUpTo();
         if (since == null) {
-            since = registry.store().latest(registry.modelName()).map(StoredModel::manifest)
+            since = registry.latest().map(StoredModel::manifest)
                     .map(m -> m.provenance() == null ? null : m.provenance().labelsUpTo()).orElse(null);
         }
         return labels.count(LabelIndex.newSince(since));
