@@ -64,17 +64,23 @@ public class ReviewQueue extends FollowedTopic {
 
     private final Map<String, Item> items;
     private final LabelIndex labels;
+    private final int capacity;
 
     public ReviewQueue(KafkaClients kafka, TopicsConfig topics, TrainerConfig config, LabelIndex labels) {
         super(kafka, topics.review(), "argus-trainer-review-queue");
-        int max = config.review().maxItems();
+        this.capacity = config.review().maxItems();
         this.items = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Item> eldest) {
-                return size() > max;
+                return size() > capacity;
             }
         };
         this.labels = labels;
+    }
+
+    /** How many images the queue holds at most ({@code max-items}): older ones leave it. */
+    public int capacity() {
+        return capacity;
     }
 
     @Override

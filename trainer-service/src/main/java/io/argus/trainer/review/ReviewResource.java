@@ -19,7 +19,6 @@ import io.argus.common.contract.RawImage;
 import io.argus.common.security.Roles;
 import io.argus.common.error.ArgusException;
 import io.argus.trainer.labels.Labelers;
-import io.argus.trainer.labels.RawImageFetcher;
 
 /**
  * The review desk's JSON API (the page itself is static, under {@code /}): {@code GET queue},
@@ -39,12 +38,10 @@ public class ReviewResource {
     private static final int MAX_LIMIT = 200;
 
     private final ReviewService review;
-    private final RawImageFetcher fetcher;
     private final Labelers labelers;
 
-    public ReviewResource(ReviewService review, RawImageFetcher fetcher, Labelers labelers) {
+    public ReviewResource(ReviewService review, Labelers labelers) {
         this.review = review;
-        this.fetcher = fetcher;
         this.labelers = labelers;
     }
 
@@ -63,12 +60,7 @@ public class ReviewResource {
     @Path("/items/{imageId}/image")
     @Produces(MediaType.WILDCARD)
     public Response image(@PathParam("imageId") String imageId) {
-        ReviewQueue.Item item = review.queued(imageId);
-        if (item.source() == null) {
-            throw ArgusException.notFound("IMAGE_UNAVAILABLE", "the review record of " + imageId + " does not say where its"
-                    + " image is");
-        }
-        RawImage raw = fetcher.fetch(item.source());
+        RawImage raw = review.image(imageId);
         return Response.ok(raw.bytes()).type(raw.contentType() != null ? raw.contentType()
                 : MediaType.APPLICATION_OCTET_STREAM).header("Cache-Control", "private, max-age=3600").build();
     }

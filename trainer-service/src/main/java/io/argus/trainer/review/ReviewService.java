@@ -10,11 +10,12 @@ import java.util.TreeSet;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.argus.common.contract.ModelEvent;
+import io.argus.common.contract.RawImage;
 import io.argus.common.error.ArgusException;
-import io.argus.trainer.TrainerConfig;
 import io.argus.trainer.labels.LabelIndex;
 import io.argus.trainer.labels.Labelers;
 import io.argus.trainer.labels.LabelService;
+import io.argus.trainer.labels.RawImageFetcher;
 import io.argus.trainer.registry.ModelHistory;
 
 /**
@@ -29,15 +30,15 @@ public class ReviewService {
     private final LabelService labels;
     private final LabelIndex index;
     private final ModelHistory history;
-    private final int maxItems;
+    private final RawImageFetcher fetcher;
 
     public ReviewService(ReviewQueue queue, LabelService labels, LabelIndex index, ModelHistory history,
-                         TrainerConfig config) {
+                         RawImageFetcher fetcher) {
         this.queue = queue;
         this.labels = labels;
         this.index = index;
         this.history = history;
-        this.maxItems = config.review().maxItems();
+        this.fetcher = fetcher;
     }
 
     /** What the desk needs: the waiting images, counts, and the classes to offer. */
@@ -48,6 +49,16 @@ public class ReviewService {
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
         classes.addAll(new TreeSet<>(index.perClass(e -> true).keySet()));
         return new Queue(queue.waiting(order, limit), queue.waitingCount(), index.size(), new ArrayList<>(classes));
+    }
+
+    /** A queued image as the sensor sent it, read back from the raw topic. */
+    public RawImage image(String imageId) {
+        ReviewQueue.Item item = queued(imageId);
+        if (item.source() == null) {
+            throw ArgusException.notFound("IMAGE_UNAVAILABLE", "the review record of " + imageId + " does not say where its"
+                    + " image is");
+        }
+        return fetcher.fetch(item.source());
     }
 
     /** Labels a queued image; synchronized so two submits of one image cannot both pass the check. */
@@ -85,9 +96,9 @@ public class ReviewService {
         }
     }
 
-    ReviewQueue.Item queued(String imageId) {
+    private ReviewQueue.Item queued(String imageId) {
         return queue.get(imageId).orElseThrow(() -> ArgusException.notFound("NOT_IN_QUEUE", "image " + imageId
                 + " is not in the review queue: it was never sent to review, or it has left the queue (it keeps the"
-                + " newest " + maxItems + " images)"));
+                + " newest " + queue.capacity() + " images)"));
     }
 }
