@@ -94,6 +94,19 @@ public final class ImagePreprocessor {
         return out;
     }
 
+    /**
+     * As {@link #prepare(byte[])}, then brought through the calibration of the image's sensor
+     * ({@link SensorCalibration#IDENTITY}: none), as serving does with every image: the stream, the
+     * synchronous API and a shadow candidate alike.
+     */
+    public float[] prepare(byte[] imageFile, SensorCalibration calibration) {
+        float[] out = prepare(imageFile);
+        if (calibration != SensorCalibration.IDENTITY) {
+            calibration.apply(out, 0, spec);
+        }
+        return out;
+    }
+
     /** Writes the model input for already decoded pixels at {@code dst[offset ..]}. */
     public void prepare(BufferedImage image, float[] dst, int offset) {
         prepare(PixelReader.read(image, spec.channels()), image.getWidth(), image.getHeight(), dst, offset);

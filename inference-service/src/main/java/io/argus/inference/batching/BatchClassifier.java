@@ -24,7 +24,6 @@ import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
-import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.Sha256;
 import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
@@ -183,11 +182,7 @@ public class BatchClassifier {
             return failed(record, position(record), "contract", e.code(), e.getMessage());
         }
         try {
-            float[] input = prep.prepare(image.bytes());
-            SensorCalibration calibration = model.calibrationFor(image.sensorId());
-            if (calibration != SensorCalibration.IDENTITY) {
-                calibration.apply(input, 0, prep.spec());
-            }
+            float[] input = prep.prepare(image.bytes(), model.calibrationFor(image.sensorId()));
             return new Prepared(image, input, (System.nanoTime() - start) / 1e6, null);
         } catch (ImageRejected e) {
             return failed(record, image.imageId(), "decode", e.reason().name(), e.getMessage());

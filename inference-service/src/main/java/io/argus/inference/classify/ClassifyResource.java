@@ -18,7 +18,6 @@ import io.argus.common.contract.Classification;
 import io.argus.common.error.ArgusException;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
-import io.argus.common.image.SensorCalibration;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.TopK;
 import io.argus.common.security.Roles;
@@ -60,12 +59,9 @@ public class ClassifyResource {
         try (CurrentModel.Lease model = lease.get()) {
             ImageClassifier classifier = model.classifier();
             long start = System.nanoTime();
-            float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body);
             // The sensor's calibration of this model version, as the stream applies it.
-            SensorCalibration calibration = classifier.calibrationFor(sensorId);
-            if (calibration != SensorCalibration.IDENTITY) {
-                calibration.apply(input, 0, classifier.inputSpec());
-            }
+            float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body,
+                    classifier.calibrationFor(sensorId));
             double decodeMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             float[] probs = classifier.classify(input, 1)[0];

@@ -186,12 +186,7 @@ public class ShadowRunner {
         }
         ConsumerRecord<String, byte[]> record = image.champion().source();
         try {
-            ImagePreprocessor prep = preprocessorFor(model);
-            float[] input = prep.prepare(RawImage.fromRecord(record).bytes());
-            if (calibration != SensorCalibration.IDENTITY) {
-                calibration.apply(input, 0, prep.spec());
-            }
-            return input;
+            return preprocessorFor(model).prepare(RawImage.fromRecord(record).bytes(), calibration);
         } catch (RuntimeException e) {
             logOnce(model.id(), "it could not prepare image " + image.champion().result().imageId() + ": " + e);
             return null;
