@@ -47,15 +47,18 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         this.modelName = config.model().name();
         this.loader = loader;
         this.current = current;
-        this.swapped = Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
-                .tag("outcome", "success").register(meters);
-        this.refused = Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
-                .tag("outcome", "failed").register(meters);
         this.meters = meters;
+        this.swapped = swaps("success");
+        this.refused = swaps("failed");
         this.version = Gauge.builder("argus.model.version", current,
                         c -> c.id().map(id -> (double) id.version()).orElse(0.0))
                 .description("The model version being served (0: none yet)").strongReference(true).register(meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), modelName, "argus-inference-model-events", this);
+    }
+
+    private Counter swaps(String outcome) {
+        return Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
+                .tag("outcome", outcome).register(meters);
     }
 
     void start(@Observes StartupEvent event) {
