@@ -172,7 +172,7 @@ public class LabelService {
 
     public Stats stats() {
         Optional<StoredModel> last = registry.latest();
-        Instant upTo = history.champion().flatMap(c -> registry.stored(c.version()))
+        Instant upTo = registry.storedChampion()
                 .map(s -> s.manifest().provenance() == null ? null : s.manifest().provenance().labelsUpTo())
                 .orElse(null);
         return new Stats(index.size(), index.perClass(e -> true), index.perSensor(e -> true),

@@ -66,6 +66,11 @@ public class ModelRegistry {
         return store.latest(config.modelName());
     }
 
+    /** The champion's bundle; empty with no champion yet, or when its bundle is not in this store. */
+    public Optional<StoredModel> storedChampion() {
+        return history.champion().flatMap(c -> stored(c.version()));
+    }
+
     public List<Version> versions() {
         return store.list(config.modelName()).stream().map(this::view).toList();
     }

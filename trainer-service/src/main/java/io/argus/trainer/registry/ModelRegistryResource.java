@@ -89,10 +89,8 @@ public class ModelRegistryResource {
     public ModelEvent rollback(@PathParam("version") int version, String body) {
         StoredModel restored = notChampion(version);
         String reason = reason(body, "rolled back by hand");
-        var champion = registry.versions().stream().filter(ModelRegistry.Version::champion).findFirst()
-                .flatMap(c -> registry.stored(c.version()));
         // Without a stored champion to withdraw (none yet, or its bundle is gone) it is a plain restore.
-        return champion.map(c -> registry.rollBack(c, restored, reason))
+        return registry.storedChampion().map(c -> registry.rollBack(c, restored, reason))
                 .orElseGet(() -> registry.announce(restored, ModelStatus.RESTORED, reason, null));
     }
 
