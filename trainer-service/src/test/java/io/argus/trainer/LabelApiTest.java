@@ -1,5 +1,6 @@
 package io.argus.trainer;
 
+import static io.argus.trainer.TrainerKafka.bootstrap;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,21 +11,15 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.LabeledSample;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -108,11 +103,7 @@ class LabelApiTest {
                 .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
 
         RecordMetadata raw = TrainerKafka.classified("expired-1", FashionMnist.loadSubset().test().png(5));
-        try (Admin admin = KafkaBrokerResource.kafka().admin("test")) {
-            // What retention does to old images: the log start moves past them.
-            admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, raw.partition()),
-                    RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        TrainerKafka.expire(raw);
         label("expired-1", "Bag").then().statusCode(410).body("code", equalTo("PAST_RETENTION"));
     }
 
@@ -173,9 +164,5 @@ class LabelApiTest {
     private static io.restassured.response.Response label(String imageId, String label) {
         return given().contentType("application/json")
                 .body("{\"imageId\":\"" + imageId + "\",\"label\":\"" + label + "\"}").post("/api/labels");
-    }
-
-    private static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
     }
 }

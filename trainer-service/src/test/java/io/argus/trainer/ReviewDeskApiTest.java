@@ -1,5 +1,6 @@
 package io.argus.trainer;
 
+import static io.argus.trainer.TrainerKafka.bootstrap;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,17 +10,12 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.topics.Topics;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -105,10 +101,7 @@ class ReviewDeskApiTest {
 
         RecordMetadata raw = TrainerKafka.reviewed("rb-expired", FashionMnist.loadSubset().test().png(52), 0.2);
         awaitQueued("newest", "rb-expired");
-        try (Admin admin = KafkaBrokerResource.kafka().admin("test")) {
-            admin.deleteRecords(Map.of(new TopicPartition(Topics.RAW, raw.partition()),
-                    RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        TrainerKafka.expire(raw);
         label("rb-expired", "Bag").then().statusCode(410).body("code", equalTo("PAST_RETENTION"));
         given().get("/api/review/items/rb-expired/image").then().statusCode(410);
         given().get("/api/labels/rb-expired").then().statusCode(404);
@@ -139,9 +132,5 @@ class ReviewDeskApiTest {
         return given().contentType("application/json")
                 .body(label == null ? "{}" : "{\"label\":\"" + label + "\"}")
                 .post("/api/review/items/" + imageId + "/label");
-    }
-
-    private static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import io.argus.common.dataset.FashionMnist;
 import io.argus.common.dataset.LabeledImages;
 import io.argus.common.dataset.SimulatedCameras;
-import io.argus.local.testing.KafkaBrokerResource;
 import io.restassured.path.json.JsonPath;
 
 /** What the stories of training runs share: the bundled test images, and the steps of a run through the API. */
@@ -66,9 +65,5 @@ final class RunSteps {
     static String startRun(String request) {
         return given().contentType("application/json").body(request).post("/api/training-runs").then().statusCode(202)
                 .extract().path("id");
-    }
-
-    static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
     }
 }

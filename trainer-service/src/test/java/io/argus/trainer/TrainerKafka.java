@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.json.Json;
@@ -29,6 +32,19 @@ final class TrainerKafka {
     private static final Map<String, KafkaProducer<String, byte[]>> PRODUCERS = new ConcurrentHashMap<>();
 
     private TrainerKafka() {
+    }
+
+    /** Where the test broker listens. */
+    static String bootstrap() {
+        return KafkaBrokerResource.broker().bootstrapServers();
+    }
+
+    /** What retention does to an old image: the log start of its partition moves past its record. */
+    static void expire(RecordMetadata raw) throws Exception {
+        try (Admin admin = KafkaBrokerResource.kafka().admin("test")) {
+            admin.deleteRecords(Map.of(new TopicPartition(raw.topic(), raw.partition()),
+                    RecordsToDelete.beforeOffset(raw.offset() + 1))).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /**

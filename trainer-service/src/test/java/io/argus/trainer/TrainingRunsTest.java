@@ -2,10 +2,10 @@ package io.argus.trainer;
 
 import static io.argus.trainer.RunSteps.awaitReplaySeeded;
 import static io.argus.trainer.RunSteps.awaitRun;
-import static io.argus.trainer.RunSteps.bootstrap;
 import static io.argus.trainer.RunSteps.startRun;
 import static io.argus.trainer.RunSteps.upload;
 import static io.argus.trainer.RunSteps.uploadInverted;
+import static io.argus.trainer.TrainerKafka.bootstrap;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
