@@ -143,8 +143,17 @@ public interface InferenceConfig {
         @WithDefault("0")
         int cudaDevice();
 
+        /**
+         * Let the intra-op threads spin between operators and batches instead of sleeping. Off: the
+         * service's cores also decode, score, run Kafka's clients and often the broker, and a spinning
+         * thread took them from all of those (the 28x28 model's saturation went from 3,000 to 4,500
+         * images/s with it off; docs/serving.md, "Spinning"). On only where the model has cores to itself.
+         */
+        @WithDefault("false")
+        boolean spinning();
+
         default OnnxSettings settings() {
-            return new OnnxSettings(threads(), cuda(), cudaDevice());
+            return new OnnxSettings(threads(), spinning(), cuda(), cudaDevice());
         }
     }
 

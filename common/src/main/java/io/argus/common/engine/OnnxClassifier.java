@@ -107,6 +107,8 @@ public final class OnnxClassifier extends EngineClassifier {
             options.setIntraOpNumThreads(settings.intraOpThreads());
         }
         options.setInterOpNumThreads(1);
+        // ONNX Runtime spins by default; its own docs suggest turning it off where the cores are shared.
+        options.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
         return options;
     }
 

@@ -48,7 +48,7 @@ class EngineTest {
 
     @Test
     void withoutAGpuTheCudaSettingFallsBackToTheCpu() {
-        try (OnnxClassifier c = (OnnxClassifier) Engine.ONNX.open(bundle, new OnnxSettings(1, true, 0))) {
+        try (OnnxClassifier c = (OnnxClassifier) Engine.ONNX.open(bundle, new OnnxSettings(1, false, true, 0))) {
             assertThat(c.device()).isEqualTo("CPU");
             assertThat(c.classify(new float[64], 1)[0]).hasSize(3);
             // Why, as the service logs it and the bench prints it (this build has no CUDA provider).

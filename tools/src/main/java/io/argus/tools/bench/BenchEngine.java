@@ -40,7 +40,7 @@ enum BenchEngine {
 
     /** The ONNX Runtime settings of this engine, from the bench's CPU ones. */
     OnnxSettings onnx(OnnxSettings cpu) {
-        return new OnnxSettings(cpu.intraOpThreads(), cuda, 0);
+        return cpu.withCuda(cuda);
     }
 
     /** The inference-service configuration that selects this engine. */

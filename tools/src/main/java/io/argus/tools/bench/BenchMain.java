@@ -103,7 +103,8 @@ public final class BenchMain {
                 new DecodeThroughput.Case("JPEG 1920x1080", jpeg1080, InputSpec.imageNet(224, 224), true)),
                 cores, Math.min(3, o.seconds()), progress);
 
-        OnnxSettings onnx = new OnnxSettings(o.onnxThreads(), false, 0);
+        // Model-only at its best: the forward pass has the cores to itself, so its threads may spin.
+        OnnxSettings onnx = new OnnxSettings(o.onnxThreads(), true, false, 0);
         BenchModels models = new BenchModels(o.store(), o.storedName());
         List<ModelInfo> infos = new ArrayList<>();
         List<ModelThroughput.Run> modelOnly = new ArrayList<>();

@@ -217,6 +217,10 @@ final class EndToEnd {
                 long halfShadowed = Math.round(settled(inference, "argus_shadow_images_total") - halfShadowedBefore);
                 long halfDropped = Math.round(inference.total("argus_shadow_dropped_total") - halfDroppedBefore);
                 double[] latencies = results.latenciesMs();
+                double[][] split = results.latencySplitMs();
+                progress.accept(String.format(Locale.ROOT, "half load latency until the service sent the result: "
+                        + "p50 %.0f, p99 %.0f ms; from then until read committed: p50 %.0f, p99 %.0f ms",
+                        pct(split[0], 50), pct(split[0], 99), pct(split[1], 50), pct(split[1], 99)));
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),

@@ -22,6 +22,10 @@ final class Results implements AutoCloseable {
     private volatile String prefix = "";
     private volatile long[] sentAt = new long[0];
     private volatile long[] arrivedAt = new long[0];
+    /** Wall-clock milliseconds (the records' clock) of each image's send and of its result's. */
+    private volatile long[] sentWallMs = new long[0];
+    private volatile long[] resultWallMs = new long[0];
+    private volatile long[] arrivedWallMs = new long[0];
     private final AtomicInteger arrived = new AtomicInteger();
 
     Results(String bootstrap, String topic, int partitions) {
@@ -40,18 +44,23 @@ final class Results implements AutoCloseable {
     synchronized void expect(String prefix, int n) {
         this.sentAt = new long[n];
         this.arrivedAt = new long[n];
+        this.sentWallMs = new long[n];
+        this.resultWallMs = new long[n];
+        this.arrivedWallMs = new long[n];
         this.arrived.set(0);
         this.prefix = prefix;
     }
 
     void sent(int i, long nanos) {
         sentAt[i] = nanos;
+        sentWallMs[i] = System.currentTimeMillis();
     }
 
     private void read() {
         while (running.get()) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 long now = System.nanoTime();
+                long wall = System.currentTimeMillis();
                 String key = r.key();
                 String p = prefix;
                 if (key != null && key.startsWith(p)) {
@@ -59,6 +68,8 @@ final class Results implements AutoCloseable {
                     long[] a = arrivedAt;
                     if (i < a.length && a[i] == 0) {
                         a[i] = now;
+                        resultWallMs[i] = r.timestamp();
+                        arrivedWallMs[i] = wall;
                         arrived.incrementAndGet();
                     }
                 }
@@ -104,6 +115,24 @@ final class Results implements AutoCloseable {
         }
         Arrays.sort(l);
         return l;
+    }
+
+    /**
+     * Each latency in two parts, sorted apart, in ms: until the service sent the result (the result
+     * record's timestamp, which its producer sets: waiting, batching, classifying) and from then until
+     * the reader had it (the rest of the commit interval, the commit, a read_committed fetch). Both
+     * sides read the same clock; milliseconds.
+     */
+    double[][] latencySplitMs() {
+        double[] until = new double[arrivedAt.length];
+        double[] after = new double[arrivedAt.length];
+        for (int i = 0; i < until.length; i++) {
+            until[i] = resultWallMs[i] - sentWallMs[i];
+            after[i] = arrivedWallMs[i] - resultWallMs[i];
+        }
+        Arrays.sort(until);
+        Arrays.sort(after);
+        return new double[][] {until, after};
     }
 
     @Override

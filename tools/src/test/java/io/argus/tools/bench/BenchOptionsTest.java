@@ -43,7 +43,7 @@ class BenchOptionsTest {
         BenchEngine cuda = o.engines().get(1);
         assertThat(cuda).hasToString("onnx-cuda");
         assertThat(cuda.engine()).isEqualTo(Engine.ONNX);
-        assertThat(cuda.onnx(new OnnxSettings(2, false, 0))).isEqualTo(new OnnxSettings(2, true, 0));
+        assertThat(cuda.onnx(new OnnxSettings(2, true, false, 0))).isEqualTo(new OnnxSettings(2, true, true, 0));
         assertThat(cuda.serviceConfig()).containsEntry("argus.inference.engine", "onnx")
                 .containsEntry("argus.inference.onnx.cuda", "true");
         assertThat(BenchEngine.ONNX.serviceConfig()).containsEntry("argus.inference.onnx.cuda", "false");
