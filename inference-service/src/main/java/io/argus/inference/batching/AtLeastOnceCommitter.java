@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,21 +18,23 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * At least once: offsets are committed only after every output of the batch is acknowledged, so
  * a crash never loses an image; it may publish a batch's outputs twice (duplicates carry the same
- * image id as key).
+ * image id as key). The offsets are the consumer's to commit, so this runs on its thread.
  */
 final class AtLeastOnceCommitter implements BatchCommitter {
 
     private final Producer<String, byte[]> producer;
+    private final Consumer<String, byte[]> consumer;
     private final CommitFault fault;
 
-    AtLeastOnceCommitter(Producer<String, byte[]> producer, CommitFault fault) {
+    AtLeastOnceCommitter(Producer<String, byte[]> producer, Consumer<String, byte[]> consumer, CommitFault fault) {
         this.producer = producer;
+        this.consumer = consumer;
         this.fault = fault;
     }
 
     @Override
     public void commit(List<ProducerRecord<String, byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
-                       Consumer<String, byte[]> consumer) {
+                       ConsumerGroupMetadata group) {
         try {
             List<Future<RecordMetadata>> acks = new ArrayList<>(outputs.size());
             for (ProducerRecord<String, byte[]> r : outputs) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -24,8 +24,12 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 interface BatchCommitter extends AutoCloseable {
 
+    /**
+     * @param group the consumer's group metadata when the records were consumed: a transaction
+     *              carries it, so a replica that lost its partitions in a rebalance is fenced (KIP-447)
+     */
     void commit(List<ProducerRecord<String, byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
-                Consumer<String, byte[]> consumer);
+                ConsumerGroupMetadata group);
 
     @Override
     void close();

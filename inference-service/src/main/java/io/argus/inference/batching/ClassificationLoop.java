@@ -45,7 +45,8 @@ import io.quarkus.runtime.StartupEvent;
  * The heart of inference-service, one thread: poll {@code argus.images.raw} into micro-batches,
  * classify each batch with the model current at that moment, route the outcomes, and commit
  * outputs and offsets together (one commit per batch, or per commit interval while a backlog
- * lasts). Nothing is consumed before a model is loaded; a record whose outputs Kafka will not take
+ * lasts), each commit on a thread of its own while the next batches are classified
+ * ({@link CommitPipeline}). Nothing is consumed before a model is loaded; a record whose outputs Kafka will not take
  * is isolated and dead-lettered ({@link IsolatingCommitter}); records whose commit fails for any
  * other reason are processed again; on shutdown the batch in flight finishes and commits.
  */
@@ -53,6 +54,8 @@ import io.quarkus.runtime.StartupEvent;
 public class ClassificationLoop {
 
     private static final Logger LOG = Logger.getLogger(ClassificationLoop.class);
+    /** How often a loop without images looks whether the commit in flight has finished. */
+    private static final long SETTLE_CHECK_NANOS = 5_000_000;
 
     private final KafkaClients kafka;
     private final InferenceConfig config;
@@ -142,7 +145,8 @@ public class ClassificationLoop {
                          t.setDaemon(true);
                          return t;
                      }), Duration.ofSeconds(10));
-             IsolatingCommitter committer = new IsolatingCommitter(committer(), router, failures)) {
+             CommitPipeline commits = new CommitPipeline(new IsolatingCommitter(committer(consumer), router, failures),
+                     !config.exactlyOnce())) {
             // Kafka's client metrics, the consumer's records_lag among them: a lag from what was read.
             // The lag that counts, what the group has committed, is ProgressMonitor's.
             consumerMetrics.bindTo(meters);
@@ -151,9 +155,8 @@ public class ClassificationLoop {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // Still the owner here: what was classified is committed before the partitions go.
-                    if (!uncommitted.isEmpty()) {
-                        commit(uncommitted, batcher, consumer, committer);
-                    }
+                    commit(uncommitted, batcher, consumer, commits);
+                    commits.await().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
                     batcher.drop(partitions);
                     assigned.revoked(partitions);
                 }
@@ -167,6 +170,8 @@ public class ClassificationLoop {
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
                     // No longer the owner: nothing can be committed; the new owner classifies these again.
+                    // A commit in flight is fenced or went through before: either way its outcome is known first.
+                    commits.await().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
                     rewind(uncommitted.with(RawBatch.EMPTY), batcher, consumer);
                     uncommitted.clear();
                     batcher.drop(partitions);
@@ -178,24 +183,27 @@ public class ClassificationLoop {
                     config.exactlyOnce() ? "exactly once" : "at least once");
             time.start();
             while (running) {
-                // Uncommitted outputs must not wait for images that may never come.
-                RawBatch batch = batcher.next(consumer, () -> running, uncommitted.commitDue(commitIntervalNanos), time);
+                commits.finished().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
+                // Uncommitted outputs must not wait for images that may never come, nor a finished commit
+                // (what it leads to: metrics, the shadow candidate, a rewind after a failure).
+                long returnBy = Math.min(uncommitted.commitDue(commitIntervalNanos),
+                        commits.inFlight() ? System.nanoTime() + SETTLE_CHECK_NANOS : Long.MAX_VALUE);
+                RawBatch batch = batcher.next(consumer, () -> running, returnBy, time);
                 if (!batch.isEmpty() && !classify(batch, uncommitted)) {
                     rewind(uncommitted.with(batch), batcher, consumer);
                     uncommitted.clear();
                     continue;
                 }
-                // While a backlog lasts, one commit covers the batches of a commit interval, so a
-                // small model is not held up by a Kafka transaction per batch. Without a backlog
-                // every image is made visible at once.
-                if (!uncommitted.isEmpty() && (!backlog(consumer, batcher) || !running
+                // Group commit: whatever was classified while the commit before ran goes in the next one, as
+                // soon as it is done. A slow stream gets a commit per batch, a backlog commits as large as
+                // a commit takes to run, and no image waits for a timer.
+                if (!uncommitted.isEmpty() && (!commits.busy() || !running
                         || uncommitted.age() >= commitIntervalNanos)) {
-                    commit(uncommitted, batcher, consumer, committer);
+                    commit(uncommitted, batcher, consumer, commits);
                 }
             }
-            if (!uncommitted.isEmpty()) {
-                commit(uncommitted, batcher, consumer, committer);
-            }
+            commit(uncommitted, batcher, consumer, commits);
+            commits.await().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
         } finally {
             assigned.none();
         }
@@ -253,10 +261,30 @@ public class ClassificationLoop {
         }
     }
 
+    /**
+     * Hands what is uncommitted to the commit thread, once the commit before it is done: its outcome
+     * must be known first, because a commit that fails sends everything after it back to be read again.
+     */
     private void commit(Uncommitted uncommitted, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer,
-                        IsolatingCommitter committer) {
+                        CommitPipeline commits) {
         time.lap(LoopTime.Phase.OTHER);
-        IsolatingCommitter.Result result = committer.commit(uncommitted.pending, consumer);
+        commits.await().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
+        time.lap(LoopTime.Phase.COMMIT);
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        commits.start(uncommitted.handOver(), consumer.groupMetadata());
+        // At least once the commit ran here, on the consumer's thread, and is known now.
+        commits.finished().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
+        time.lap(LoopTime.Phase.COMMIT);
+    }
+
+    /**
+     * What a finished commit leads to: metrics, drift and the shadow candidate see what was committed;
+     * what was not is read again, and with it everything classified since (still uncommitted).
+     */
+    private void settle(IsolatingCommitter.Result result, Uncommitted uncommitted, MicroBatcher batcher,
+                        KafkaConsumer<String, byte[]> consumer) {
         time.lap(LoopTime.Phase.COMMIT);
         Map<RawBatch, List<Outcome>> byBatch = new IdentityHashMap<>();
         for (Pending p : result.committed()) {
@@ -274,10 +302,10 @@ public class ClassificationLoop {
             failures.retrying();
             List<ConsumerRecord<String, byte[]>> again = new ArrayList<>();
             result.notCommitted().forEach(p -> again.add(p.source()));
-            rewind(new RawBatch(again), batcher, consumer);
+            rewind(uncommitted.with(new RawBatch(again)), batcher, consumer);
+            uncommitted.clear();
             sleep(500);
         }
-        uncommitted.clear();
         time.lap(LoopTime.Phase.OTHER);
     }
 
@@ -296,7 +324,7 @@ public class ClassificationLoop {
     /** Records classified since the last commit, in consumption order, with their outputs. */
     private static final class Uncommitted {
 
-        private final List<Pending> pending = new ArrayList<>();
+        private List<Pending> pending = new ArrayList<>();
         private long since;
 
         void add(Pending p) {
@@ -330,6 +358,13 @@ public class ClassificationLoop {
         void clear() {
             pending.clear();
         }
+
+        /** Everything uncommitted, for a commit; none is left. */
+        List<Pending> handOver() {
+            List<Pending> all = pending;
+            pending = new ArrayList<>();
+            return all;
+        }
     }
 
     private static void rewind(RawBatch batch, MicroBatcher batcher, KafkaConsumer<String, byte[]> consumer) {
@@ -340,11 +375,11 @@ public class ClassificationLoop {
         });
     }
 
-    private BatchCommitter committer() {
+    private BatchCommitter committer(KafkaConsumer<String, byte[]> consumer) {
         if (config.exactlyOnce()) {
             return new TransactionalCommitter(() -> producer(true), fault);
         }
-        return new AtLeastOnceCommitter(producer(false), fault);
+        return new AtLeastOnceCommitter(producer(false), consumer, fault);
     }
 
     /** Results are JSON; dead letters carry the original image, which the producer's request size allows. */

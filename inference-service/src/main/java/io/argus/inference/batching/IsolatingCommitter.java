@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -66,16 +66,16 @@ final class IsolatingCommitter implements AutoCloseable {
     record Result(List<Pending> committed, List<Pending> skipped, List<Pending> notCommitted) {
     }
 
-    Result commit(List<Pending> pending, Consumer<String, byte[]> consumer) {
+    Result commit(List<Pending> pending, ConsumerGroupMetadata group) {
         Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        commit(pending, consumer, result);
+        commit(pending, group, result);
         return result;
     }
 
     /** False once something could not be committed; then it and everything after it is in notCommitted. */
-    private boolean commit(List<Pending> part, Consumer<String, byte[]> consumer, Result result) {
+    private boolean commit(List<Pending> part, ConsumerGroupMetadata group, Result result) {
         try {
-            committer.commit(outputs(part), offsets(part), consumer);
+            committer.commit(outputs(part), offsets(part), group);
             result.committed().addAll(part);
             return true;
         } catch (BatchCommitter.NotCommitted e) {
@@ -85,14 +85,14 @@ final class IsolatingCommitter implements AutoCloseable {
                 return false;
             }
             if (part.size() == 1) {
-                return isolate(part.get(0), e, consumer, result);
+                return isolate(part.get(0), e, group, result);
             }
             int half = part.size() / 2;
-            if (!commit(part.subList(0, half), consumer, result)) {
+            if (!commit(part.subList(0, half), group, result)) {
                 result.notCommitted().addAll(part.subList(half, part.size()));
                 return false;
             }
-            return commit(part.subList(half, part.size()), consumer, result);
+            return commit(part.subList(half, part.size()), group, result);
         }
     }
 
@@ -100,12 +100,12 @@ final class IsolatingCommitter implements AutoCloseable {
      * The record whose commit fails alone: its dead letter instead; else its outputs once more;
      * else, if Kafka blamed the record both times, its offset alone. Otherwise it waits.
      */
-    private boolean isolate(Pending p, BatchCommitter.NotCommitted why, Consumer<String, byte[]> consumer,
+    private boolean isolate(Pending p, BatchCommitter.NotCommitted why, ConsumerGroupMetadata group,
                             Result result) {
         Outcome.Failed failed = new Outcome.Failed(p.source(), p.outcome().key(), STAGE, CODE,
                 "its outputs could not be committed (" + why.cause() + "): " + why.reason());
         Pending dead = new Pending(p.batch(), failed, router.route(failed));
-        BatchCommitter.NotCommitted deadFailed = tryCommit(dead, consumer);
+        BatchCommitter.NotCommitted deadFailed = tryCommit(dead, group);
         if (deadFailed == null) {
             LOG.warnf("Dead-lettered %s (image %s) with %s: its outputs could not be committed (%s)",
                     position(p), p.outcome().key(), CODE, why.cause());
@@ -117,7 +117,7 @@ final class IsolatingCommitter implements AutoCloseable {
             result.notCommitted().add(p);
             return false;
         }
-        BatchCommitter.NotCommitted againFailed = tryCommit(p, consumer);
+        BatchCommitter.NotCommitted againFailed = tryCommit(p, group);
         if (againFailed == null) {
             LOG.infof("Committed %s (image %s) when tried again: its commit had failed with %s", position(p),
                     p.outcome().key(), why.cause());
@@ -130,7 +130,7 @@ final class IsolatingCommitter implements AutoCloseable {
             return false;
         }
         try {
-            committer.commit(List.of(), offsets(List.of(p)), consumer);
+            committer.commit(List.of(), offsets(List.of(p)), group);
             failures.skipped(position(p), p.outcome().key(), deadFailed.cause(), deadFailed.reason());
             result.skipped().add(p);
             return true;
@@ -143,9 +143,9 @@ final class IsolatingCommitter implements AutoCloseable {
     }
 
     /** Commits one record's outputs and offset; what failed, counted, or null once committed. */
-    private BatchCommitter.NotCommitted tryCommit(Pending p, Consumer<String, byte[]> consumer) {
+    private BatchCommitter.NotCommitted tryCommit(Pending p, ConsumerGroupMetadata group) {
         try {
-            committer.commit(p.outputs(), offsets(List.of(p)), consumer);
+            committer.commit(p.outputs(), offsets(List.of(p)), group);
             return null;
         } catch (BatchCommitter.NotCommitted e) {
             failures.failed(e.cause(), e.reason(), 1);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,13 +45,13 @@ final class TransactionalCommitter implements BatchCommitter {
 
     @Override
     public void commit(List<ProducerRecord<String, byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> offsets,
-                       Consumer<String, byte[]> consumer) {
+                       ConsumerGroupMetadata group) {
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, byte[]> r : outputs) {
                 producer.send(r);
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(offsets, group);
             fault.check(outputs);
             fault.beforeCommit(outputs, "exactly once: transaction open", producer::flush);
             commitTransaction();

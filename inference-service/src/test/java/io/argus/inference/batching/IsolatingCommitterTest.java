@@ -10,9 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -39,7 +38,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 class IsolatingCommitterTest {
 
-    private final Consumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final ConsumerGroupMetadata group = new ConsumerGroupMetadata("argus-inference");
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ResultRouter router = new ResultRouter(TopicNames.DEFAULTS,
             new ReviewPolicy(new ReviewPolicy.Settings(0, 0, 0, 0, 0), java.time.Clock.systemUTC(), new Random(1)));
@@ -69,7 +68,7 @@ class IsolatingCommitterTest {
 
         @Override
         public void commit(List<ProducerRecord<String, byte[]>> out, Map<TopicPartition, OffsetAndMetadata> off,
-                           Consumer<String, byte[]> consumer) {
+                           ConsumerGroupMetadata group) {
             attempts++;
             if (refusalsLeft > 0 && refuses.test(out)) {
                 refusalsLeft--;
@@ -90,7 +89,7 @@ class IsolatingCommitterTest {
         List<Pending> pending = pending(16);
         Refusing kafka = new Refusing(out -> hasResultFor(out, "img-5"), new KafkaException("refused"));
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.notCommitted()).isEmpty();
         assertThat(result.skipped()).isEmpty();
@@ -113,7 +112,7 @@ class IsolatingCommitterTest {
         List<Pending> pending = pending(4);
         Refusing kafka = new Refusing(anythingOf("img-2"), new RecordTooLargeException("too large"));
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.skipped()).extracting(p -> p.outcome().key()).containsExactly("img-2");
         assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1", "img-3");
@@ -132,7 +131,7 @@ class IsolatingCommitterTest {
         Refusing kafka = new Refusing(anythingOf("img-2"),
                 new TransactionAbortableException("transaction aborted by the coordinator"), 4);
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.skipped()).isEmpty();
         assertThat(result.notCommitted()).isEmpty();
@@ -149,7 +148,7 @@ class IsolatingCommitterTest {
         List<Pending> pending = pending(4);
         Refusing kafka = new Refusing(anythingOf("img-2"), new KafkaException("refused, reason unknown"));
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1");
         assertThat(result.skipped()).isEmpty();
@@ -163,7 +162,7 @@ class IsolatingCommitterTest {
         List<Pending> pending = pending(8);
         Refusing kafka = new Refusing(out -> true, new TimeoutException("broker away"));
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.notCommitted()).containsExactlyElementsOf(pending);
         assertThat(kafka.attempts).isEqualTo(1);
@@ -176,7 +175,7 @@ class IsolatingCommitterTest {
         List<Pending> pending = pending(6);
         Refusing kafka = new Refusing(anythingOf("img-3").or(List::isEmpty), new RecordTooLargeException("refused"));
 
-        IsolatingCommitter.Result result = committer(kafka).commit(pending, consumer);
+        IsolatingCommitter.Result result = committer(kafka).commit(pending, group);
 
         assertThat(result.committed()).extracting(p -> p.outcome().key()).containsExactly("img-0", "img-1", "img-2");
         assertThat(result.skipped()).isEmpty();

@@ -92,7 +92,8 @@ class TransactionalCommitterBrokerTest {
                         successor.close();
                     }));
             try {
-                assertThatThrownBy(() -> zombie.commit(zombieOutputs, Map.of(raw, new OffsetAndMetadata(5)), consumer))
+                assertThatThrownBy(() -> zombie.commit(zombieOutputs, Map.of(raw, new OffsetAndMetadata(5)),
+                        consumer.groupMetadata()))
                         .isInstanceOf(BatchCommitter.NotCommitted.class);
             } finally {
                 zombie.close();
@@ -135,7 +136,7 @@ class TransactionalCommitterBrokerTest {
                         restarts.add(back);
                     }));
             try {
-                committer.commit(outputs("retried", 6), Map.of(raw, new OffsetAndMetadata(6)), consumer);
+                committer.commit(outputs("retried", 6), Map.of(raw, new OffsetAndMetadata(6)), consumer.groupMetadata());
             } finally {
                 committer.close();
                 for (Thread t : restarts) {

@@ -51,7 +51,7 @@ class TransactionalCommitterTest {
         SlowToCommit producer = new SlowToCommit(2);
         TransactionalCommitter committer = new TransactionalCommitter(() -> producer);
 
-        committer.commit(OUTPUTS, OFFSETS, consumer);
+        committer.commit(OUTPUTS, OFFSETS, consumer.groupMetadata());
 
         assertThat(producer.transactionCommitted()).isTrue();
         assertThat(producer.transactionAborted()).as("aborting could lose a committed batch's place").isFalse();
@@ -66,7 +66,7 @@ class TransactionalCommitterTest {
             return new SlowToCommit(TransactionalCommitter.COMMIT_ATTEMPTS);
         });
 
-        assertThatThrownBy(() -> committer.commit(OUTPUTS, OFFSETS, consumer))
+        assertThatThrownBy(() -> committer.commit(OUTPUTS, OFFSETS, consumer.groupMetadata()))
                 .isInstanceOf(BatchCommitter.NotCommitted.class).hasMessageContaining("outcome unknown");
         assertThat(started.get()).as("a new producer, whose initTransactions settles the open one").isEqualTo(2);
     }
@@ -78,7 +78,7 @@ class TransactionalCommitterTest {
         producer.sendOffsetsToTransactionException = new KafkaException("coordinator not available");
         TransactionalCommitter committer = new TransactionalCommitter(() -> producer);
 
-        assertThatThrownBy(() -> committer.commit(OUTPUTS, OFFSETS, consumer))
+        assertThatThrownBy(() -> committer.commit(OUTPUTS, OFFSETS, consumer.groupMetadata()))
                 .isInstanceOf(BatchCommitter.NotCommitted.class).hasMessageContaining("aborted");
         assertThat(producer.transactionAborted()).isTrue();
         assertThat(producer.transactionCommitted()).isFalse();
