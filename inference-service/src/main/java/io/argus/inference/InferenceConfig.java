@@ -48,10 +48,12 @@ public interface InferenceConfig {
     Duration sessionTimeout();
 
     /**
-     * While a backlog lasts (more than a full batch waiting), how long one commit may keep
-     * gathering batches. A Kafka transaction per batch would cap a small model at about a thousand
-     * images/s; without a backlog each batch is committed at once, so this adds no latency while
-     * the service keeps up with the stream.
+     * Commits run one at a time on a thread of their own, each taking what was classified while the
+     * one before ran (a commit per batch on a slow stream, larger ones under a backlog). Once the
+     * oldest uncommitted image has waited this long, the classification thread waits for the
+     * commit in flight instead of classifying further: what a slow commit can pile up (memory,
+     * latency, images to read again after a failure) stays bounded. At least once (commits on the
+     * classification thread): while a backlog lasts, one commit covers the batches of this interval.
      */
     @WithDefault("100ms")
     Duration commitInterval();

@@ -86,6 +86,12 @@ public final class KafkaClients {
         Map<String, Object> props = reliableProducerProperties(clientId, payload);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+        // A transaction begun right after the one before finds the broker still writing that one's
+        // markers, and its first records are refused (CONCURRENT_TRANSACTIONS) until it is done. With
+        // Kafka's 100 ms backoff every image of the new transaction waited 100 ms more: inference's
+        // p99 at half load went from 165 to 88 ms with 10 (docs/serving.md). Backoffs still grow to
+        // retry.backoff.max.ms (1 s), so a broker that is away is not hammered.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         return producer(props);
     }
 

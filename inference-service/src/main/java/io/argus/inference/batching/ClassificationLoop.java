@@ -194,10 +194,7 @@ public class ClassificationLoop {
                     uncommitted.clear();
                     continue;
                 }
-                // Group commit: whatever was classified while the commit before ran goes in the next one, as
-                // soon as it is done. A slow stream gets a commit per batch, a backlog commits as large as
-                // a commit takes to run, and no image waits for a timer.
-                if (!uncommitted.isEmpty() && (!commits.busy() || !running
+                if (!uncommitted.isEmpty() && (commitNow(commits, consumer, batcher) || !running
                         || uncommitted.age() >= commitIntervalNanos)) {
                     commit(uncommitted, batcher, consumer, commits);
                 }
@@ -207,6 +204,17 @@ public class ClassificationLoop {
         } finally {
             assigned.none();
         }
+    }
+
+    /**
+     * Exactly once, group commit: whatever was classified while the commit before ran goes in the next
+     * one as soon as that is done. A slow stream gets a commit per batch, a backlog commits as large
+     * as a commit takes to run, and no image waits for a timer. At least once the commit runs on this
+     * thread: while a backlog lasts, one commit covers the batches of a commit interval, so a small
+     * model is not held up by a commit per batch.
+     */
+    private boolean commitNow(CommitPipeline commits, KafkaConsumer<String, byte[]> consumer, MicroBatcher batcher) {
+        return commits.inline() ? !backlog(consumer, batcher) : !commits.busy();
     }
 
     /** More than a full batch waiting: polled already, or fetched or still on the broker. */

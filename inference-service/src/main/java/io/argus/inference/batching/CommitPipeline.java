@@ -44,6 +44,11 @@ final class CommitPipeline implements AutoCloseable {
         return inFlight != null;
     }
 
+    /** Whether commits run on the caller's thread. */
+    boolean inline() {
+        return thread == null;
+    }
+
     /** Whether a commit is still running. */
     boolean busy() {
         return inFlight != null && !inFlight.isDone();
