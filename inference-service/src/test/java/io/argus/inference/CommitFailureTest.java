@@ -156,6 +156,43 @@ class CommitFailureTest {
     }
 
     @Test
+    void imagesClassifiedWhileACommitFailsAreReadAgainWithItsImagesAndEachGetsOneResult() throws Exception {
+        String failures = "argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"";
+        byte[] png = InferenceStreamTest.png(Color.WHITE);
+        try (TopicReader classified = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.CLASSIFIED);
+             TopicReader dlq = TopicReader.fromNow(InferenceStreamTest.bootstrap(), Topics.DLQ)) {
+            double before = ServiceProbe.metric(failures);
+            fault.failCommitsWith(Optional.of(CommitFault.EVERY_COMMIT));
+            // Three batches at once: while one's commit runs (and fails) on the commit thread, the next is classified.
+            List<String> ids = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                ids.add("meanwhile-" + i);
+                sent.add(producer.send(new RawImage(ids.get(i), "cam-m" + (i % 3), Instant.now(), null, null, png)
+                        .toRecord(Topics.RAW)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+            await().atMost(WAIT).until(() -> ServiceProbe.metric(failures) >= before + 3);
+
+            fault.failCommitsWith(Optional.empty());
+            // Classified, or dead-lettered if the fault went away in the middle of isolating it: once.
+            List<String> outputs = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                classified.read(1, Duration.ofMillis(200)).forEach(r -> outputs.add(r.key()));
+                dlq.read(1, Duration.ofMillis(200)).forEach(r -> outputs.add(r.key()));
+                return outputs.stream().filter(id -> id.startsWith("meanwhile-")).distinct().count() == ids.size();
+            });
+            classified.readUntilQuiet(Duration.ofSeconds(3)).forEach(r -> outputs.add(r.key()));
+            dlq.readUntilQuiet(Duration.ofSeconds(1)).forEach(r -> outputs.add(r.key()));
+            assertThat(outputs).filteredOn(id -> id.startsWith("meanwhile-"))
+                    .as("each image once: none lost with the failed commit, none output twice")
+                    .containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
+    @Test
     void theLagGaugeCountsImagesReadButNotCommitted() throws Exception {
         String failures = "argus_inference_commit_failures_total{cause=\"InjectedCommitFault\"";
         double before = ServiceProbe.metric(failures);
