@@ -242,8 +242,8 @@ final class EndToEnd {
     /**
      * The service has just started: the first images run while its JIT compiler still works
      * through start-up and the first batches on the same two cores (measured for ResNet-18: its
-     * compiler threads took 13% of the machine over the saturation phase that came straight after
-     * start-up, most of it in the first seconds). Saturation is measured once warm, as model-only
+     * compiler threads took 5-7% of the machine over the saturation phase that came straight after
+     * start-up, most of it in the first seconds; 2% once warmed up). Saturation is measured once warm, as model-only
      * is (after {@code Timing}'s warm-up): a backlog of {@code count} images through the whole
      * path, their results awaited, then until the service is idle.
      */
