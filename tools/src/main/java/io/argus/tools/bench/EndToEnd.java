@@ -168,7 +168,8 @@ final class EndToEnd {
                         + (variant.shadow() ? ", v2 runs in shadow at a share of " + variant.shadowShare() : ""));
                 ProcessMemory atReady = inference.memory().orElse(null);
                 int n = setup.saturationImages();
-                warmUp(inference, producer, results, images, Math.max(WARM_UP_BATCHES * setup.batch(), n / 3), progress);
+                warmUp(inference, producer, results, images, Math.max(WARM_UP_BATCHES * setup.batch(), n / 3),
+                        progress);
 
                 // Saturation: a backlog as fast as the producer goes.
                 results.expect("sat-", n);
@@ -243,9 +244,9 @@ final class EndToEnd {
      * The service has just started: the first images run while its JIT compiler still works
      * through start-up and the first batches on the same two cores (measured for ResNet-18: its
      * compiler threads took 5-7% of the machine over the saturation phase that came straight after
-     * start-up, most of it in the first seconds; 2% once warmed up). Saturation is measured once warm, as model-only
-     * is (after {@code Timing}'s warm-up): a backlog of {@code count} images through the whole
-     * path, their results awaited, then until the service is idle.
+     * start-up, most of it in the first seconds; 2% once warmed up). Saturation is measured once
+     * warm, as model-only is (after {@code Timing}'s warm-up): a backlog of {@code count} images
+     * through the whole path, their results awaited, then until the service is idle.
      */
     private static void warmUp(InferenceProcess inference, KafkaProducer<String, byte[]> producer, Results results,
                                List<byte[]> images, int count, Consumer<String> progress) throws Exception {
