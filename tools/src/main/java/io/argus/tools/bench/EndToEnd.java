@@ -26,8 +26,8 @@ import io.argus.local.broker.ArgusBroker;
  * End to end through the real thing: a Kafka broker, inference-service as its own process, images
  * produced to {@code argus.images.raw} and their results read back from
  * {@code argus.images.classified} (read-committed, as any downstream consumer reads them).
- * First at saturation (a backlog produced as fast as possible; throughput is the rate at which
- * results arrive once the first 10% are through), then at half of that rate, paced, for latency:
+ * After a warm-up, first at saturation (a backlog produced as fast as possible; throughput is the
+ * rate at which results arrive once the first 10% are through), then at half of that rate, paced, for latency:
  * from the moment an image is sent to the moment its result can be read.
  */
 final class EndToEnd {
@@ -39,6 +39,11 @@ final class EndToEnd {
      * broker-alone bound commits on the same cadence.
      */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** The warm-up is a third of the saturation backlog, at least this many batches. */
+    private static final int WARM_UP_BATCHES = 4;
+    private static final Duration IDLE_SAMPLE = Duration.ofMillis(500);
+    private static final double IDLE_CPU_SHARE = 0.1;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     /** What to run; the keys file is the services' API keys (access control is on, as deployed). */
     record Setup(Path inferenceApp, List<String> jvmOptions, Path keysFile, Path workDir, int batch,
@@ -162,9 +167,11 @@ final class EndToEnd {
                         + ", out-of-distribution score " + ood
                         + (variant.shadow() ? ", v2 runs in shadow at a share of " + variant.shadowShare() : ""));
                 ProcessMemory atReady = inference.memory().orElse(null);
+                int n = setup.saturationImages();
+                warmUp(inference, producer, results, images, Math.max(WARM_UP_BATCHES * setup.batch(), n / 3),
+                        progress);
 
                 // Saturation: a backlog as fast as the producer goes.
-                int n = setup.saturationImages();
                 results.expect("sat-", n);
                 progress.accept("saturation: " + n + " images ...");
                 double shadowedBefore = inference.total("argus_shadow_images_total");
@@ -234,6 +241,48 @@ final class EndToEnd {
                         r.p99Ms(), r.readyRssMib(), r.peakRssMib()));
                 return r;
             }
+        }
+    }
+
+    /**
+     * The service has just started: the first images run while its JIT compiler still works
+     * through start-up and the first batches on the same two cores (measured for ResNet-18: its
+     * compiler threads took 5-7% of the machine over the saturation phase that came straight after
+     * start-up, most of it in the first seconds; 2% once warmed up). Saturation is measured once
+     * warm, as model-only is (after {@code Timing}'s warm-up): a backlog of {@code count} images
+     * through the whole path, their results awaited, then until the service is idle.
+     */
+    private static void warmUp(InferenceProcess inference, KafkaProducer<String, byte[]> producer, Results results,
+                               List<byte[]> images, int count, Consumer<String> progress) throws Exception {
+        results.expect("warm-", count);
+        progress.accept("warm-up: " + count + " images, then until inference-service is idle ...");
+        for (int i = 0; i < count; i++) {
+            send(producer, "warm-" + i, images.get(i % images.size()), results, i);
+        }
+        producer.flush();
+        results.await(STALL);
+        awaitIdle(inference, progress);
+    }
+
+    /**
+     * Until the service used at most {@link #IDLE_CPU_SHARE} of one core over {@link #IDLE_SAMPLE}
+     * (its compiler done with what the warm-up gave it), at most {@link #IDLE_TIMEOUT}; at once
+     * where the OS does not say the process's CPU time.
+     */
+    private static void awaitIdle(InferenceProcess inference, Consumer<String> progress) throws InterruptedException {
+        long deadline = System.nanoTime() + IDLE_TIMEOUT.toNanos();
+        Optional<Duration> last = inference.cpuTime();
+        while (last.isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(IDLE_SAMPLE.toMillis());
+            Optional<Duration> now = inference.cpuTime();
+            if (now.isEmpty() || now.get().minus(last.get()).toNanos() <= IDLE_CPU_SHARE * IDLE_SAMPLE.toNanos()) {
+                return;
+            }
+            last = now;
+        }
+        if (last.isPresent()) {
+            progress.accept("inference-service still busy after the warm-up (over " + Math.round(100 * IDLE_CPU_SHARE)
+                    + "% of a core for " + IDLE_TIMEOUT.toSeconds() + " s); measuring anyway");
         }
     }
 
