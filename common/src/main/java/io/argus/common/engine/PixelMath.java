@@ -91,50 +91,36 @@ final class PixelMath {
     /** {@code p} becomes the projection of {@code x} on the components. */
     private void project(float[] x, float[] p) {
         java.util.Arrays.fill(p, 0);
-        int i = 0;
-        for (; i + ROWS_PER_PASS <= size; i += ROWS_PER_PASS) {
-            float x0 = x[i];
-            float x1 = x[i + 1];
-            float x2 = x[i + 2];
-            float x3 = x[i + 3];
-            float[] b0 = basisByInput[i];
-            float[] b1 = basisByInput[i + 1];
-            float[] b2 = basisByInput[i + 2];
-            float[] b3 = basisByInput[i + 3];
-            for (int j = 0; j < components; j++) {
-                p[j] += b0[j] * x0 + b1[j] * x1 + b2[j] * x2 + b3[j] * x3;
-            }
-        }
-        for (; i < size; i++) {
-            float xi = x[i];
-            float[] b = basisByInput[i];
-            for (int j = 0; j < components; j++) {
-                p[j] += b[j] * xi;
-            }
-        }
+        addWeightedRows(p, basisByInput, x, 1);
     }
 
     /** {@code x} becomes its residual: minus the components weighted by the projection {@code p}. */
     private void subtractReconstruction(float[] p, float[] x) {
-        int j = 0;
-        for (; j + ROWS_PER_PASS <= components; j += ROWS_PER_PASS) {
-            float p0 = p[j];
-            float p1 = p[j + 1];
-            float p2 = p[j + 2];
-            float p3 = p[j + 3];
-            float[] b0 = basis[j];
-            float[] b1 = basis[j + 1];
-            float[] b2 = basis[j + 2];
-            float[] b3 = basis[j + 3];
-            for (int i = 0; i < size; i++) {
-                x[i] -= p0 * b0[i] + p1 * b1[i] + p2 * b2[i] + p3 * b3[i];
+        addWeightedRows(x, basis, p, -1);
+    }
+
+    /** {@code acc[i] += sign x weights[r] x rows[r][i]} over every row r, {@value #ROWS_PER_PASS} rows per pass. */
+    private static void addWeightedRows(float[] acc, float[][] rows, float[] weights, float sign) {
+        int n = acc.length;
+        int r = 0;
+        for (; r + ROWS_PER_PASS <= rows.length; r += ROWS_PER_PASS) {
+            float w0 = sign * weights[r];
+            float w1 = sign * weights[r + 1];
+            float w2 = sign * weights[r + 2];
+            float w3 = sign * weights[r + 3];
+            float[] r0 = rows[r];
+            float[] r1 = rows[r + 1];
+            float[] r2 = rows[r + 2];
+            float[] r3 = rows[r + 3];
+            for (int i = 0; i < n; i++) {
+                acc[i] += w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
             }
         }
-        for (; j < components; j++) {
-            float pj = p[j];
-            float[] b = basis[j];
-            for (int i = 0; i < size; i++) {
-                x[i] -= pj * b[i];
+        for (; r < rows.length; r++) {
+            float w = sign * weights[r];
+            float[] row = rows[r];
+            for (int i = 0; i < n; i++) {
+                acc[i] += w * row[i];
             }
         }
     }
