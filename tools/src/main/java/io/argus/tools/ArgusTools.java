@@ -11,6 +11,7 @@ import io.argus.tools.keys.KeysCommand;
 import io.argus.tools.pretrain.PretrainCommand;
 import io.argus.tools.report.DriftReport;
 import io.argus.tools.report.LearningReport;
+import io.argus.tools.report.OodCost;
 import io.argus.tools.report.OodReport;
 import io.argus.tools.report.PruneReport;
 import io.argus.tools.report.TransferReport;
@@ -43,6 +44,8 @@ public final class ArgusTools {
                     report(PruneReport.USAGE, PruneReport::parse, PruneReport::new)),
             new Command("ood-report", "which out-of-distribution score flags images unlike the training data",
                     OodReport::command),
+            new Command("ood-cost", "what the out-of-distribution score costs per image beside the forward pass",
+                    OodCost::command),
             new Command("bench", "serving benchmark: sgemm, model-only, decode, end to end", BenchMain::run),
             new Command("stream", "stream Fashion-MNIST images through a running stack (the demo)", DemoMain::run),
             new Command("topics", "create the Argus topics on a broker", TopicsMain::run),

@@ -126,13 +126,15 @@ public final class OodScorer {
     private static double[] raw(OodReference reference, PixelMath pixelMath, String component, float[] inputs,
                                 float[][] embeddings) {
         int n = embeddings.length;
+        if (component.startsWith("pixel")) {
+            return pixelMath.scores(inputs, n, component); // the whole batch at once
+        }
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             out[i] = switch (component) {
                 case MAHALANOBIS -> mahalanobis(reference.embedding(), embeddings[i]);
                 case ENERGY -> energy(reference.logits(), embeddings[i], Double.POSITIVE_INFINITY);
                 case ENERGY_REACT -> energy(reference.logits(), embeddings[i], reference.logits().clip());
-                case PIXEL_RESIDUAL, PIXEL_DEVIATION, PIXEL_MAHALANOBIS -> pixelMath.score(inputs, i, component);
                 default -> throw new IllegalArgumentException("unknown component '" + component + "'");
             };
         }
@@ -191,81 +193,5 @@ public final class OodScorer {
             sum += Math.exp(z - max);
         }
         return -(max + Math.log(sum));
-    }
-
-    /**
-     * The pixel components' arithmetic, laid out for the JIT's SIMD: the projection on the
-     * principal components and the reconstruction from them are element-wise multiply-adds along
-     * contiguous float arrays (the basis is kept transposed for the first), not sums in the inner
-     * loop, which the JIT would not vectorise. Scoring is on the classification thread: in plain
-     * dot products it cost about three forward passes of the 28 x 28 model per image.
-     */
-    private static final class PixelMath {
-
-        private final OodReference.Pixels ref;
-        private final int size;
-        private final int components;
-        /** {@code size x components}: row i holds every component's weight of input float i. */
-        private final float[] basisByInput;
-
-        PixelMath(OodReference.Pixels ref) {
-            this.ref = ref;
-            this.size = ref.size();
-            this.components = ref.components();
-            this.basisByInput = new float[size * components];
-            for (int j = 0; j < components; j++) {
-                for (int i = 0; i < size; i++) {
-                    basisByInput[i * components + j] = ref.basis()[j * size + i];
-                }
-            }
-        }
-
-        double score(float[] inputs, int image, String component) {
-            int from = image * size;
-            if (inputs.length < from + size) {
-                throw new IllegalArgumentException("inputs of " + inputs.length + " floats; image " + image
-                        + " needs " + (from + size));
-            }
-            float[] mean = ref.mean();
-            float[] x = new float[size];
-            for (int i = 0; i < size; i++) {
-                x[i] = inputs[from + i] - mean[i];
-            }
-            float[] p = new float[components];
-            for (int i = 0; i < size; i++) {
-                float xi = x[i];
-                int row = i * components;
-                for (int j = 0; j < components; j++) {
-                    p[j] += basisByInput[row + j] * xi;
-                }
-            }
-            if (PIXEL_MAHALANOBIS.equals(component)) {
-                double within = 0;
-                for (int j = 0; j < components; j++) {
-                    within += (double) p[j] * p[j] / Math.max(ref.variances()[j], 1e-12);
-                }
-                return Math.sqrt(within);
-            }
-            float[] basis = ref.basis();
-            for (int j = 0; j < components; j++) { // x becomes the residual
-                float pj = p[j];
-                int row = j * size;
-                for (int i = 0; i < size; i++) {
-                    x[i] -= pj * basis[row + i];
-                }
-            }
-            double d = 0;
-            if (PIXEL_RESIDUAL.equals(component)) {
-                for (int i = 0; i < size; i++) {
-                    d += (double) x[i] * x[i];
-                }
-            } else {
-                float[] v = ref.residualVariances();
-                for (int i = 0; i < size; i++) {
-                    d += (double) x[i] * x[i] / v[i];
-                }
-            }
-            return Math.sqrt(d);
-        }
     }
 }

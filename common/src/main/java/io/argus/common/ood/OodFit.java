@@ -295,7 +295,7 @@ public final class OodFit {
     }
 
     /** The mean input and the {@code k} principal components of the first {@code n} inputs. */
-    private static OodReference.Pixels pixels(float[] inputs, int size, int n, int k) {
+    static OodReference.Pixels pixels(float[] inputs, int size, int n, int k) {
         try (INDArray x = Nd4j.create(Arrays.copyOf(inputs, n * size), new long[] {n, size}, 'c')
                 .castTo(DataType.DOUBLE)) {
             INDArray mean = x.mean(0);

@@ -269,7 +269,7 @@ class OutOfDistributionTest {
         return (double) over / scores.length;
     }
 
-    private static float[] prepare(ImagePreprocessor prep, LabeledImages images, int from, int to) {
+    static float[] prepare(ImagePreprocessor prep, LabeledImages images, int from, int to) {
         float[] out = new float[(to - from) * SPEC.size()];
         for (int i = from; i < to; i++) {
             prep.prepare(images.image(i), out, (i - from) * SPEC.size());

@@ -158,7 +158,7 @@ public final class OodReport {
     }
 
     public String run(Options o) throws IOException {
-        ModelBundle bundle = o.bundle().isPresent() ? ModelBundles.read(o.bundle().get()) : latest(o);
+        ModelBundle bundle = bundle(o.bundle(), o.store(), o.model());
         InputSpec spec = bundle.manifest().inputSpec();
         FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
         StringBuilder out = new StringBuilder();
@@ -446,10 +446,14 @@ public final class OodReport {
         return out;
     }
 
-    private static ModelBundle latest(Options o) throws IOException {
-        ModelStore store = new ModelStore(o.store());
-        StoredModel stored = store.latest(o.model()).orElseThrow(() -> new IllegalArgumentException("no model '"
-                + o.model() + "' in " + o.store() + ": run ./argus pretrain first, or give --bundle"));
+    /** The bundle file if given, else the newest bundle of {@code model} in {@code storeDir}. */
+    static ModelBundle bundle(Optional<Path> file, Path storeDir, String model) throws IOException {
+        if (file.isPresent()) {
+            return ModelBundles.read(file.get());
+        }
+        ModelStore store = new ModelStore(storeDir);
+        StoredModel stored = store.latest(model).orElseThrow(() -> new IllegalArgumentException("no model '"
+                + model + "' in " + storeDir + ": run ./argus pretrain first, or give --bundle"));
         return store.load(stored);
     }
 }
