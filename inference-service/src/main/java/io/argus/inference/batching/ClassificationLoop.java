@@ -146,7 +146,7 @@ public class ClassificationLoop {
                          return t;
                      }), Duration.ofSeconds(10));
              CommitPipeline commits = new CommitPipeline(new IsolatingCommitter(committer(consumer), router, failures),
-                     !config.exactlyOnce())) {
+                     !config.exactlyOnce(), metrics.commits())) {
             // Kafka's client metrics, the consumer's records_lag among them: a lag from what was read.
             // The lag that counts, what the group has committed, is ProgressMonitor's.
             consumerMetrics.bindTo(meters);
@@ -184,8 +184,9 @@ public class ClassificationLoop {
             time.start();
             while (running) {
                 commits.finished().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
-                // Uncommitted outputs must not wait for images that may never come, nor a finished commit
-                // (what it leads to: metrics, the shadow candidate, a rewind after a failure).
+                // Uncommitted outputs must not wait for images that may never come, nor for a batch still
+                // filling, nor a finished commit (what it leads to: metrics, the shadow candidate, a rewind
+                // after a failure). The batch keeps filling across these returns.
                 long returnBy = Math.min(uncommitted.commitDue(commitIntervalNanos),
                         commits.inFlight() ? System.nanoTime() + SETTLE_CHECK_NANOS : Long.MAX_VALUE);
                 RawBatch batch = batcher.next(consumer, () -> running, returnBy, time);

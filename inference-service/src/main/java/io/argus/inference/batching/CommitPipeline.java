@@ -7,8 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Runs commits on a thread of their own, one at a time and in consumption order, while the
@@ -27,11 +30,14 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 final class CommitPipeline implements AutoCloseable {
 
     private final IsolatingCommitter committer;
+    private final Timer took;
     private final ExecutorService thread;
     private Future<IsolatingCommitter.Result> inFlight;
 
-    CommitPipeline(IsolatingCommitter committer, boolean inline) {
+    /** @param took records how long each commit took, failed ones included */
+    CommitPipeline(IsolatingCommitter committer, boolean inline, Timer took) {
         this.committer = committer;
+        this.took = took;
         this.thread = inline ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "argus-commit");
             t.setDaemon(true);
@@ -64,11 +70,20 @@ final class CommitPipeline implements AutoCloseable {
             throw new IllegalStateException("a commit is still in flight");
         }
         if (thread == null) {
-            FutureTask<IsolatingCommitter.Result> now = new FutureTask<>(() -> committer.commit(pending, group));
+            FutureTask<IsolatingCommitter.Result> now = new FutureTask<>(() -> timed(pending, group));
             now.run();
             inFlight = now;
         } else {
-            inFlight = thread.submit(() -> committer.commit(pending, group));
+            inFlight = thread.submit(() -> timed(pending, group));
+        }
+    }
+
+    private IsolatingCommitter.Result timed(List<Pending> pending, ConsumerGroupMetadata group) {
+        long start = System.nanoTime();
+        try {
+            return committer.commit(pending, group);
+        } finally {
+            took.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

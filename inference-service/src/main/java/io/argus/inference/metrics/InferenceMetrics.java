@@ -27,6 +27,10 @@ import io.micrometer.core.instrument.Timer;
  *       batch), {@code argus_inference_decode_seconds} (per image)</li>
  *   <li>{@code argus_inference_latency_seconds{from="ingest|capture"}}: from ingest writing the image (or the
  *       sensor taking it) to its classification</li>
+ *   <li>{@code argus_inference_commit_seconds}: one commit of a group of batches (exactly once: the transaction
+ *       with their outputs and offsets; at least once: the sends and the offset commit), failed ones included:
+ *       at a steady rate a result waits for about one commit before it is sent and one more until it is
+ *       visible, so this is where a latency that grows without the model growing shows first</li>
  * </ul>
  * All timers and the batch size publish histogram buckets, so Prometheus computes percentiles.
  *
@@ -48,6 +52,7 @@ public class InferenceMetrics {
     private final Timer decode;
     private final Timer fromIngest;
     private final Timer fromCapture;
+    private final Timer commit;
 
     public InferenceMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -60,6 +65,14 @@ public class InferenceMetrics {
                 .publishPercentileHistogram().register(meters);
         this.fromIngest = latency("ingest");
         this.fromCapture = latency("capture");
+        this.commit = Timer.builder("argus.inference.commit")
+                .description("One commit of a group of batches: their outputs and offsets")
+                .publishPercentileHistogram().register(meters);
+    }
+
+    /** The timer of commits (recorded on the commit thread). */
+    public Timer commits() {
+        return commit;
     }
 
     private Timer latency(String from) {

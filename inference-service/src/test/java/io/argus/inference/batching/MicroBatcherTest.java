@@ -85,6 +85,27 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aBatchStillFillingHandsControlBackByTheCallersDeadlineAndClosesOnItsOwnTime() {
+        // A commit finished while a batch fills: the loop starts the next commit at once, not when the batch closes.
+        add(P0, 0, 2);
+        MicroBatcher batcher = new MicroBatcher(8, Duration.ofMillis(300));
+
+        long start = System.nanoTime();
+        RawBatch early = batcher.next(consumer, () -> true, start + 150_000_000L);
+        long returnedMs = (System.nanoTime() - start) / 1_000_000;
+        add(P0, 2, 1);
+        RawBatch batch = batcher.next(consumer, () -> true, Long.MAX_VALUE);
+        long closedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(early.isEmpty()).isTrue();
+        assertThat(returnedMs).isBetween(140L, 290L);
+        assertThat(batch.records()).as("nothing dropped, the batch kept filling").extracting(ConsumerRecord::offset)
+                .containsExactly(0L, 1L, 2L);
+        assertThat(closedMs).as("closed by its first image's wait (300 ms), not a wait restarted at 150")
+                .isBetween(290L, 440L);
+    }
+
+    @Test
     void recordsOfALostPartitionAreDroppedFromTheBuffer() {
         add(P0, 0, 3);
         add(P1, 0, 3);
