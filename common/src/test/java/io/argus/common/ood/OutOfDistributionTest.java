@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -32,8 +31,6 @@ import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
 import io.argus.common.engine.OnnxSettings;
 import io.argus.common.engine.OodScorer;
-import io.argus.common.image.ImageLimits;
-import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.BundleManifest;
 import io.argus.common.model.ModelBundle;
@@ -49,7 +46,7 @@ import io.argus.common.onnx.ExportedBundles;
  */
 class OutOfDistributionTest {
 
-    private static final InputSpec SPEC = InputSpec.grey(28, 28);
+    private static final InputSpec SPEC = PreparedImages.SPEC;
     private static final int PER_KIND = 100;
     private static final List<OtherDomainImages.Kind> KINDS = List.of(OtherDomainImages.Kind.TEXT,
             OtherDomainImages.Kind.GRADIENT, OtherDomainImages.Kind.NOISE, OtherDomainImages.Kind.SHAPES);
@@ -65,9 +62,8 @@ class OutOfDistributionTest {
     @BeforeAll
     static void trainAModelAndFitItsStatistics() throws Exception {
         FashionMnist.Data data = FashionMnist.load();
-        ImagePreprocessor prep = new ImagePreprocessor(SPEC, ImageLimits.DEFAULT);
         LabeledImages train = data.train();
-        float[] x = prepare(prep, train, 0, train.count());
+        float[] x = PreparedImages.of(train, 0, train.count());
         net = smallCnn();
         trainInputs = x;
         trainLabels = train.labels();
@@ -83,22 +79,15 @@ class OutOfDistributionTest {
         }
         LabeledImages test = data.test();
         int half = test.count() / 2;
-        float[] held = prepare(prep, test, 0, half);
+        float[] held = PreparedImages.of(test, 0, half);
         OodReference reference = OodFit.fit(net, SPEC, x, train.labels(), 10, held, half, OodFit.Settings.DEFAULTS);
         BundleManifest manifest = BundleManifest.builder("argus", 1, FashionMnist.LABELS, SPEC).ood(reference)
                 .build();
         bundle = ExportedBundles.of(manifest, net);
         ordinaryCount = test.count() - half;
-        ordinary = prepare(prep, test, half, test.count());
-        List<byte[]> files = new ArrayList<>();
-        for (OtherDomainImages.Kind kind : KINDS) {
-            files.addAll(OtherDomainImages.generate(kind, PER_KIND, 56, 1));
-        }
-        otherCount = files.size();
-        other = new float[otherCount * SPEC.size()];
-        for (int i = 0; i < otherCount; i++) {
-            prep.prepare(files.get(i), other, i * SPEC.size());
-        }
+        ordinary = PreparedImages.of(test, half, test.count());
+        other = PreparedImages.otherDomain(KINDS, PER_KIND);
+        otherCount = KINDS.size() * PER_KIND;
     }
 
     /*
@@ -267,14 +256,6 @@ class OutOfDistributionTest {
         double[] scores = scorer.scores(inputs, forward.embeddings());
         long over = java.util.Arrays.stream(scores).filter(s -> s > scorer.threshold()).count();
         return (double) over / scores.length;
-    }
-
-    static float[] prepare(ImagePreprocessor prep, LabeledImages images, int from, int to) {
-        float[] out = new float[(to - from) * SPEC.size()];
-        for (int i = from; i < to; i++) {
-            prep.prepare(images.image(i), out, (i - from) * SPEC.size());
-        }
-        return out;
     }
 
     private static MultiLayerNetwork smallCnn() {

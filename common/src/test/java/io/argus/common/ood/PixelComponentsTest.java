@@ -3,7 +3,6 @@ package io.argus.common.ood;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -12,10 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
-import io.argus.common.dataset.LabeledImages;
 import io.argus.common.engine.OodScorer;
-import io.argus.common.image.ImageLimits;
-import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.InputSpec;
 import io.argus.common.model.OodReference;
 
@@ -29,7 +25,7 @@ import io.argus.common.model.OodReference;
  */
 class PixelComponentsTest {
 
-    private static final InputSpec SPEC = InputSpec.grey(28, 28);
+    private static final InputSpec SPEC = PreparedImages.SPEC;
     private static final List<String> PIXEL_COMPONENTS = List.of(OodScorer.PIXEL_RESIDUAL, OodScorer.PIXEL_DEVIATION,
             OodScorer.PIXEL_MAHALANOBIS);
     /** Float rounding in another order, against doubles: measured under 1e-7 relative. */
@@ -43,21 +39,14 @@ class PixelComponentsTest {
     @BeforeAll
     static void fitPrincipalComponentsOnFashionMnist() throws Exception {
         FashionMnist.Data data = FashionMnist.load();
-        ImagePreprocessor prep = new ImagePreprocessor(SPEC, ImageLimits.DEFAULT);
         int fit = Math.min(2000, data.train().count());
-        fashion = OodFit.pixels(OutOfDistributionTest.prepare(prep, data.train(), 0, fit), SPEC.size(), fit, 50);
+        fashion = OodFit.pixels(PreparedImages.of(data.train(), 0, fit), SPEC.size(), fit, 50);
         assertThat(fashion.components()).isEqualTo(50);
-        LabeledImages test = data.test();
-        float[] ordinary = OutOfDistributionTest.prepare(prep, test, 0, 100);
-        List<byte[]> files = new ArrayList<>();
-        for (OtherDomainImages.Kind kind : OtherDomainImages.Kind.values()) {
-            files.addAll(OtherDomainImages.generate(kind, 20, 56, 1));
-        }
-        realCount = 100 + files.size();
-        real = Arrays.copyOf(ordinary, realCount * SPEC.size());
-        for (int i = 0; i < files.size(); i++) {
-            prep.prepare(files.get(i), real, (100 + i) * SPEC.size());
-        }
+        float[] ordinary = PreparedImages.of(data.test(), 0, 100);
+        float[] other = PreparedImages.otherDomain(List.of(OtherDomainImages.Kind.values()), 20);
+        real = Arrays.copyOf(ordinary, ordinary.length + other.length);
+        System.arraycopy(other, 0, real, ordinary.length, other.length);
+        realCount = real.length / SPEC.size();
     }
 
     @Test

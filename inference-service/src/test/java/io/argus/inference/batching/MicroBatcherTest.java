@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -41,14 +42,13 @@ class MicroBatcherTest {
         add(P0, 0, 10);
         MicroBatcher batcher = new MicroBatcher(4, Duration.ofSeconds(10));
 
-        long start = System.nanoTime();
-        RawBatch first = batcher.next(consumer, () -> true);
-        RawBatch second = batcher.next(consumer, () -> true);
+        Timed first = timed(() -> batcher.next(consumer, () -> true));
+        Timed second = timed(() -> batcher.next(consumer, () -> true));
 
-        assertThat(first.records()).extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L, 3L);
-        assertThat(second.records()).extracting(ConsumerRecord::offset).containsExactly(4L, 5L, 6L, 7L);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThat(first.nextOffsets().get(P0).offset()).isEqualTo(4);
+        assertThat(first.batch().records()).extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(second.batch().records()).extracting(ConsumerRecord::offset).containsExactly(4L, 5L, 6L, 7L);
+        assertThat(first.took().plus(second.took())).isLessThan(Duration.ofSeconds(5));
+        assertThat(first.batch().nextOffsets().get(P0).offset()).isEqualTo(4);
     }
 
     @Test
@@ -56,12 +56,10 @@ class MicroBatcherTest {
         add(P0, 0, 2);
         MicroBatcher batcher = new MicroBatcher(32, Duration.ofMillis(150));
 
-        long start = System.nanoTime();
-        RawBatch batch = batcher.next(consumer, () -> true);
-        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        Timed partial = timed(() -> batcher.next(consumer, () -> true));
 
-        assertThat(batch.size()).isEqualTo(2);
-        assertThat(waitedMs).isBetween(100L, 2000L);
+        assertThat(partial.batch().size()).isEqualTo(2);
+        assertThat(partial.took()).isBetween(Duration.ofMillis(100), Duration.ofSeconds(2));
     }
 
     @Test
@@ -76,12 +74,11 @@ class MicroBatcherTest {
         // The loop holds classified but uncommitted images: it must get control back to commit them.
         MicroBatcher batcher = new MicroBatcher(8, Duration.ofMillis(50));
 
-        long start = System.nanoTime();
-        RawBatch batch = batcher.next(consumer, () -> true, start + 100_000_000L);
-        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        long deadline = System.nanoTime() + 100_000_000L;
+        Timed empty = timed(() -> batcher.next(consumer, () -> true, deadline));
 
-        assertThat(batch.isEmpty()).isTrue();
-        assertThat(tookMs).isBetween(90L, 2000L);
+        assertThat(empty.batch().isEmpty()).isTrue();
+        assertThat(empty.took()).isBetween(Duration.ofMillis(90), Duration.ofSeconds(2));
     }
 
     @Test
@@ -132,6 +129,16 @@ class MicroBatcherTest {
         consumer.seek(P1, 0);
         add(P0, 0, 0);
         assertThat(batcher.next(consumer, () -> false).isEmpty()).as("buffer was emptied").isTrue();
+    }
+
+    /** What a call of {@code next} returned, and how long it took to return. */
+    private record Timed(RawBatch batch, Duration took) {
+    }
+
+    private static Timed timed(Supplier<RawBatch> next) {
+        long start = System.nanoTime();
+        RawBatch batch = next.get();
+        return new Timed(batch, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private void add(TopicPartition p, long from, int count) {

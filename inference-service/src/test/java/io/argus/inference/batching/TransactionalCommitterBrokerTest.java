@@ -26,14 +26,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicNames;
 import io.argus.common.topics.Topics;
-import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.TemporaryBroker;
 
 /**
  * What {@link TransactionalCommitterTest} shows with Kafka's in-memory producer, against a real
@@ -45,21 +45,15 @@ import io.argus.local.broker.ArgusBroker;
 class TransactionalCommitterBrokerTest {
 
     private static final String GROUP = "committer-broker-test";
-    private static ArgusBroker broker;
+    @RegisterExtension
+    static final TemporaryBroker KAFKA = new TemporaryBroker(b -> b.createTopics(TopicNames.DEFAULTS, 2));
 
     @BeforeAll
-    static void broker() {
-        broker = ArgusBroker.startTemporary();
-        broker.createTopics(TopicNames.DEFAULTS, 2);
+    static void warmUp() {
         // The first transactional producer creates the transaction log: not within a test's short timeouts.
         try (KafkaProducer<String, byte[]> first = producer("warm-up", Duration.ofSeconds(60))) {
             first.initTransactions();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     /** A switch that runs {@code hook} just before the commit, inside the open transaction. */
@@ -123,14 +117,14 @@ class TransactionalCommitterBrokerTest {
                     before(outputs -> {
                         // Everything is sent; the broker goes away before the commit and comes back 5 s later
                         // (a KRaft broker takes some 10 s more to register again: 5 attempts of 8 s cover it).
-                        broker.stop();
+                        KAFKA.broker().stop();
                         Thread back = new Thread(() -> {
                             try {
                                 Thread.sleep(5000);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
-                            broker.start();
+                            KAFKA.broker().start();
                         });
                         back.start();
                         restarts.add(back);
@@ -164,7 +158,7 @@ class TransactionalCommitterBrokerTest {
     private static KafkaProducer<String, byte[]> producer(String txId, Duration maxBlock) {
         // The services' transactional producer, blocking at most maxBlock: how long a commit may wait is under test.
         Map<String, Object> props = new HashMap<>(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlock.toMillis(),
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()));
         KafkaClients clients = new KafkaClients(props);
         return clients.transactionalProducer("committer-test", KafkaClients.Payload.JSON, txId, Duration.ofSeconds(60));
     }
@@ -194,7 +188,7 @@ class TransactionalCommitterBrokerTest {
     // Plain clients below, not KafkaClients': the test reads the group's committed offsets as any member
     // would, and the topic with either isolation level, to see what a transaction left visible.
     private static KafkaConsumer<String, byte[]> groupConsumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -209,7 +203,7 @@ class TransactionalCommitterBrokerTest {
     /** Everything on the classified topic, read with this isolation level. */
     private static List<ConsumerRecord<String, byte[]>> read(String isolation) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = c.partitionsFor(Topics.CLASSIFIED).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -15,16 +15,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicSpec;
-import io.argus.local.broker.ArgusBroker;
+import io.argus.local.testing.TemporaryBroker;
 import io.argus.local.testing.TopicReader;
 
 /**
@@ -36,20 +35,10 @@ import io.argus.local.testing.TopicReader;
 class ModelTopicCompactionTest {
 
     private static final String TOPIC = "argus.models.compaction";
-    private static ArgusBroker broker;
-
-    @BeforeAll
-    static void broker() {
-        broker = ArgusBroker.startTemporary();
-        broker.createTopics(List.of(new TopicSpec(TOPIC, 1, Map.of("cleanup.policy", "compact", "retention.ms", "-1",
-                "segment.ms", "100", "min.cleanable.dirty.ratio", "0.0001", "min.compaction.lag.ms", "0",
-                "delete.retention.ms", "0"))));
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final TemporaryBroker KAFKA = new TemporaryBroker(b -> b.createTopics(List.of(new TopicSpec(TOPIC, 1,
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1", "segment.ms", "100",
+                    "min.cleanable.dirty.ratio", "0.0001", "min.compaction.lag.ms", "0", "delete.retention.ms", "0")))));
 
     @Test
     void afterCompactionAFreshReaderStillFindsTheRestoredChampionAndEveryVersionsLatestStatus() throws Exception {
@@ -64,7 +53,7 @@ class ModelTopicCompactionTest {
                 List.of(event(4, ModelStatus.CANDIDATE, null)),
                 List.of(event(4, ModelStatus.REJECTED, null)));
         int written = 0;
-        try (KafkaProducer<String, byte[]> p = KafkaClients.bootstrap(broker.bootstrapServers())
+        try (KafkaProducer<String, byte[]> p = KafkaClients.bootstrap(KAFKA.bootstrapServers())
                 .reliableProducer("compaction-test", KafkaClients.Payload.JSON)) {
             for (List<ModelEvent> decision : decisions) {
                 for (ProducerRecord<String, byte[]> r : ModelEventPublisher.records(TOPIC, decision)) {
@@ -86,7 +75,7 @@ class ModelTopicCompactionTest {
         AtomicReference<ModelEvent> champion = new AtomicReference<>();
         java.util.Map<Integer, ModelStatus> latest = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch caughtUp = new CountDownLatch(1);
-        ModelEventFeed feed = new ModelEventFeed(KafkaClients.bootstrap(broker.bootstrapServers()), TOPIC, "argus",
+        ModelEventFeed feed = new ModelEventFeed(KafkaClients.bootstrap(KAFKA.bootstrapServers()), TOPIC, "argus",
                 "compaction-reader", new ModelEventFeed.Listener() {
                     @Override
                     public void event(ModelEvent e) {
@@ -116,7 +105,7 @@ class ModelTopicCompactionTest {
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll() {
-        try (TopicReader reader = TopicReader.fromStart(broker.bootstrapServers(), TOPIC)) {
+        try (TopicReader reader = TopicReader.fromStart(KAFKA.bootstrapServers(), TOPIC)) {
             return new ArrayList<>(reader.read(1000, Duration.ofSeconds(2)));
         }
     }
