@@ -211,6 +211,8 @@ final class EndToEnd {
                 progress.accept(String.format(Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
                 double halfShadowedBefore = inference.total("argus_shadow_images_total");
                 double halfDroppedBefore = inference.total("argus_shadow_dropped_total");
+                ServiceTimer commitsBefore = inference.timer(ServiceTimer.COMMITS);
+                ServiceTimer classifiedBefore = inference.timer(ServiceTimer.UNTIL_CLASSIFIED);
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long due = start + (long) (i * 1e9 / rate);
@@ -228,6 +230,14 @@ final class EndToEnd {
                 progress.accept(String.format(Locale.ROOT, "half load latency until the service sent the result: "
                         + "p50 %.0f, p99 %.0f ms; from then until read committed: p50 %.0f, p99 %.0f ms",
                         pct(split[0], 50), pct(split[0], 99), pct(split[1], 50), pct(split[1], 99)));
+                ServiceTimer classified = inference.timer(ServiceTimer.UNTIL_CLASSIFIED).since(classifiedBefore);
+                ServiceTimer commits = inference.timer(ServiceTimer.COMMITS).since(commitsBefore);
+                progress.accept(String.format(Locale.ROOT, "half load in the service: until classified (a batch "
+                        + "filling, decoding, the model) p50 at most %.0f ms, p99 at most %.0f ms; %.0f commits "
+                        + "(%.1f images each), %.1f ms on average, p50 at most %.0f ms, p99 at most %.0f ms",
+                        classified.quantileAtMostMs(0.5), classified.quantileAtMostMs(0.99), commits.count(),
+                        count / commits.count(), commits.meanMs(), commits.quantileAtMostMs(0.5),
+                        commits.quantileAtMostMs(0.99)));
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),

@@ -132,6 +132,11 @@ final class InferenceProcess implements AutoCloseable {
     }
 
     /** The sum of every series of a metric on the service's {@code /q/metrics} (0 while it has none). */
+    /** One of the service's timers so far (see {@link ServiceTimer#of}). */
+    ServiceTimer timer(String name) throws IOException, InterruptedException {
+        return ServiceTimer.of(scrape(), name);
+    }
+
     double total(String name) throws IOException, InterruptedException {
         return total(scrape(), name);
     }
