@@ -46,6 +46,8 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     final ServiceProcess ingest;
     private ServiceProcess inference;
     private int inferenceStarts;
+    /** The process of each service that writes its class-sharing archive when it exits. */
+    private final java.util.Map<String, ServiceProcess> archiving = new java.util.HashMap<>();
 
     private ArgusStack() throws Exception {
         root = Path.of(System.getProperty("argus.root", "..")).toAbsolutePath().normalize();
@@ -65,6 +67,9 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         java.nio.file.Files.deleteIfExists(work.resolve("pretrain.log"));
         for (String service : List.of("trainer", "ingest", "inference")) {
             java.nio.file.Files.deleteIfExists(work.resolve(service + ".log"));
+            // An archive of an earlier build's jars: a JVM that maps a stale or torn one may crash.
+            java.nio.file.Files.deleteIfExists(archive(service));
+            java.nio.file.Files.deleteIfExists(work.resolve(service + ".jsa.part"));
         }
         ServiceProcess pretrain = ServiceProcess.start("pretrain", tools(), work.resolve("pretrain.log"),
                 List.of("-Xmx1500m"), "pretrain", "--epochs", "1", "--limit", "3000", "--store", store.toString());
@@ -120,7 +125,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=e2e",
                 "-Dargus.inference.model.api-key-name=" + MODEL_READER));
         more.addAll(List.of(options));
-        inference = ServiceProcess.start("inference", jar("inference"), work.resolve("inference.log"),
+        inference = startSharing("inference", "inference", work.resolve("inference.log"),
                 jvm(DL4J_JVM, inferencePort, more.toArray(String[]::new)));
         return inference;
     }
@@ -144,7 +149,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         more.addAll(List.of(options));
         Path log = work.resolve("inference-" + replicaId + ".log");
         Files.deleteIfExists(log);
-        return new Replica(replicaId, ServiceProcess.start("inference-" + replicaId, jar("inference"), log,
+        return new Replica(replicaId, startSharing("inference", "inference-" + replicaId, log,
                 jvm(DL4J_JVM, port, more.toArray(String[]::new))), port);
     }
 
@@ -156,7 +161,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         List<String> more = new java.util.ArrayList<>(List.of("-Dargus.trainer.store-dir=" + store,
                 "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
         more.addAll(List.of(options));
-        trainer = ServiceProcess.start("trainer", jar("trainer"), work.resolve("trainer.log"),
+        trainer = startSharing("trainer", "trainer", work.resolve("trainer.log"),
                 jvm(DL4J_JVM, trainerPort, more.toArray(String[]::new)));
         return trainer;
     }
@@ -214,6 +219,47 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     /** The tools jar, where offline commands such as pretrain run. */
     private Path tools() {
         return root.resolve("tools/target/argus-tools.jar");
+    }
+
+    /**
+     * Starts a process of a service that the tests start again and again (inference 14 times and the
+     * trainer 6 in a run of all classes; ingest once), with class data sharing: the first process of
+     * the service writes the classes it loaded to an archive as it exits ({@code
+     * -XX:ArchiveClassesAtExit}), and the later ones map that archive instead of finding, loading and
+     * verifying those classes again (docs/development.md#suite-time). The archive is written under
+     * another name and is put in place only after its process stopped gracefully: a JVM that maps a
+     * torn archive crashes.
+     */
+    private ServiceProcess startSharing(String service, String name, Path log, List<String> jvm) throws IOException {
+        Path archive = archive(service);
+        Path part = work.resolve(service + ".jsa.part");
+        List<String> options = new java.util.ArrayList<>(jvm);
+        synchronized (archiving) {
+            ServiceProcess writer = archiving.get(service);
+            if (writer != null && !writer.isAlive()) {
+                archiving.remove(service);
+                int status = writer.process().exitValue();
+                if ((status == 0 || status == 143) && Files.exists(part)) {
+                    Files.move(part, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.deleteIfExists(part);
+            }
+            if (Files.exists(archive)) {
+                options.add(0, "-XX:SharedArchiveFile=" + archive);
+            } else if (!archiving.containsKey(service)) {
+                options.add(0, "-XX:ArchiveClassesAtExit=" + part);
+                options.add(1, "-Xlog:cds*=off"); // some 1,250 lines of classes it skips, at its exit
+            }
+            ServiceProcess p = ServiceProcess.start(name, jar(service), log, options);
+            if (options.get(0).startsWith("-XX:ArchiveClassesAtExit")) {
+                archiving.put(service, p);
+            }
+            return p;
+        }
+    }
+
+    private Path archive(String service) {
+        return work.resolve(service + ".jsa");
     }
 
     private Path jar(String service) {
