@@ -184,9 +184,8 @@ public class ClassificationLoop {
             time.start();
             while (running) {
                 commits.finished().ifPresent(r -> settle(r, uncommitted, batcher, consumer));
-                // Uncommitted outputs must not wait for images that may never come, nor for a batch still
-                // filling, nor a finished commit (what it leads to: metrics, the shadow candidate, a rewind
-                // after a failure). The batch keeps filling across these returns.
+                // Uncommitted outputs must not wait for images that may never come, nor a finished commit
+                // (what it leads to: metrics, the shadow candidate, a rewind after a failure).
                 long returnBy = Math.min(uncommitted.commitDue(commitIntervalNanos),
                         commits.inFlight() ? System.nanoTime() + SETTLE_CHECK_NANOS : Long.MAX_VALUE);
                 RawBatch batch = batcher.next(consumer, () -> running, returnBy, time);

@@ -63,37 +63,34 @@ final class MicroBatcher {
     }
 
     /**
-     * The next batch; empty if {@code running} turned false before any record came, or if
-     * {@code returnBy} (a {@link System#nanoTime()}) passed before the batch closed. Records of a
-     * batch still filling then stay buffered, and the batch closes on its own time in a later call:
-     * the caller gets control back to commit what it classified without cutting the batch short.
+     * The next batch; empty if {@code running} turned false, or {@code emptyBy} (a
+     * {@link System#nanoTime()}) passed, before any record came.
      */
-    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running, long returnBy) {
-        return next(consumer, running, returnBy, LoopTime.NONE);
+    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running, long emptyBy) {
+        return next(consumer, running, emptyBy, LoopTime.NONE);
     }
 
     /** As {@link #next(Consumer, BooleanSupplier, long)}, booking each poll's time to consuming or waiting. */
-    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running, long returnBy, LoopTime time) {
+    RawBatch next(Consumer<String, byte[]> consumer, BooleanSupplier running, long emptyBy, LoopTime time) {
         while (running.getAsBoolean() && pending.size() < maxSize) {
+            Duration timeout = IDLE_POLL;
             long now = System.nanoTime();
-            long timeout = IDLE_POLL.toNanos();
             if (!pending.isEmpty()) {
-                long closesIn = firstArrival + maxWaitNanos - now;
-                if (closesIn <= 0) {
+                long left = firstArrival + maxWaitNanos - now;
+                if (left <= 0) {
                     break;
                 }
-                timeout = closesIn;
-            }
-            if (returnBy != Long.MAX_VALUE) {
-                long left = returnBy - now;
+                timeout = Duration.ofNanos(left);
+            } else if (emptyBy != Long.MAX_VALUE) {
+                long left = emptyBy - now;
                 if (left <= 0) {
-                    return RawBatch.EMPTY;
+                    break;
                 }
-                timeout = Math.min(timeout, left);
+                timeout = Duration.ofNanos(Math.min(left, IDLE_POLL.toNanos()));
             }
             boolean wasEmpty = pending.isEmpty();
             int before = pending.size();
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofNanos(timeout))) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
                 pending.add(r);
             }
             time.lap(pending.size() > before ? LoopTime.Phase.CONSUME : LoopTime.Phase.WAIT);

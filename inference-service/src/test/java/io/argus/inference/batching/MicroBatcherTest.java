@@ -82,25 +82,6 @@ class MicroBatcherTest {
     }
 
     @Test
-    void aBatchStillFillingHandsControlBackByTheCallersDeadlineAndClosesOnItsOwnTime() {
-        // A commit finished while a batch fills: the loop starts the next commit at once, not when the batch closes.
-        add(P0, 0, 2);
-        MicroBatcher batcher = new MicroBatcher(8, Duration.ofMillis(300));
-
-        long deadline = System.nanoTime() + 150_000_000L;
-        Timed early = timed(() -> batcher.next(consumer, () -> true, deadline));
-        add(P0, 2, 1);
-        Timed rest = timed(() -> batcher.next(consumer, () -> true, Long.MAX_VALUE));
-
-        assertThat(early.batch().isEmpty()).isTrue();
-        assertThat(early.took()).isBetween(Duration.ofMillis(140), Duration.ofMillis(290));
-        assertThat(rest.batch().records()).as("nothing dropped, the batch kept filling")
-                .extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L);
-        assertThat(early.took().plus(rest.took())).as("closed by its first image's wait (300 ms), not a wait "
-                + "restarted at 150").isBetween(Duration.ofMillis(290), Duration.ofMillis(440));
-    }
-
-    @Test
     void recordsOfALostPartitionAreDroppedFromTheBuffer() {
         add(P0, 0, 3);
         add(P1, 0, 3);
