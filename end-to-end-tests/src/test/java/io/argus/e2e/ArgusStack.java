@@ -5,8 +5,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -47,7 +52,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     private ServiceProcess inference;
     private int inferenceStarts;
     /** The process of each service that writes its class-sharing archive when it exits. */
-    private final java.util.Map<String, ServiceProcess> archiving = new java.util.HashMap<>();
+    private final Map<String, ServiceProcess> archiving = new HashMap<>();
 
     private ArgusStack() throws Exception {
         root = Path.of(System.getProperty("argus.root", "..")).toAbsolutePath().normalize();
@@ -64,12 +69,12 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
         broker = ArgusBroker.startTemporary();
         broker.createTopics(TopicNames.DEFAULTS, PARTITIONS);
 
-        java.nio.file.Files.deleteIfExists(work.resolve("pretrain.log"));
+        Files.deleteIfExists(work.resolve("pretrain.log"));
         for (String service : List.of("trainer", "ingest", "inference")) {
-            java.nio.file.Files.deleteIfExists(work.resolve(service + ".log"));
+            Files.deleteIfExists(work.resolve(service + ".log"));
             // An archive of an earlier build's jars: a JVM that maps a stale or torn one may crash.
-            java.nio.file.Files.deleteIfExists(archive(service));
-            java.nio.file.Files.deleteIfExists(work.resolve(service + ".jsa.part"));
+            Files.deleteIfExists(archive(service));
+            Files.deleteIfExists(work.resolve(service + ".jsa.part"));
         }
         ServiceProcess pretrain = ServiceProcess.start("pretrain", tools(), work.resolve("pretrain.log"),
                 List.of("-Xmx1500m"), "pretrain", "--epochs", "1", "--limit", "3000", "--store", store.toString());
@@ -122,7 +127,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
      */
     ServiceProcess startInference(String... options) throws IOException {
         inferenceStarts++;
-        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=e2e",
+        List<String> more = new ArrayList<>(List.of("-Dargus.inference.replica-id=e2e",
                 "-Dargus.inference.model.api-key-name=" + MODEL_READER));
         more.addAll(List.of(options));
         inference = startSharing("inference", "inference", work.resolve("inference.log"),
@@ -144,7 +149,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     /** Starts another inference replica (the caller stops it), as a scaled-out deployment would run. */
     Replica startReplica(String replicaId, String... options) throws IOException {
         int port = freePort();
-        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.inference.replica-id=" + replicaId,
+        List<String> more = new ArrayList<>(List.of("-Dargus.inference.replica-id=" + replicaId,
                 "-Dargus.inference.model.api-key-name=" + MODEL_READER));
         more.addAll(List.of(options));
         Path log = work.resolve("inference-" + replicaId + ".log");
@@ -158,7 +163,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
      * with more system properties if given (a test that needs other settings restarts it so).
      */
     ServiceProcess startTrainer(String... options) throws IOException {
-        List<String> more = new java.util.ArrayList<>(List.of("-Dargus.trainer.store-dir=" + store,
+        List<String> more = new ArrayList<>(List.of("-Dargus.trainer.store-dir=" + store,
                 "-Dargus.trainer.public-url=http://127.0.0.1:" + trainerPort));
         more.addAll(List.of(options));
         trainer = startSharing("trainer", "trainer", work.resolve("trainer.log"),
@@ -197,15 +202,15 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
 
     /** Runs the pretrain command of the tools jar into the stack's model store; returns its log. */
     String pretrain(String... options) throws Exception {
-        java.util.List<String> args = new java.util.ArrayList<>(List.of("pretrain", "--store", store.toString()));
+        List<String> args = new ArrayList<>(List.of("pretrain", "--store", store.toString()));
         args.addAll(List.of(options));
-        java.nio.file.Path log = work.resolve("pretrain-" + System.currentTimeMillis() + ".log");
+        Path log = work.resolve("pretrain-" + System.currentTimeMillis() + ".log");
         ServiceProcess p = ServiceProcess.start("pretrain", tools(), log, List.of("-Xmx1500m"),
                 args.toArray(String[]::new));
         if (p.awaitExit(Duration.ofMinutes(5)) != 0) {
             throw new IllegalStateException("pretrain failed:\n" + p.logTail());
         }
-        return java.nio.file.Files.readString(log);
+        return Files.readString(log);
     }
 
     ServiceProcess inference() {
@@ -233,14 +238,14 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     private ServiceProcess startSharing(String service, String name, Path log, List<String> jvm) throws IOException {
         Path archive = archive(service);
         Path part = work.resolve(service + ".jsa.part");
-        List<String> options = new java.util.ArrayList<>(jvm);
+        List<String> options = new ArrayList<>(jvm);
         synchronized (archiving) {
             ServiceProcess writer = archiving.get(service);
             if (writer != null && !writer.isAlive()) {
                 archiving.remove(service);
                 int status = writer.process().exitValue();
                 if ((status == 0 || status == 143) && Files.exists(part)) {
-                    Files.move(part, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(part, archive, StandardCopyOption.ATOMIC_MOVE);
                 }
                 Files.deleteIfExists(part);
             }
@@ -267,7 +272,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     }
 
     private List<String> jvm(List<String> base, int port, String... more) {
-        List<String> all = new java.util.ArrayList<>(base);
+        List<String> all = new ArrayList<>(base);
         // The services live for a minute or two here and restart often: C1 only, so that no C2
         // compiler threads compete with the tests for the two cores (docs/development.md#suite-time).
         all.add("-XX:TieredStopAtLevel=1");
@@ -281,7 +286,7 @@ final class ArgusStack implements ExtensionContext.Store.CloseableResource {
     private static String randomKey() {
         byte[] b = new byte[24];
         new java.security.SecureRandom().nextBytes(b);
-        return java.util.HexFormat.of().formatHex(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static int freePort() throws IOException {
