@@ -37,9 +37,10 @@ class ReviewDeskApiTest {
         assertThat(newest).containsSubsequence("rq-3", "rq-2", "rq-1");
         assertThat(awaitQueued("least-confident", "rq-1", "rq-2", "rq-3")).containsSubsequence("rq-2", "rq-3", "rq-1");
 
-        // The classes offered are the champion's: the first one is promoted once the trainer has read the model history.
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/review/queue?limit=1").then()
-                .extract().jsonPath().getList("classes", String.class).contains("Bag"));
+        // The classes offered are the champion's. A fresh installation has none until the trainer has read the
+        // model history and promoted its stored base model (1.5 s after start): wait for that, not for the classes.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(given().get("/api/models/1")
+                .then().statusCode(200).extract().path("champion")));
         JsonPath q = given().get("/api/review/queue?limit=200").then().statusCode(200).extract().jsonPath();
         Map<String, Object> item = q.getMap("items.find { it.imageId == 'rq-1' }");
         assertThat(item).containsEntry("sensorId", "cam-review").containsEntry("capturedAt", "2026-11-23T06:00:00Z")

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +27,6 @@ import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.outcome.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -66,8 +64,6 @@ public class DriftMonitor {
     private final MeterRegistry meters;
     private final BoundedTagValues sensorTags;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
-    /** Every meter bound to this instance, removed with it (a registry that outlives it must not read a dead one). */
-    private final List<Meter> own = new CopyOnWriteArrayList<>();
     private volatile Watch watch;
     private KafkaProducer<String, byte[]> producer;
 
@@ -77,21 +73,21 @@ public class DriftMonitor {
         this.kafka = kafka;
         this.meters = meters;
         this.sensorTags = new BoundedTagValues(config.sensorTagLimit());
-        own.add(Gauge.builder("argus.drift.enabled", this, m -> m.watch != null && m.watch.fleet() != null ? 1 : 0)
+        Gauge.builder("argus.drift.enabled", this, m -> m.watch != null && m.watch.fleet() != null ? 1 : 0)
                 .description("1 while the served model has drift reference statistics and drift is on, else 0")
-                .register(meters));
-        own.add(Gauge.builder("argus.drift.embedding.enabled", this, m -> m.wantsEmbeddings() ? 1 : 0)
+                .register(meters);
+        Gauge.builder("argus.drift.embedding.enabled", this, m -> m.wantsEmbeddings() ? 1 : 0)
                 .description("1 while drift is on and the served model's reference has an embedding summary, else 0")
-                .register(meters));
-        own.add(Gauge.builder("argus.drift.sensors.drifted", this, m -> {
+                .register(meters);
+        Gauge.builder("argus.drift.sensors.drifted", this, m -> {
             Watch w = m.watch;
             return w == null || w.fleet() == null ? 0 : w.fleet().drifted().size();
-        }).description("Sensors flagged as drifted now").register(meters));
+        }).description("Sensors flagged as drifted now").register(meters);
         // The lines a dashboard draws beside the scores: read from the settings, so a changed setting is drawn as set.
-        own.add(Gauge.builder("argus.drift.threshold", config, DriftConfig::threshold)
-                .description("The drift score that flags a sensor (argus.inference.drift.threshold)").register(meters));
-        own.add(Gauge.builder("argus.drift.clear.below", config, DriftConfig::clearBelow)
-                .description("The drift score under which a flagged sensor is cleared").register(meters));
+        Gauge.builder("argus.drift.threshold", config, DriftConfig::threshold)
+                .description("The drift score that flags a sensor (argus.inference.drift.threshold)").register(meters);
+        Gauge.builder("argus.drift.clear.below", config, DriftConfig::clearBelow)
+                .description("The drift score under which a flagged sensor is cleared").register(meters);
     }
 
     /**
@@ -218,20 +214,20 @@ public class DriftMonitor {
             return;
         }
         gauged.add(sensor);
-        own.add(Gauge.builder("argus.drift.score", this, m -> m.score(sensor))
+        Gauge.builder("argus.drift.score", this, m -> m.score(sensor))
                 .description("Drift score of a sensor (the largest of its parts: PSI of confidence, PSI of predicted "
                         + "classes, the embedding part; over its window); NaN while it has too few images or drift is off")
-                .tag("sensor", sensor).register(meters));
-        own.add(Gauge.builder("argus.drift.embedding", this, m -> {
+                .tag("sensor", sensor).register(meters);
+        Gauge.builder("argus.drift.embedding", this, m -> {
             Watch w = m.watch;
             return w == null || w.fleet() == null ? Double.NaN : w.fleet().score(sensor).embedding();
         }).description("The embedding part of a sensor's drift score (its window's mean embedding against the "
                         + "reference's, on the PSI's scale); NaN while unknown or off")
-                .tag("sensor", sensor).register(meters));
-        own.add(Gauge.builder("argus.drift.drifted", this, m -> {
+                .tag("sensor", sensor).register(meters);
+        Gauge.builder("argus.drift.drifted", this, m -> {
             Watch w = m.watch;
             return w != null && w.fleet() != null && w.fleet().drifted(sensor) ? 1 : 0;
-        }).description("1 while a sensor is flagged as drifted").tag("sensor", sensor).register(meters));
+        }).description("1 while a sensor is flagged as drifted").tag("sensor", sensor).register(meters);
     }
 
     private double score(String sensor) {
@@ -241,7 +237,6 @@ public class DriftMonitor {
 
     @PreDestroy
     synchronized void close() {
-        own.forEach(meters::remove);
         if (producer != null) {
             producer.close();
         }

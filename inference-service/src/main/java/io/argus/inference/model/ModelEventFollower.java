@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelEvent;
+import io.argus.common.engine.ImageClassifier;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
@@ -99,8 +100,10 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         }
         LOG.infof("Model event: %s v%d is %s; loading it", e.modelName(), e.version(), e.status());
         try {
-            current.swap(loader.load(e));
+            ImageClassifier next = loader.load(e);
+            // Counted before it is served: whoever sees the new version served (readiness, results) sees the swap counted.
             swapped.increment();
+            current.swap(next);
             LOG.infof("Now serving %s v%d", e.modelName(), e.version());
         } catch (Exception ex) {
             failed = e;
