@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -40,6 +41,11 @@ public final class FashionMnist {
     /** What {@value #SOURCE_ENV} names; unset, the full dataset if installed, else the bundled subset. */
     public static Data load() throws IOException {
         return load(System.getenv(SOURCE_ENV), DEBIAN_DIR);
+    }
+
+    /** The dataset from {@code dir} if one is given (a command's {@code --data}), else as {@link #load()}. */
+    public static Data load(Optional<Path> dir) throws IOException {
+        return dir.isPresent() ? load(dir.get()) : load();
     }
 
     static Data load(String source, Path installed) throws IOException {

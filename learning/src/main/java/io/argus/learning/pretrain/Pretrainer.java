@@ -52,7 +52,7 @@ public final class Pretrainer {
             }
         }
         long start = System.nanoTime();
-        FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(options.data());
         List<String> labels = FashionMnist.LABELS;
         LabeledImages train = data.train();
         LabeledImages test = data.test();

@@ -50,7 +50,7 @@ public final class DemoMain {
     }
 
     private static int demo(DemoOptions options) throws Exception {
-        FashionMnist.Data data = options.data().isPresent() ? FashionMnist.load(options.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(options.data());
         LabeledImages images = data.test();
         Watcher.warmUp();
         Watcher watcher = new Watcher(options.bootstrapServers());

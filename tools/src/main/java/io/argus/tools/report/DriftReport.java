@@ -124,7 +124,7 @@ public final class DriftReport implements CommandLine.Report<DriftReport.Options
         StoredModel stored = new ModelStore(o.store()).latest(o.model()).orElseThrow(() -> new IllegalStateException(
                 "no model '" + o.model() + "' in " + o.store() + ": run ./argus pretrain first"));
         ModelBundle bundle = ModelStore.load(stored.file(), stored.sha256(), Engine.ONNX.parts());
-        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(o.data());
         LabeledImages test = data.test();
         int half = test.count() / 2;
         DriftDetector.Settings s = o.settings();

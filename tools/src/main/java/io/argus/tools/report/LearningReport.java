@@ -114,7 +114,7 @@ public final class LearningReport implements CommandLine.Report<LearningReport.O
 
     @Override
     public void run(Options o) throws IOException {
-        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(o.data());
         out.report("Fashion-MNIST (" + data.source() + "): " + data.train().count() + " training, " + data.test().count()
                 + " test images. Base: " + o.baseEpochs() + " epochs.");
         long t0 = System.nanoTime();

@@ -160,7 +160,7 @@ public final class OodReport {
     public String run(Options o) throws IOException {
         ModelBundle bundle = bundle(o.bundle(), o.store(), o.model());
         InputSpec spec = bundle.manifest().inputSpec();
-        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(o.data());
         StringBuilder out = new StringBuilder();
         LabeledImages test = data.test();
         int half = test.count() / 2;

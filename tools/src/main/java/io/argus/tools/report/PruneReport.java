@@ -105,7 +105,7 @@ public final class PruneReport implements CommandLine.Report<PruneReport.Options
 
     @Override
     public void run(Options o) throws IOException {
-        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(o.data());
         int n = Math.min(o.trainImages(), data.train().count() - o.validationImages());
         if (n < 100) {
             throw new IllegalArgumentException("the training split (" + data.train().count() + " images) is too small"

@@ -96,7 +96,7 @@ public final class TransferReport implements CommandLine.Report<TransferReport.O
     @Override
     public void run(Options o) throws IOException {
         settingsUsed = o.settings();
-        FashionMnist.Data data = o.data().isPresent() ? FashionMnist.load(o.data().get()) : FashionMnist.load();
+        FashionMnist.Data data = FashionMnist.load(o.data());
         List<String> baseLabels = labels(BASE_CLASSES);
         List<String> taskLabels = labels(TASK_CLASSES);
         out.report("Fashion-MNIST (" + data.source() + "). Base: " + baseLabels + ". New task: " + taskLabels + ".");

@@ -53,8 +53,7 @@ public class BaseData {
             synchronized (this) {
                 if (fashionMnist == null) {
                     try {
-                        FashionMnist.Data data = config.dataDir().isPresent() ? FashionMnist.load(config.dataDir().get())
-                                : FashionMnist.load();
+                        FashionMnist.Data data = FashionMnist.load(config.dataDir());
                         fashionMnist = new Dataset(FashionMnist.ID, data.source(), data.train(), data.test(),
                                 FashionMnist.LABELS);
                         LOG.infof("Base data: Fashion-MNIST (%s), %d training and %d test images", data.source(),
