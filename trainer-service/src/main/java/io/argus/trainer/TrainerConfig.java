@@ -28,6 +28,13 @@ public interface TrainerConfig {
     @WithDefault("200000")
     int imageIndexSize();
 
+    /**
+     * How long a request that needs the model history (which version is champion) waits for it to
+     * be read after a start before it is refused with 503: reading it takes about a second.
+     */
+    @WithDefault("5s")
+    Duration historyWait();
+
     Training training();
 
     Trigger trigger();

@@ -37,8 +37,6 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     private final CurrentModel current;
     private final Counter swapped;
     private final Counter refused;
-    private final MeterRegistry meters;
-    private final Gauge version;
     private boolean caughtUp;
     private ModelEvent wanted;
     private ModelEvent failed;
@@ -48,16 +46,15 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         this.modelName = config.model().name();
         this.loader = loader;
         this.current = current;
-        this.meters = meters;
-        this.swapped = swaps("success");
-        this.refused = swaps("failed");
-        this.version = Gauge.builder("argus.model.version", current,
+        this.swapped = swaps("success", meters);
+        this.refused = swaps("failed", meters);
+        Gauge.builder("argus.model.version", current,
                         c -> c.id().map(id -> (double) id.version()).orElse(0.0))
                 .description("The model version being served (0: none yet)").strongReference(true).register(meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), modelName, "argus-inference-model-events", this);
     }
 
-    private Counter swaps(String outcome) {
+    private static Counter swaps(String outcome, MeterRegistry meters) {
         return Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
                 .tag("outcome", outcome).register(meters);
     }
@@ -69,8 +66,6 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     void stop(@Observes ShutdownEvent event) {
         feed.stop();
         current.clear();
-        // A registry can outlive this service (several app starts in one JVM): leave no gauge on a dead model.
-        meters.remove(version);
     }
 
     @Override

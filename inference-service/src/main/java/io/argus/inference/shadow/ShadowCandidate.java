@@ -21,12 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class ShadowCandidate {
 
     private final CurrentModel model = new CurrentModel();
-    private final MeterRegistry meters;
-    private final Gauge version;
 
     public ShadowCandidate(MeterRegistry meters) {
-        this.meters = meters;
-        this.version = Gauge.builder("argus.shadow.candidate.version", model,
+        Gauge.builder("argus.shadow.candidate.version", model,
                         m -> m.id().map(id -> (double) id.version()).orElse(0.0))
                 .description("The model version running in shadow beside the champion (0: none)")
                 .strongReference(true).register(meters);
@@ -57,8 +54,6 @@ public class ShadowCandidate {
 
     @PreDestroy
     void close() {
-        // A registry can outlive this bean (several app starts in one JVM): leave no gauge on a dead model.
-        meters.remove(version);
         model.clear();
     }
 }

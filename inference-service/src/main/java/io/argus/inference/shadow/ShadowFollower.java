@@ -1,9 +1,7 @@
 package io.argus.inference.shadow;
 
-import java.util.List;
 import java.util.Optional;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -39,7 +37,6 @@ public class ShadowFollower implements ModelEventFeed.Listener {
     private final ShadowCandidate candidate;
     private final ShadowSampling sampling;
     private final ShadowSelection selection = new ShadowSelection();
-    private final MeterRegistry meters;
     private final Counter loaded;
     private final Counter failed;
     private boolean caughtUp;
@@ -51,14 +48,13 @@ public class ShadowFollower implements ModelEventFeed.Listener {
         this.loader = loader;
         this.candidate = candidate;
         this.sampling = new ShadowSampling(config.share());
-        this.meters = meters;
-        this.loaded = loads("success");
-        this.failed = loads("failed");
+        this.loaded = loads("success", meters);
+        this.failed = loads("failed", meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), inference.model().name(),
                 "argus-inference-shadow-events", this);
     }
 
-    private Counter loads(String outcome) {
+    private static Counter loads(String outcome, MeterRegistry meters) {
         return Counter.builder("argus.shadow.loads").description("Shadow candidates loaded, and refused")
                 .tag("outcome", outcome).register(meters);
     }
@@ -124,10 +120,5 @@ public class ShadowFollower implements ModelEventFeed.Listener {
             LOG.errorf("Not running %s v%d in shadow: %s. The champion serves as ever", e.modelName(), e.version(),
                     ex.getMessage());
         }
-    }
-
-    @PreDestroy
-    void close() {
-        List.of(loaded, failed).forEach(meters::remove);
     }
 }

@@ -19,7 +19,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code argus_shadow_dropped_total}: committed images not shadowed because the candidate was
  *       {@code queue-batches} behind.</li>
  * </ul>
- * Every meter is removed with this bean: a registry that outlives it must not keep them.
+ * The registry is cleared when the service stops ({@code MetersEndWithTheService}), but the
+ * shadow thread runs until {@link ShadowRunner} is destroyed, after that: a sensor or result it
+ * counts first in between would register a counter the next application in the same JVM finds
+ * with this one's count. So counters registered here are removed with this bean, and none after.
  */
 @ApplicationScoped
 public class ShadowMetrics {
@@ -64,7 +67,6 @@ public class ShadowMetrics {
     @PreDestroy
     void close() {
         closed = true;
-        meters.remove(dropped);
         images.values().forEach(meters::remove);
     }
 }

@@ -171,6 +171,7 @@ public class LabelService {
     }
 
     public Stats stats() {
+        history.requireCaughtUp();
         Optional<StoredModel> last = registry.latest();
         Instant upTo = registry.storedChampion()
                 .map(s -> s.manifest().provenance() == null ? null : s.manifest().provenance().labelsUpTo())
@@ -256,7 +257,9 @@ public class LabelService {
         return label;
     }
 
+    /** The champion's classes and those labeled since; the champion's are known once the history is read. */
     private Set<String> classes() {
+        history.requireCaughtUp();
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
         classes.addAll(index.perClass(e -> true).keySet());
         return classes;

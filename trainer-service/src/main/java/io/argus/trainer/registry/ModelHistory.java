@@ -1,5 +1,6 @@
 package io.argus.trainer.registry;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
+import io.argus.common.error.ArgusException;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.GateReport;
 import io.argus.common.kafka.ModelEventFeed;
@@ -24,18 +26,25 @@ import io.quarkus.runtime.StartupEvent;
  * What {@code argus.models} says about this trainer's model: the latest status of every version
  * (its version-key record) and which version is champion (the champion record). Rebuilt from the
  * topic at start, then kept up to date by following it, so the trainer's view survives restarts
- * and compaction, and includes decisions of others.
+ * and compaction, and includes decisions of others. Until it has read what the topic held at
+ * start it knows no champion, so what depends on the history asks {@link #requireCaughtUp()}.
  */
 @ApplicationScoped
 public class ModelHistory implements ModelEventFeed.Listener {
 
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
     private final ModelEventFeed feed;
+    private final String topic;
+    private final Duration wait;
     private final Map<Integer, ModelEvent> latest = new ConcurrentHashMap<>();
     private final Map<Integer, GateReport> gates = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile ModelEvent champion;
 
     public ModelHistory(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
+        this.topic = topics.models();
+        this.wait = config.historyWait();
         this.feed = new ModelEventFeed(kafka, topics.models(), config.modelName(), "argus-trainer-model-history",
                 this);
     }
@@ -51,6 +60,28 @@ public class ModelHistory implements ModelEventFeed.Listener {
     /** Waits until the history holds everything the topic had at start. */
     public boolean awaitCaughtUp(long timeout, TimeUnit unit) throws InterruptedException {
         return caughtUp.await(timeout, unit);
+    }
+
+    /** Whether the history holds everything the topic had at start. */
+    public boolean hasCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    /**
+     * Waits a moment ({@code argus.trainer.history-wait}) for the history to be read, then refuses,
+     * for the client to retry: before, there is no champion only because it has not been read
+     * (after a restart, or while Kafka is away), and an answer would say there is none.
+     */
+    public void requireCaughtUp() {
+        try {
+            if (!awaitCaughtUp(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw ArgusException.unavailable("MODEL_HISTORY_NOT_READ", "model history still being read from "
+                        + topic + "; which version is champion is not known yet, retry shortly", RETRY_AFTER, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ArgusException.unavailable("INTERRUPTED", "the service is stopping; retry", RETRY_AFTER, e);
+        }
     }
 
     public Optional<ModelEvent> latest(int version) {

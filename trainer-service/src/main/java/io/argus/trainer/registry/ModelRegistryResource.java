@@ -29,6 +29,8 @@ import io.argus.trainer.JsonBody;
  * and are announced on argus.models like the gate's decisions.
  * Metadata is for people (labeler or admin: the desk's models view); a bundle is the trained model
  * itself, for inference's model-reader key (or admin), not for labelers.
+ * Everything but the bundle says or changes which version is champion, so it waits for the model
+ * history (503 until it is read); a bundle is the stored file whoever is champion.
  */
 @Path("/api/models")
 public class ModelRegistryResource {
@@ -38,15 +40,18 @@ public class ModelRegistryResource {
     }
 
     private final ModelRegistry registry;
+    private final ModelHistory history;
 
-    public ModelRegistryResource(ModelRegistry registry) {
+    public ModelRegistryResource(ModelRegistry registry, ModelHistory history) {
         this.registry = registry;
+        this.history = history;
     }
 
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<ModelRegistry.Version> list() {
+        history.requireCaughtUp();
         return registry.versions();
     }
 
@@ -55,6 +60,7 @@ public class ModelRegistryResource {
     @Path("/{version}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("version") int version) {
+        history.requireCaughtUp();
         return Response.ok(registry.version(version).orElseThrow(() -> unknown(version))).build();
     }
 
@@ -95,6 +101,7 @@ public class ModelRegistryResource {
     }
 
     private StoredModel notChampion(int version) {
+        history.requireCaughtUp();
         StoredModel stored = registry.stored(version).orElseThrow(() -> unknown(version));
         if (registry.version(version).map(ModelRegistry.Version::champion).orElse(false)) {
             throw ArgusException.conflict("ALREADY_CHAMPION", "version " + version + " is already the champion");

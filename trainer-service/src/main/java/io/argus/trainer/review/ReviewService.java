@@ -46,6 +46,7 @@ public class ReviewService {
     }
 
     public Queue queue(ReviewQueue.Order order, int limit) {
+        history.requireCaughtUp();
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
         classes.addAll(new TreeSet<>(index.perClass(e -> true).keySet()));
         return new Queue(queue.waiting(order, limit), queue.waitingCount(), index.size(), new ArrayList<>(classes));

@@ -104,8 +104,13 @@ public class TrainingRunner {
         this.earlier = journal.recover();
     }
 
-    /** Starts a run, or refuses while another one is going; a request that cannot work is refused now. */
+    /**
+     * Starts a run, or refuses while another one is going; a request that cannot work is refused now,
+     * and so is one before the model history is read (the run would not know the champion it is judged
+     * against, nor the base {@code champion} names).
+     */
     public synchronized TrainingRun start(RunRequest request, String trigger) {
+        history.requireCaughtUp();
         if (active != null && !active.phase().finished()) {
             throw ArgusException.conflict("RUN_IN_PROGRESS", "training run " + active.id()
                     + " is in progress; one at a time");
