@@ -41,6 +41,8 @@ final class EndToEnd {
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /** The warm-up is a third of the saturation backlog, at least this many batches. */
     private static final int WARM_UP_BATCHES = 4;
+    /** Windows of the half-load phase by which its slowest images are placed in time: a few batches' worth. */
+    private static final long TAIL_WINDOW_MS = 100;
     private static final Duration IDLE_SAMPLE = Duration.ofMillis(500);
     private static final double IDLE_CPU_SHARE = 0.1;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
@@ -230,6 +232,11 @@ final class EndToEnd {
                 progress.accept(String.format(Locale.ROOT, "half load latency until the service sent the result: "
                         + "p50 %.0f, p99 %.0f ms; from then until read committed: p50 %.0f, p99 %.0f ms",
                         pct(split[0], 50), pct(split[0], 99), pct(split[1], 50), pct(split[1], 99)));
+                LatencySeries series = results.series();
+                Path seriesCsv = dir.resolve("half-load-latency.csv");
+                series.writeCsv(seriesCsv);
+                progress.accept("half load, the slowest 1% in time: " + series.tailSpread(0.01, TAIL_WINDOW_MS).describe()
+                        + " (each image: " + seriesCsv + ")");
                 ServiceTimer classified = inference.timer(ServiceTimer.UNTIL_CLASSIFIED).since(classifiedBefore);
                 ServiceTimer commits = inference.timer(ServiceTimer.COMMITS).since(commitsBefore);
                 progress.accept(String.format(Locale.ROOT, "half load in the service: until classified (a batch "

@@ -135,6 +135,17 @@ final class Results implements AutoCloseable {
         return new double[][] {until, after};
     }
 
+    /** The phase's images in the order sent, with their latencies. */
+    LatencySeries series() {
+        long[] until = new long[arrivedAt.length];
+        long[] after = new long[arrivedAt.length];
+        for (int i = 0; i < until.length; i++) {
+            until[i] = resultWallMs[i] - sentWallMs[i];
+            after[i] = arrivedWallMs[i] - resultWallMs[i];
+        }
+        return new LatencySeries(sentAt.clone(), arrivedAt.clone(), sentWallMs.clone(), until, after);
+    }
+
     @Override
     public void close() throws InterruptedException {
         running.set(false);
