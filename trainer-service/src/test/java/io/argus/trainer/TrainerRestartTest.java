@@ -63,8 +63,9 @@ class TrainerRestartTest {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/models/1").then().statusCode(200));
         given().get("/api/models/1").then().body("champion", equalTo(true)).body("status", equalTo("PROMOTED"))
                 .body("reason", equalTo(RestartedTrainerResource.EARLIER_DECISION));
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'model-history' }.status", equalTo("UP"));
+        // Ready once the label index is read too (an empty topic here: a moment later at most).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200).body("checks.find { it.name == 'model-history' }.status", equalTo("UP")));
         given().get("/api/review/queue").then().statusCode(200).body("classes", hasItems("Ankle boot", "Sneaker"));
         given().multiPart("file", "a.png", png, "image/png").multiPart("label", "ankle-boot").post("/api/labels")
                 .then().statusCode(409).body("code", equalTo("LOOKS_LIKE_A_CLASS"));

@@ -22,8 +22,6 @@ public class ModelHistoryCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var builder = HealthCheckResponse.named("model-history");
-        return history.hasCaughtUp() ? builder.up().build()
-                : builder.down().withData("reason", "model history still being read; which version is champion is not known yet").build();
+        return history.readiness();
     }
 }
