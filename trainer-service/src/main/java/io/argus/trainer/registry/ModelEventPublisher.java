@@ -42,7 +42,8 @@ public class ModelEventPublisher {
         this.topic = topics.models();
         this.writes = new AtomicWrites("model events", () -> kafka.transactionalRequestProducer("argus-trainer-models",
                 KafkaClients.Payload.JSON, "argus-trainer-models-" + config.modelName(), FAIL_AFTER), FAIL_AFTER,
-                e -> notStored(topics.models(), e), Duration.ZERO);
+                e -> notStored(topics.models(), e),
+                config.fault().modelDecisionPauseAfterFirst());
     }
 
     /** Writes the events, in this order, in one transaction. */
