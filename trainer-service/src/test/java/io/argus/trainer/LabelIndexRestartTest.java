@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.contract.LabeledSample;
@@ -26,7 +24,6 @@ import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.argus.trainer.labels.LabelIndex;
-import io.argus.trainer.labels.LabelIndexCheck;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -48,10 +45,6 @@ class LabelIndexRestartTest {
 
     @Inject
     LabelIndex index;
-
-    @Inject
-    @Readiness
-    LabelIndexCheck indexCheck;
 
     @Test
     void untilTheTrainingSetIsReadWhatAnswersFromItIs503AndTheTrainerIsNotReady() throws Exception {
@@ -77,7 +70,9 @@ class LabelIndexRestartTest {
             // 'tulip' differs from the class Tulip, labeled since the champion, only by case.
             notReadYet(given().multiPart("file", "t.png", png, "image/png").multiPart("label", "tulip")
                     .post("/api/labels"));
-            assertThat(indexCheck.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'label-index' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'model-history' }.status", equalTo("UP"));
         } finally {
             release.countDown();
         }
@@ -88,7 +83,8 @@ class LabelIndexRestartTest {
         given().get("/api/labels/tulip-1").then().statusCode(200).body("label", equalTo("Tulip"));
         given().multiPart("file", "t.png", png, "image/png").multiPart("label", "tulip").post("/api/labels")
                 .then().statusCode(409).body("code", equalTo("LOOKS_LIKE_A_CLASS"));
-        assertThat(indexCheck.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'label-index' }.status", equalTo("UP"));
         try (TopicReader labels = TopicReader.fromStart(KafkaBrokerResource.broker().bootstrapServers(),
                 Topics.LABELS)) {
             List<String> stored = labels.readUntilQuiet(Duration.ofSeconds(3)).stream()

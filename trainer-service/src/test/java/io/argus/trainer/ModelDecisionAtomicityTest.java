@@ -2,7 +2,7 @@ package io.argus.trainer;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.argus.trainer.ModelDecisions.decide;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
@@ -30,7 +30,6 @@ import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
@@ -50,9 +49,7 @@ class ModelDecisionAtomicityTest {
 
     @Test
     void aRollbackCutByABrokerFailureIsAnswered503AndNoneOfItIsEverStored() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/models/1").then()
-                .statusCode(200).body("champion", equalTo(true)));
-        TrainerTestResource.untrainedModel(TrainerTestResource.store(), 2);
+        ModelDecisions.firstChampionAndASecondVersion();
         decide("promote", 2, "the newer one").then().statusCode(200);
 
         Response refused = cutOnceItsFirstRecordIsOnTheLog(() -> decide("rollback", 1, CUT));
@@ -69,11 +66,6 @@ class ModelDecisionAtomicityTest {
                     .extracting(ModelEvent::reason).containsExactly("sent again");
         }
         given().get("/api/models/1").then().body("champion", equalTo(true)).body("reason", equalTo("sent again"));
-    }
-
-    private static Response decide(String decision, int version, String reason) {
-        return given().contentType(ContentType.JSON).body("{\"reason\":\"" + reason + "\"}")
-                .post("/api/models/" + version + "/" + decision);
     }
 
     /**

@@ -2,7 +2,7 @@ package io.argus.trainer;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.argus.trainer.ModelDecisions.decide;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
@@ -21,7 +21,6 @@ import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
@@ -39,9 +38,7 @@ class ModelDecisionsWithKafkaAwayTest {
 
     @Test
     void withKafkaAwayPromoteAndRollbackAre503WithinSecondsAndNothingOfThemIsEverStored() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/models/1").then()
-                .statusCode(200).body("champion", equalTo(true)));
-        TrainerTestResource.untrainedModel(TrainerTestResource.store(), 2);
+        ModelDecisions.firstChampionAndASecondVersion();
         ArgusBroker broker = KafkaBrokerResource.broker();
 
         broker.stop();
@@ -61,11 +58,6 @@ class ModelDecisionsWithKafkaAwayTest {
             assertThat(reasons).as("reasons of the decisions on argus.models").contains("once Kafka was back")
                     .doesNotContain(AWAY);
         }
-    }
-
-    private static Response decide(String decision, int version, String reason) {
-        return given().contentType(ContentType.JSON).body("{\"reason\":\"" + reason + "\"}")
-                .post("/api/models/" + version + "/" + decision);
     }
 
     /** The one error body: 503 KAFKA_UNAVAILABLE with when to retry, answered within seconds. */

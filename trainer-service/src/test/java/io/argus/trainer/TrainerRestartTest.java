@@ -13,12 +13,11 @@ import java.time.Duration;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 import io.argus.common.dataset.FashionMnist;
 import io.argus.local.testing.KafkaBrokerResource;
-import io.argus.trainer.registry.ModelHistoryCheck;
+import io.argus.trainer.registry.ModelHistory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -36,8 +35,7 @@ import io.restassured.response.Response;
 class TrainerRestartTest {
 
     @Inject
-    @Readiness
-    ModelHistoryCheck historyCheck;
+    ModelHistory history;
 
     @Test
     void untilTheModelHistoryIsReadWhatNeedsItIs503AndTheTrainerIsNotReady() throws Exception {
@@ -54,7 +52,7 @@ class TrainerRestartTest {
                 .post("/api/labels"));
         notReadYet(given().contentType(ContentType.JSON).body("{}").post("/api/training-runs"));
         // Asked directly: /q/health/ready is down too, but answers only when Kafka's own check gives up (60 s).
-        assertThat(historyCheck.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(history.readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         // A bundle needs no history: it is the stored file, whoever is champion.
         given().get("/api/models/1/bundle").then().statusCode(200);
 
