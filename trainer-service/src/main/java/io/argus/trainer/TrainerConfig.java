@@ -65,6 +65,13 @@ public interface TrainerConfig {
          */
         @WithDefault("0s")
         Duration labelBatchPauseAfterFirst();
+
+        /**
+         * Once the first record of a model decision is sent (and flushed to the broker), the rest
+         * waits this long: time for a test to stop the broker in the middle of a rollback. 0: never.
+         */
+        @WithDefault("0s")
+        Duration modelDecisionPauseAfterFirst();
     }
 
     /**

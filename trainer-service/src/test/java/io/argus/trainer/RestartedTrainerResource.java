@@ -31,6 +31,12 @@ public class RestartedTrainerResource extends TrainerTestResource {
     @Override
     protected void fill(Path store) throws IOException {
         super.fill(store);
+        leftByTheEarlierTrainer(store);
+        KafkaBrokerResource.broker().stop();
+    }
+
+    /** What the earlier trainer wrote to Kafka before the restart: v1 promoted by hand. */
+    protected void leftByTheEarlierTrainer(Path store) throws IOException {
         StoredModel v1 = new ModelStore(store).find(new ModelId("argus", 1)).orElseThrow();
         ModelEvent promoted = ModelEvent.about(v1, ModelStatus.PROMOTED, EARLIER_DECISION)
                 .bundleUrl("http://127.0.0.1:8999/api/models/1/bundle").build();
@@ -43,7 +49,6 @@ public class RestartedTrainerResource extends TrainerTestResource {
         } catch (Exception e) {
             throw new IllegalStateException("could not write the earlier trainer's history: " + e, e);
         }
-        KafkaBrokerResource.broker().stop();
     }
 
     @Override

@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
@@ -23,13 +23,17 @@ import io.argus.common.contract.LabeledSample;
 import io.argus.common.error.ContractViolation;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
+import io.argus.trainer.TrainerConfig;
+import io.argus.trainer.registry.CaughtUpGuard;
 import io.argus.trainer.registry.FollowedTopic;
 
 /**
  * What the training set holds, without the image bytes: one entry per sample id of the compacted
  * {@code argus.labels} topic (tombstones remove). Rebuilt from the topic on start and kept current
  * by following it: the topic is the one way in, for labels this trainer writes too, which it waits
- * to read back ({@link #awaitRead}) so that a label answered 201 is in the index.
+ * to read back ({@link #awaitRead}) so that a label answered 201 is in the index. Until it has read
+ * what the topic held at start it knows only part of the training set, so what answers from the
+ * whole of it asks {@link #requireCaughtUp()}.
  */
 @Singleton
 public class LabelIndex extends FollowedTopic {
@@ -54,7 +58,7 @@ public class LabelIndex extends FollowedTopic {
 
     private final Map<String, Entry> samples = new ConcurrentHashMap<>();
     private final Map<Integer, Long> read = new HashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CaughtUpGuard caughtUp;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SampleListener> sampleListeners = new CopyOnWriteArrayList<>();
 
@@ -64,8 +68,11 @@ public class LabelIndex extends FollowedTopic {
         void sample(String sampleId, Entry entry);
     }
 
-    public LabelIndex(KafkaClients kafka, TopicsConfig topics) {
+    public LabelIndex(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
         super(kafka, topics.labels(), "argus-trainer-labels");
+        // The same wait as the model history's: both are read from the start of a topic after a start.
+        this.caughtUp = new CaughtUpGuard(config.historyWait(), "LABELS_NOT_READ", "training set still being read "
+                + "from " + topics.labels() + "; which labels and classes it holds is not known yet");
     }
 
     @Override
@@ -96,14 +103,14 @@ public class LabelIndex extends FollowedTopic {
             read.merge(r.partition(), r.offset() + 1, Math::max);
             read.notifyAll();
         }
-        if (caughtUp.getCount() == 0) {
+        if (caughtUp.isReached()) {
             listeners.forEach(Runnable::run);
         }
     }
 
     @Override
     public void caughtUp() {
-        caughtUp.countDown();
+        caughtUp.reached();
         LOG.infof("Training set: %d labeled samples (%s) in %d classes", samples.size(), perSource(e -> true),
                 perClass(e -> true).size());
         listeners.forEach(Runnable::run);
@@ -142,6 +149,20 @@ public class LabelIndex extends FollowedTopic {
 
     public boolean awaitCaughtUp(long timeout, TimeUnit unit) throws InterruptedException {
         return caughtUp.await(timeout, unit);
+    }
+
+    /**
+     * Waits a moment ({@code argus.trainer.history-wait}) for the index to be read, then refuses
+     * with 503 LABELS_NOT_READ: before, a sample, a class or a count may be missing only because it
+     * has not been read yet (after a restart, while Kafka is away, or while a long topic is read).
+     */
+    public void requireCaughtUp() {
+        caughtUp.require();
+    }
+
+    /** Ready once the index is read (the check {@code label-index}). */
+    public HealthCheckResponse readiness() {
+        return caughtUp.readiness("label-index");
     }
 
     public Optional<Entry> get(String sampleId) {

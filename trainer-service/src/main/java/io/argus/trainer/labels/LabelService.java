@@ -160,6 +160,7 @@ public class LabelService {
 
     /** A sample of the training set, as the label index holds it. */
     public LabelIndex.Entry sample(String sampleId) {
+        index.requireCaughtUp();
         return index.get(sampleId).orElseThrow(() -> ArgusException.notFound("UNKNOWN_SAMPLE",
                 "there is no labeled sample " + sampleId));
     }
@@ -172,6 +173,7 @@ public class LabelService {
 
     public Stats stats() {
         history.requireCaughtUp();
+        index.requireCaughtUp();
         Optional<StoredModel> last = registry.latest();
         Instant upTo = registry.storedChampion()
                 .map(s -> s.manifest().provenance() == null ? null : s.manifest().provenance().labelsUpTo())
@@ -257,9 +259,10 @@ public class LabelService {
         return label;
     }
 
-    /** The champion's classes and those labeled since; the champion's are known once the history is read. */
+    /** The champion's classes and those labeled since, known once the history and the index are read. */
     private Set<String> classes() {
         history.requireCaughtUp();
+        index.requireCaughtUp();
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
         classes.addAll(index.perClass(e -> true).keySet());
         return classes;

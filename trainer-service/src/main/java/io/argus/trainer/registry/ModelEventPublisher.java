@@ -9,7 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import org.jboss.logging.Logger;
+
 import io.argus.common.contract.ModelEvent;
+import io.argus.common.error.ArgusException;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.AtomicWrites;
 import io.argus.common.kafka.KafkaClients;
@@ -20,12 +23,17 @@ import io.argus.trainer.TrainerConfig;
  * Announces model decisions on {@code argus.models} and waits for Kafka's ack. Every event goes
  * under its version's key; a serving event also under the model name, the champion record (see
  * {@link ModelEvent}). A decision's records (a rollback has two events, three records) are written
- * in one transaction: readers see the whole decision or none of it.
+ * in one transaction: readers see the whole decision or none of it. When Kafka cannot take it within
+ * {@link #FAIL_AFTER} the decision fails with 503 KAFKA_UNAVAILABLE, as a label does: a person
+ * promoting by hand gets a clear answer in seconds, not a 500 after a long wait.
  */
 @ApplicationScoped
 public class ModelEventPublisher {
 
-    private static final Duration FAIL_AFTER = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(ModelEventPublisher.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /** As long as a label waits (LabelWriter): a decision is a few small records, as fast to store. */
+    private static final Duration FAIL_AFTER = Duration.ofSeconds(10);
 
     private final AtomicWrites writes;
     private final String topic;
@@ -34,8 +42,8 @@ public class ModelEventPublisher {
         this.topic = topics.models();
         this.writes = new AtomicWrites("model events", () -> kafka.transactionalRequestProducer("argus-trainer-models",
                 KafkaClients.Payload.JSON, "argus-trainer-models-" + config.modelName(), FAIL_AFTER), FAIL_AFTER,
-                e -> new IllegalStateException("the model decision was not stored on " + topics.models() + ": " + e, e),
-                Duration.ZERO);
+                e -> notStored(topics.models(), e),
+                config.fault().modelDecisionPauseAfterFirst());
     }
 
     /** Writes the events, in this order, in one transaction. */
@@ -54,6 +62,17 @@ public class ModelEventPublisher {
             }
         }
         return records;
+    }
+
+    /**
+     * The transaction is all or nothing, but a commit whose answer was lost may have been stored
+     * whole: a retry then finds the version champion already (409), never half a decision.
+     */
+    private static RuntimeException notStored(String topic, Exception cause) {
+        LOG.warnf("Model decision not stored on %s (%s); answered 503", topic, cause.toString());
+        return ArgusException.unavailable("KAFKA_UNAVAILABLE", "Kafka did not confirm the model decision on " + topic
+                + " within " + FAIL_AFTER.toSeconds() + " s (" + cause.getMessage() + "); a decision is stored whole "
+                + "or not at all: retry later", RETRY_AFTER, cause);
     }
 
     @PreDestroy

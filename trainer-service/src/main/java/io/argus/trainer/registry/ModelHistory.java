@@ -1,19 +1,18 @@
 package io.argus.trainer.registry;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
 import io.argus.common.contract.ModelEvent;
 import io.argus.common.contract.ModelStatus;
-import io.argus.common.error.ArgusException;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.GateReport;
 import io.argus.common.kafka.ModelEventFeed;
@@ -32,19 +31,15 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class ModelHistory implements ModelEventFeed.Listener {
 
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-
     private final ModelEventFeed feed;
-    private final String topic;
-    private final Duration wait;
     private final Map<Integer, ModelEvent> latest = new ConcurrentHashMap<>();
     private final Map<Integer, GateReport> gates = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CaughtUpGuard caughtUp;
     private volatile ModelEvent champion;
 
     public ModelHistory(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
-        this.topic = topics.models();
-        this.wait = config.historyWait();
+        this.caughtUp = new CaughtUpGuard(config.historyWait(), "MODEL_HISTORY_NOT_READ", "model history still being "
+                + "read from " + topics.models() + "; which version is champion is not known yet");
         this.feed = new ModelEventFeed(kafka, topics.models(), config.modelName(), "argus-trainer-model-history",
                 this);
     }
@@ -64,7 +59,12 @@ public class ModelHistory implements ModelEventFeed.Listener {
 
     /** Whether the history holds everything the topic had at start. */
     public boolean hasCaughtUp() {
-        return caughtUp.getCount() == 0;
+        return caughtUp.isReached();
+    }
+
+    /** Ready once the history is read (the check {@code model-history}). */
+    public HealthCheckResponse readiness() {
+        return caughtUp.readiness("model-history");
     }
 
     /**
@@ -73,15 +73,7 @@ public class ModelHistory implements ModelEventFeed.Listener {
      * (after a restart, or while Kafka is away), and an answer would say there is none.
      */
     public void requireCaughtUp() {
-        try {
-            if (!awaitCaughtUp(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw ArgusException.unavailable("MODEL_HISTORY_NOT_READ", "model history still being read from "
-                        + topic + "; which version is champion is not known yet, retry shortly", RETRY_AFTER, null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ArgusException.unavailable("INTERRUPTED", "the service is stopping; retry", RETRY_AFTER, e);
-        }
+        caughtUp.require();
     }
 
     public Optional<ModelEvent> latest(int version) {
@@ -119,6 +111,6 @@ public class ModelHistory implements ModelEventFeed.Listener {
 
     @Override
     public void caughtUp() {
-        caughtUp.countDown();
+        caughtUp.reached();
     }
 }

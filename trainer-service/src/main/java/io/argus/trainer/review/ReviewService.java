@@ -47,6 +47,7 @@ public class ReviewService {
 
     public Queue queue(ReviewQueue.Order order, int limit) {
         history.requireCaughtUp();
+        index.requireCaughtUp();
         Set<String> classes = new LinkedHashSet<>(history.champion().map(ModelEvent::labels).orElse(List.of()));
         classes.addAll(new TreeSet<>(index.perClass(e -> true).keySet()));
         return new Queue(queue.waiting(order, limit), queue.waitingCount(), index.size(), new ArrayList<>(classes));
@@ -69,6 +70,7 @@ public class ReviewService {
             throw ArgusException.invalid("EMPTY_LABEL", "the class name is empty: press 1-9 for a class or type a name");
         }
         ReviewQueue.Item item = queued(imageId);
+        index.requireCaughtUp();
         index.get(imageId).ifPresent(e -> {
             throw ArgusException.conflict("ALREADY_LABELED", "image " + imageId + " was already labeled '" + e.label()
                     + "' by " + e.labeler() + " at " + e.labeledAt() + "; undo that label to change it");
@@ -82,6 +84,7 @@ public class ReviewService {
     /** Removes the label a queued image got, so it waits again. */
     public synchronized void undo(String imageId) {
         queued(imageId);
+        index.requireCaughtUp();
         if (index.get(imageId).isEmpty()) {
             throw ArgusException.notFound("NOT_LABELED", "image " + imageId + " has no label to undo");
         }
