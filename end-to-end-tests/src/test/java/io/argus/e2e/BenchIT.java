@@ -50,7 +50,7 @@ class BenchIT {
         try (ServiceProcess bench = ServiceProcess.start("bench", tools, log, List.of("-Xmx1g"), "bench",
                 "--models", "fashion-cnn", "--engines", "onnx", "--batches", "8", "--seconds", "0.2",
                 "--e2e", "fashion-cnn:png", "--e2e-batch", "8", "--batch-wait", "10",
-                "--saturation-seconds", "0.05", "--half-load-seconds", "0.5",
+                "--saturation-seconds", "0.05", "--half-load-seconds", "0.5", "--warm-up-seconds", "0",
                 "--store", store.toString(), "--inference-app", inferenceApp.toString(),
                 "--inference-jvm", "-Xmx384m -Dorg.bytedeco.javacpp.maxbytes=1g -Dorg.bytedeco.javacpp.maxphysicalbytes=2g",
                 "--out", out.toString())) {

@@ -154,7 +154,7 @@ public final class BenchMain {
                 };
                 int backlog = (int) Math.max(200, Math.min(50_000, best.imagesPerSecond() * o.saturationSeconds()));
                 EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), keys, work,
-                        o.e2eBatch(), o.batchWait(), 4, backlog, o.halfLoadSeconds());
+                        o.e2eBatch(), o.batchWait(), 4, backlog, o.halfLoadSeconds(), o.warmUpMax());
                 progress.accept("end to end: " + c + " ...");
                 EndToEnd.Result r;
                 try {

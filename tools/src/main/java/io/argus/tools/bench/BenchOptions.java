@@ -10,7 +10,7 @@ import io.argus.tools.Args;
 /** Command-line options of {@code ./argus bench}. */
 record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer> batches, double seconds,
                     List<E2eCase> e2e, int e2eBatch, Duration batchWait, double halfLoadSeconds,
-                    double saturationSeconds, int onnxThreads, Path store, String storedName, Path inferenceApp,
+                    double saturationSeconds, Duration warmUpMax, int onnxThreads, Path store, String storedName, Path inferenceApp,
                     List<String> inferenceJvm, Path out, double shadowShare, boolean driftCost,
                     boolean oodCost) {
 
@@ -85,6 +85,8 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
               --batch-wait MS      inference-service batch wait (default: 25)
               --saturation-seconds S  about how long the saturation backlog lasts (default: 20)
               --half-load-seconds S   how long images are paced at half load (default: 20)
+              --warm-up-seconds S  warm-up rounds go on until the JIT compilers of the service and
+                                   the bench are quiet, at most this long (default: 120; 0: one round)
               --onnx-threads N     ONNX Runtime intra-op threads, 0 = one per physical core (default: 0)
               --store DIR          model store holding the project's CNN (default: run/models)
               --model-name NAME    its model name there (default: argus)
@@ -137,6 +139,7 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
         Duration wait = Duration.ofMillis(a.longValue("--batch-wait", 25));
         double saturation = a.decimal("--saturation-seconds", quick ? 10 : 20);
         double half = a.decimal("--half-load-seconds", quick ? 10 : 20);
+        Duration warmUp = Duration.ofMillis(Math.round(1000 * a.decimal("--warm-up-seconds", 120)));
         int threads = a.integer("--onnx-threads", 0);
         Path store = a.path("--store", Path.of("run/models"));
         String name = a.text("--model-name", "argus");
@@ -161,7 +164,7 @@ record BenchOptions(List<String> models, List<BenchEngine> engines, List<Integer
         if (seconds <= 0 || half <= 0 || saturation <= 0 || e2eBatch <= 0 || batches.stream().anyMatch(b -> b <= 0)) {
             throw new IllegalArgumentException("times and batch sizes must be positive");
         }
-        return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, threads,
+        return new BenchOptions(models, engines, batches, seconds, e2e, e2eBatch, wait, half, saturation, warmUp, threads,
                 store, name, app, jvm, out, shadow, driftCost, oodCost);
     }
 }

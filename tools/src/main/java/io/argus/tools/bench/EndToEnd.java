@@ -41,6 +41,13 @@ final class EndToEnd {
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /** The warm-up is a third of the saturation backlog, at least this many batches. */
     private static final int WARM_UP_BATCHES = 4;
+    /**
+     * The warm-up ends once the JIT compilers of the service and of the bench's JVM (broker, load
+     * generator, reader) together used less than this share of one core over a round.
+     */
+    private static final double JIT_QUIET_SHARE = 0.05;
+    /** Each warm-up round ends with this long of paced load, at half the round's backlog rate: the half-load phase's paths. */
+    private static final Duration PACED_WARM_UP = Duration.ofSeconds(2);
     /** Windows of the half-load phase by which its slowest images are placed in time: a few batches' worth. */
     private static final long TAIL_WINDOW_MS = 100;
     private static final Duration IDLE_SAMPLE = Duration.ofMillis(500);
@@ -48,8 +55,13 @@ final class EndToEnd {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     /** What to run; the keys file is the services' API keys (access control is on, as deployed). */
+    /**
+     * @param warmUpMax how long the warm-up may go on while the JIT compilers are still busy; it
+     *                  runs one round in any case
+     */
     record Setup(Path inferenceApp, List<String> jvmOptions, Path keysFile, Path workDir, int batch,
-                 Duration batchWait, int partitions, int saturationImages, double halfLoadSeconds) {
+                 Duration batchWait, int partitions, int saturationImages, double halfLoadSeconds,
+                 Duration warmUpMax) {
     }
 
     /**
@@ -171,7 +183,7 @@ final class EndToEnd {
                 ProcessMemory atReady = inference.memory().orElse(null);
                 int n = setup.saturationImages();
                 warmUp(inference, producer, results, images, Math.max(WARM_UP_BATCHES * setup.batch(), n / 3),
-                        progress);
+                        setup.warmUpMax(), progress);
 
                 // Saturation: a backlog as fast as the producer goes.
                 results.expect("sat-", n);
@@ -179,6 +191,7 @@ final class EndToEnd {
                 double shadowedBefore = inference.total("argus_shadow_images_total");
                 double droppedBefore = inference.total("argus_shadow_dropped_total");
                 Optional<Duration> cpuBefore = inference.cpuTime();
+                Optional<Duration> jitBefore = jitCpu(inference);
                 long before = System.nanoTime();
                 Map<String, Double> loopBefore = inference.loopSeconds();
                 long readBefore = (before + System.nanoTime()) / 2;
@@ -191,6 +204,7 @@ final class EndToEnd {
                 Map<String, Double> loopAfter = inference.loopSeconds();
                 long readAfter = (after + System.nanoTime()) / 2;
                 Optional<Duration> cpuAfter = inference.cpuTime();
+                String satJit = jitShare(jitBefore, jitCpu(inference), (System.nanoTime() - before) / 1e9);
                 // The candidate may still be working through its queue: its count is read once it is done.
                 long shadowed = Math.round(settled(inference, "argus_shadow_images_total") - shadowedBefore);
                 long dropped = Math.round(inference.total("argus_shadow_dropped_total") - droppedBefore);
@@ -200,11 +214,11 @@ final class EndToEnd {
                 Breakdown breakdown = Breakdown.between(loopBefore, loopAfter, n, (readAfter - readBefore) / 1e9);
                 progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s (%.0f%% of the broker-alone "
                         + "bound); service CPU %.4f ms per image; shadowed %d, not shadowed (queue full) %d; ms per "
-                        + "image: %s; sum %.4f of wall %.4f", saturation, 100 * saturation / bound.recordsPerSecond(),
+                        + "image: %s; sum %.4f of wall %.4f; the JIT compilers (service and bench) %s", saturation, 100 * saturation / bound.recordsPerSecond(),
                         cpuMs, shadowed, dropped, Breakdown.COLUMNS.keySet().stream()
                                 .map(c -> String.format(Locale.ROOT, "%s %.4f", c, breakdown.msPerImage(c)))
                                 .collect(java.util.stream.Collectors.joining(", ")),
-                        breakdown.sumMsPerImage(), breakdown.wallMsPerImage()));
+                        breakdown.sumMsPerImage(), breakdown.wallMsPerImage(), satJit));
 
                 // Half load, paced: latency.
                 double rate = saturation / 2;
@@ -215,16 +229,11 @@ final class EndToEnd {
                 double halfDroppedBefore = inference.total("argus_shadow_dropped_total");
                 ServiceTimer commitsBefore = inference.timer(ServiceTimer.COMMITS);
                 ServiceTimer classifiedBefore = inference.timer(ServiceTimer.UNTIL_CLASSIFIED);
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                    send(producer, "half-" + i, images.get(i % images.size()), results, i);
-                }
+                Optional<Duration> halfJitBefore = jitCpu(inference);
+                long halfStart = System.nanoTime();
+                sendPaced(producer, results, images, "half-", count, rate);
                 results.await(STALL);
+                String halfJit = jitShare(halfJitBefore, jitCpu(inference), (System.nanoTime() - halfStart) / 1e9);
                 long halfShadowed = Math.round(settled(inference, "argus_shadow_images_total") - halfShadowedBefore);
                 long halfDropped = Math.round(inference.total("argus_shadow_dropped_total") - halfDroppedBefore);
                 double[] latencies = results.latenciesMs();
@@ -241,10 +250,11 @@ final class EndToEnd {
                 ServiceTimer commits = inference.timer(ServiceTimer.COMMITS).since(commitsBefore);
                 progress.accept(String.format(Locale.ROOT, "half load in the service: until classified (a batch "
                         + "filling, decoding, the model) p50 at most %.0f ms, p99 at most %.0f ms; %.0f commits "
-                        + "(%.1f images each), %.1f ms on average, p50 at most %.0f ms, p99 at most %.0f ms",
+                        + "(%.1f images each), %.1f ms on average, p50 at most %.0f ms, p99 at most %.0f ms; "
+                        + "the JIT compilers (service and bench) %s",
                         classified.quantileAtMostMs(0.5), classified.quantileAtMostMs(0.99), commits.count(),
                         count / commits.count(), commits.meanMs(), commits.quantileAtMostMs(0.5),
-                        commits.quantileAtMostMs(0.99)));
+                        commits.quantileAtMostMs(0.99), halfJit));
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
                 Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
@@ -266,19 +276,82 @@ final class EndToEnd {
      * through start-up and the first batches on the same two cores (measured for ResNet-18: its
      * compiler threads took 5-7% of the machine over the saturation phase that came straight after
      * start-up, most of it in the first seconds; 2% once warmed up). Saturation is measured once
-     * warm, as model-only is (after {@code Timing}'s warm-up): a backlog of {@code count} images
-     * through the whole path, their results awaited, then until the service is idle.
+     * warm, as model-only is (after {@code Timing}'s warm-up). A round is a backlog of {@code count}
+     * images through the whole path, then two seconds paced at half the backlog's rate (the
+     * half-load phase's paths: small batches, a commit each); rounds go on until the JIT compilers
+     * of both JVMs are quiet ({@link #JIT_QUIET_SHARE}) or {@code max} has passed. For the 28x28
+     * model one round was not enough: the service's compilers then took 18% of the machine during
+     * the half-load phase, and its CPU per image at saturation was 0.14-0.16 ms against 0.09-0.10
+     * after ten rounds (docs/serving.md, "Warm until the compilers are quiet"). Then until the
+     * service is idle.
      */
     private static void warmUp(InferenceProcess inference, KafkaProducer<String, byte[]> producer, Results results,
-                               List<byte[]> images, int count, Consumer<String> progress) throws Exception {
-        results.expect("warm-", count);
-        progress.accept("warm-up: " + count + " images, then until inference-service is idle ...");
-        for (int i = 0; i < count; i++) {
-            send(producer, "warm-" + i, images.get(i % images.size()), results, i);
+                               List<byte[]> images, int count, Duration max, Consumer<String> progress)
+            throws Exception {
+        long until = System.nanoTime() + max.toNanos();
+        for (int round = 1; ; round++) {
+            Optional<Duration> jitBefore = jitCpu(inference);
+            long start = System.nanoTime();
+            String prefix = "warm" + round + "-";
+            results.expect(prefix, count);
+            for (int i = 0; i < count; i++) {
+                send(producer, prefix + i, images.get(i % images.size()), results, i);
+            }
+            producer.flush();
+            results.await(STALL);
+            double rate = results.steadyRate(0.1) / 2;
+            int paced = (int) Math.max(1, rate * PACED_WARM_UP.toMillis() / 1000);
+            results.expect(prefix + "paced-", paced);
+            sendPaced(producer, results, images, prefix + "paced-", paced, rate);
+            results.await(STALL);
+            Optional<Duration> jitAfter = jitCpu(inference);
+            double wall = (System.nanoTime() - start) / 1e9;
+            progress.accept(String.format(Locale.ROOT, "warm-up round %d: %d images as a backlog, %d paced at %.0f/s; "
+                    + "the JIT compilers (service and bench) %s", round, count, paced, rate,
+                    jitShare(jitBefore, jitAfter, wall)));
+            if (jitBefore.isEmpty() || jitAfter.isEmpty()) {
+                break;
+            }
+            if (jitAfter.get().minus(jitBefore.get()).toNanos() / 1e9 < JIT_QUIET_SHARE * wall) {
+                break;
+            }
+            if (System.nanoTime() > until) {
+                progress.accept("the JIT compilers are still at work after the warm-up's " + max.toSeconds()
+                        + " s (--warm-up-seconds); measuring anyway");
+                break;
+            }
         }
-        producer.flush();
-        results.await(STALL);
         awaitIdle(inference, progress);
+    }
+
+    /** {@code count} images, one every 1/{@code rate} s; their results are not awaited. */
+    private static void sendPaced(KafkaProducer<String, byte[]> producer, Results results, List<byte[]> images,
+                                  String prefix, int count, double rate) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            send(producer, prefix + i, images.get(i % images.size()), results, i);
+        }
+    }
+
+    /** The CPU time of the service's JIT compilers and the bench JVM's together; empty without {@code /proc}. */
+    private static Optional<Duration> jitCpu(InferenceProcess inference) {
+        Optional<Duration> service = JitCompilers.cpuTime(inference.pid());
+        Optional<Duration> bench = JitCompilers.ownCpuTime();
+        return service.isPresent() && bench.isPresent() ? Optional.of(service.get().plus(bench.get()))
+                : Optional.empty();
+    }
+
+    private static String jitShare(Optional<Duration> before, Optional<Duration> after, double wallSeconds) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return "not known here (no /proc)";
+        }
+        return String.format(Locale.ROOT, "used %.0f%% of a core", 100 * after.get().minus(before.get()).toNanos()
+                / 1e9 / wallSeconds);
     }
 
     /**

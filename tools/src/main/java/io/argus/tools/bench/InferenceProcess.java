@@ -85,6 +85,10 @@ final class InferenceProcess implements AutoCloseable {
                 .replaceAll("^.* - ", "");
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** The CPU time the service's JVM has used so far, all its threads; empty where the OS does not say. */
     Optional<Duration> cpuTime() {
         return process.info().totalCpuDuration();

@@ -3,6 +3,7 @@ package io.argus.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -21,18 +22,20 @@ class BenchOptionsTest {
         assertThat(o.batches()).containsExactly(1, 8, 32);
         assertThat(o.e2e()).extracting(Object::toString)
                 .containsExactly("fashion-cnn:png", "resnet50:jpeg224", "resnet50:jpeg1080");
+        assertThat(o.warmUpMax()).isEqualTo(Duration.ofSeconds(120));
     }
 
     @Test
     void optionsNarrowTheRun() {
         BenchOptions o = BenchOptions.parse(new String[] {"--models", "squeezenet", "--engines", "onnx",
-                "--batches", "8", "--e2e", "none", "--seconds", "1.5"});
+                "--batches", "8", "--e2e", "none", "--seconds", "1.5", "--warm-up-seconds", "0"});
 
         assertThat(o.models()).containsExactly("squeezenet");
         assertThat(o.engines()).containsExactly(BenchEngine.ONNX);
         assertThat(o.batches()).containsExactly(8);
         assertThat(o.e2e()).isEmpty();
         assertThat(o.seconds()).isEqualTo(1.5);
+        assertThat(o.warmUpMax()).isZero();
     }
 
     @Test
