@@ -48,6 +48,12 @@ final class Background {
         return thread.isAlive();
     }
 
+    /** Interrupts the work and waits for it to end: the test failed early and must not leave it running. */
+    void stop() throws InterruptedException {
+        thread.interrupt();
+        thread.join(10_000);
+    }
+
     /** Waits for the work; fails if it threw or is still running after {@code timeout}. */
     void await(Duration timeout) throws InterruptedException {
         thread.join(timeout.toMillis());

@@ -72,11 +72,11 @@ class InferenceRestartIT {
             run = broken ? streamWhileCrashing(stack, "eos", "-Dargus.inference.exactly-once=false")
                     : streamWhileCrashing(stack, "eos");
         } finally {
-            if (broken) {
-                stack.inference().stop();
-                stack.startInference();
-                stack.awaitInference();
-            }
+            // Whatever happened, the tests after this one get a replica as the stack started it, exactly
+            // once: a halted one would leave its transaction, and the group's offsets in it, open for a minute.
+            stack.inference().stop();
+            stack.startInference();
+            stack.awaitInference();
         }
 
         assertThat(run.refused).isZero();
@@ -160,16 +160,20 @@ class InferenceRestartIT {
             }
         });
 
-        for (int k = 0; k < HALT_ON.length; k++) {
-            int status = stack.inference().awaitOwnExit(Duration.ofMinutes(2));
-            assertThat(status).as("replica %d halted itself inside a commit", k + 1).isEqualTo(HALT_STATUS);
-            stream.check();
-            startInference(stack, k + 1 < HALT_ON.length ? HALT_ON[k + 1] : 0, options);
+        try {
+            for (int k = 0; k < HALT_ON.length; k++) {
+                int status = stack.inference().awaitOwnExit(Duration.ofMinutes(2));
+                assertThat(status).as("replica %d halted itself inside a commit", k + 1).isEqualTo(HALT_STATUS);
+                stream.check();
+                startInference(stack, k + 1 < HALT_ON.length ? HALT_ON[k + 1] : 0, options);
+            }
+            // And once the gentle way: SIGTERM lets the batch in flight finish and commit.
+            stack.inference().stop();
+            startInference(stack, 0, options);
+            stream.await(Duration.ofMinutes(3));
+        } finally {
+            stream.stop();
         }
-        // And once the gentle way: SIGTERM lets the batch in flight finish and commit.
-        stack.inference().stop();
-        startInference(stack, 0, options);
-        stream.await(Duration.ofMinutes(3));
 
         Set<String> ids = new HashSet<>(sent);
         Ledger ledger = Ledger.read(stack.bootstrap(), ids, Duration.ofSeconds(120));
@@ -201,7 +205,15 @@ class InferenceRestartIT {
             all.add("-Dargus.inference.fault.halt-before-commit=" + haltOn);
         }
         stack.startInference(all.toArray(String[]::new));
-        stack.awaitInference();
+        try {
+            stack.awaitInference();
+        } catch (IllegalStateException exitedBeforeReady) {
+            // Restarted onto a backlog, a replica can reach its halting commit before a readiness probe
+            // (every 500 ms) finds it up; the caller's awaitOwnExit then checks that it was that halt.
+            if (haltOn == 0 || stack.inference().isAlive()) {
+                throw exitedBeforeReady;
+            }
+        }
     }
 
     /** Records of these ids on the classified topic and the DLQ, aborted ones included. */
