@@ -16,4 +16,13 @@ public final class OodClassifier extends ForwardingClassifier {
     public Optional<OodScorer> ood() {
         return Optional.of(scorer);
     }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            scorer.close();
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.argus.common.engine;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import io.argus.common.model.OodReference;
 
@@ -24,9 +26,10 @@ import io.argus.common.model.OodReference;
  * <li>{@value #PIXEL_MAHALANOBIS}: the distance within that subspace, in its standard deviations.</li>
  * </ul>
  * The served score is the largest component on the reference's common scale. Both engines give
- * the same input and (parity-checked) the same embedding, so the same score.
+ * the same input and (parity-checked) the same embedding, so the same score. The pixel components
+ * run in an ONNX Runtime session of their own ({@link PixelScores}), which {@link #close()} ends.
  */
-public final class OodScorer {
+public final class OodScorer implements AutoCloseable {
 
     public static final String MAHALANOBIS = "mahalanobis";
     public static final String ENERGY = "energy";
@@ -38,7 +41,8 @@ public final class OodScorer {
             PIXEL_MAHALANOBIS);
 
     private final OodReference reference;
-    private final PixelMath pixelMath;
+    /** The pixel components the scales name; null if they name none. */
+    private final PixelScores pixelScores;
 
     public OodScorer(OodReference reference) {
         if (!OodReference.MAX_Z.equals(reference.score())) {
@@ -59,7 +63,9 @@ public final class OodScorer {
                     + e.features() + " features");
         }
         this.reference = reference;
-        this.pixelMath = reference.pixels() == null ? null : new PixelMath(reference.pixels());
+        List<String> pixelComponents = reference.scales().stream().map(OodReference.Scale::component)
+                .filter(c -> c.startsWith("pixel")).distinct().toList();
+        this.pixelScores = pixelComponents.isEmpty() ? null : new PixelScores(reference.pixels(), pixelComponents);
     }
 
     /**
@@ -107,9 +113,12 @@ public final class OodScorer {
     public double[] scores(float[] inputs, float[][] embeddings) {
         int n = embeddings.length;
         double[] out = new double[n];
-        java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        // All pixel components of the batch in one run.
+        Map<String, double[]> pixel = pixelScores == null ? Map.of() : pixelScores.scores(inputs, n);
         for (OodReference.Scale s : reference.scales()) {
-            double[] raw = raw(reference, pixelMath, s.component(), inputs, embeddings);
+            double[] raw = s.component().startsWith("pixel") ? pixel.get(s.component())
+                    : embeddingScores(reference, s.component(), embeddings);
             for (int i = 0; i < n; i++) {
                 out[i] = Math.max(out[i], s.apply(raw[i]));
             }
@@ -117,18 +126,28 @@ public final class OodScorer {
         return out;
     }
 
-    /** One component's raw score per image (see the class comment). */
+    /**
+     * One component's raw score per image (see the class comment), for fitting and reports: a pixel
+     * component opens and closes a session of its own.
+     */
     public static double[] raw(OodReference reference, String component, float[] inputs, float[][] embeddings) {
-        return raw(reference, component.startsWith("pixel") ? new PixelMath(reference.pixels()) : null, component,
-                inputs, embeddings);
+        if (component.startsWith("pixel")) {
+            try (PixelScores pixels = new PixelScores(reference.pixels(), List.of(component))) {
+                return pixels.scores(inputs, embeddings.length).get(component);
+            }
+        }
+        return embeddingScores(reference, component, embeddings);
     }
 
-    private static double[] raw(OodReference reference, PixelMath pixelMath, String component, float[] inputs,
-                                float[][] embeddings) {
-        int n = embeddings.length;
-        if (component.startsWith("pixel")) {
-            return pixelMath.scores(inputs, n, component); // the whole batch at once
+    @Override
+    public void close() {
+        if (pixelScores != null) {
+            pixelScores.close();
         }
+    }
+
+    private static double[] embeddingScores(OodReference reference, String component, float[][] embeddings) {
+        int n = embeddings.length;
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             out[i] = switch (component) {

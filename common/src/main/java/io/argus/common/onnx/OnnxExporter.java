@@ -48,6 +48,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import io.argus.common.engine.OnnxClassifier;
+import io.argus.common.onnxgraph.OnnxGraph;
 import io.argus.common.image.InputSpec;
 import io.argus.common.nd4j.OneDnn;
 import java.util.Arrays;

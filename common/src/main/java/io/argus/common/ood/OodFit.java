@@ -144,7 +144,10 @@ public final class OodFit {
         }
         OodReference scaled = new OodReference(parts.score(), parts.embedding(), parts.logits(), parts.pixels(),
                 List.copyOf(scales), Double.NaN, percentile, parts.fitImages(), thresholdImages);
-        double threshold = quantile(new OodScorer(scaled).scores(heldInputs, rows), percentile);
+        double threshold;
+        try (OodScorer scorer = new OodScorer(scaled)) {
+            threshold = quantile(scorer.scores(heldInputs, rows), percentile);
+        }
         return new OodReference(parts.score(), parts.embedding(), parts.logits(), parts.pixels(), List.copyOf(scales),
                 threshold, percentile, parts.fitImages(), thresholdImages);
     }

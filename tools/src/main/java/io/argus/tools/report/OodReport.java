@@ -218,7 +218,12 @@ public final class OodReport {
      * timed over a few rounds after a warm-up round, the fastest round kept.
      */
     private static String cost(ImageClassifier onnx, OodReference served, Scored images) {
-        OodScorer scorer = new OodScorer(served);
+        try (OodScorer scorer = new OodScorer(served)) {
+            return cost(onnx, scorer, images);
+        }
+    }
+
+    private static String cost(ImageClassifier onnx, OodScorer scorer, Scored images) {
         int n = Math.min(images.count(), 2048);
         int size = images.inputs().length / Math.max(1, images.count());
         float[] inputs = Arrays.copyOf(images.inputs(), n * size);
@@ -293,8 +298,11 @@ public final class OodReport {
     }
 
     private static Candidate candidate(String name, OodReference r) {
-        OodScorer scorer = new OodScorer(r);
-        return new Candidate(name, s -> scorer.scores(s.inputs(), rows(s)), r.threshold());
+        return new Candidate(name, s -> {
+            try (OodScorer scorer = new OodScorer(r)) {
+                return scorer.scores(s.inputs(), rows(s));
+            }
+        }, r.threshold());
     }
 
     private static float[][] rows(Scored s) {
