@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -69,13 +70,27 @@ class BenchIT {
             json = files.filter(p -> p.getFileName().toString().matches("bench-.*\\.json")).findFirst().orElseThrow();
         }
         assertThat(printed).contains("JSON: " + json.toAbsolutePath());
-        JsonNode endToEnd = Json.mapper().readTree(json.toFile()).get("endToEnd");
+        JsonNode report = Json.mapper().readTree(json.toFile());
+        JsonNode endToEnd = report.get("endToEnd");
         assertThat(endToEnd).hasSize(1);
         JsonNode run = endToEnd.get(0);
         assertThat(run.get("model").asText()).isEqualTo("fashion-cnn");
         assertThat(run.get("saturationImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("halfLoadImagesPerSecond").asDouble()).isPositive();
         assertThat(run.get("p50Ms").asDouble()).isPositive();
+        // The ratio is taken against the model alone measured right before and right after the run, the
+        // higher of the two: one reading taken while the machine was busy would flatter it.
+        JsonNode check = report.get("endToEndChecks").get(0);
+        double before = check.get("modelOnlyBefore").asDouble();
+        double after = check.get("modelOnlyAfter").asDouble();
+        assertThat(before).as("model-only before the run").isPositive();
+        assertThat(after).as("model-only after the run").isPositive();
+        assertThat(check.get("modelOnlyImagesPerSecond").asDouble()).isEqualTo(Math.max(before, after));
+        assertThat(check.get("ratio").asDouble()).isCloseTo(
+                run.get("saturationImagesPerSecond").asDouble() / Math.max(before, after), within(1e-9));
+        assertThat(rowAfter(printed, "before / after")).matches(String.format(Locale.ROOT,
+                "fashion-cnn\\s+png\\s+onnx\\s+8\\s+[\\d.]+\\s+[\\d.]+\\s+%.1f / %.1f\\s.*", before, after));
+
         // The bound: what the broker alone sustains for these records, and the share of it reached.
         assertThat(printed).contains("End to end against the broker-alone bound", "broker-alone rec/s",
                 "share of bound");
