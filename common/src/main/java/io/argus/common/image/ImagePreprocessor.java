@@ -131,11 +131,15 @@ public final class ImagePreprocessor {
 
         int plane = th * tw;
         if (cw == tw && ch == th) {
-            for (int y = 0; y < th; y++) {
-                for (int x = 0; x < tw; x++) {
-                    int p = ((y0 + y) * w + x0 + x) * c;
-                    for (int k = 0; k < c; k++) {
-                        dst[offset + k * plane + y * tw + x] = (pixels[p + k] & 0xFF) * scale[k] + shift[k];
+            // Plane by plane, so that the writes are in order (pixel by pixel they were a plane apart).
+            for (int k = 0; k < c; k++) {
+                float a = scale[k];
+                float b = shift[k];
+                for (int y = 0; y < th; y++) {
+                    int p = ((y0 + y) * w + x0) * c + k;
+                    int d = offset + k * plane + y * tw;
+                    for (int x = 0; x < tw; x++, p += c) {
+                        dst[d + x] = (pixels[p] & 0xFF) * a + b;
                     }
                 }
             }

@@ -3,6 +3,8 @@ package io.argus.common.image;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 
@@ -86,6 +88,10 @@ final class PixelReader {
         for (int b = 0; b < bands; b++) {
             bits[b] = cm.getComponentSize(b);
         }
+        if (!alpha && eightBits(bits, colours) && raster.getDataBuffer() instanceof DataBufferByte data
+                && data.getNumBanks() == 1 && raster.getSampleModel() instanceof ComponentSampleModel layout) {
+            return fromBytes(raster, data, layout, colours, channels);
+        }
         byte[] out = new byte[w * h * channels];
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {
@@ -104,6 +110,53 @@ final class PixelReader {
                 } else {
                     store(out, o, channels, over(to8(row[p], bits[0]), a), over(to8(row[p + 1], bits[1]), a),
                             over(to8(row[p + 2], bits[2]), a));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean eightBits(int[] bits, int colours) {
+        for (int b = 0; b < colours; b++) {
+            if (bits[b] != 8) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #fromBands} for 8-bit samples in one byte array, what ImageIO's JPEG and PNG readers
+     * hand back: read in place. {@code Raster.getPixels} widened every sample to an int first and was
+     * the larger part of decoding a 224x224 JPEG in inference-service (docs/serving.md, "Fewer
+     * allocations per batch").
+     */
+    private static byte[] fromBytes(Raster raster, DataBufferByte data, ComponentSampleModel layout, int colours,
+                                    int channels) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] samples = data.getData();
+        int pixelStride = layout.getPixelStride();
+        int lineStride = layout.getScanlineStride();
+        int[] bandOffsets = layout.getBandOffsets();
+        // A sub-image's raster shares its parent's array: its (0, 0) lies where the translation says.
+        int origin = data.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * lineStride
+                + (raster.getMinX() - raster.getSampleModelTranslateX()) * pixelStride;
+        byte[] out = new byte[w * h * channels];
+        for (int y = 0; y < h; y++) {
+            int p = origin + y * lineStride;
+            int o = y * w * channels;
+            for (int x = 0; x < w; x++, p += pixelStride, o += channels) {
+                if (colours == 1) {
+                    byte g = samples[p + bandOffsets[0]];
+                    out[o] = g;
+                    if (channels == 3) {
+                        out[o + 1] = g;
+                        out[o + 2] = g;
+                    }
+                } else {
+                    store(out, o, channels, samples[p + bandOffsets[0]] & 0xFF, samples[p + bandOffsets[1]] & 0xFF,
+                            samples[p + bandOffsets[2]] & 0xFF);
                 }
             }
         }

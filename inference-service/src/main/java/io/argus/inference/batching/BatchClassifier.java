@@ -3,10 +3,12 @@ package io.argus.inference.batching;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import jakarta.annotation.PreDestroy;
@@ -24,6 +26,7 @@ import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
+import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.Sha256;
 import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
@@ -54,6 +57,7 @@ public class BatchClassifier {
     private final ExecutorService decoders;
     private final int decodeThreads;
     private volatile ImagePreprocessor preprocessor;
+    private float[] batchInput = new float[0];
 
     public BatchClassifier(InferenceConfig config, ImageLimitsConfig limits) {
         this.topK = config.topK();
@@ -69,48 +73,49 @@ public class BatchClassifier {
         });
     }
 
-    /** A decoded image ready for the model, or why it is not. */
-    private record Prepared(RawImage image, float[] input, double decodeMs, Outcome.Failed failure) {
+    /** A decoded image, its model input written to its record's slot of the batch input, or why it is not. */
+    private record Prepared(RawImage image, double decodeMs, Outcome.Failed failure) {
     }
 
     /**
-     * A batch's outcomes, one per record in order, and the prepared (calibrated) input of each record
-     * the model classified (null for the others): what a shadow candidate can take over unchanged.
+     * A batch's outcomes, one per record in order, and the prepared (calibrated) input of each
+     * classified record whose image {@code keepInput} asked for (null for the others): what a shadow
+     * candidate can take over unchanged.
      */
     public record Result(List<Outcome> outcomes, float[][] inputs) {
     }
 
     public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model) {
-        return classify(records, model, LoopTime.NONE);
-    }
-
-    /** As {@link #classify(List, ImageClassifier)}, booking decode, forward pass and results to {@code time}. */
-    public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model, LoopTime time) {
-        return classify(records, model, time, false);
+        return classify(records, model, LoopTime.NONE, false, imageId -> false);
     }
 
     /**
-     * As {@link #classify(List, ImageClassifier, LoopTime)}; with {@code embeddings}, each classified
-     * outcome carries its image's embedding where the engine gives one (drift per sensor reads it).
+     * As {@link #classify(List, ImageClassifier)}, booking decode, forward pass and results to
+     * {@code time}. With {@code embeddings}, each classified outcome carries its image's embedding
+     * where the engine gives one (drift per sensor reads it); {@code keepInput} says which images'
+     * prepared inputs the result keeps (those a shadow candidate will see).
      */
-    public Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model, LoopTime time,
-                           boolean embeddings) {
+    public synchronized Result classify(List<ConsumerRecord<String, byte[]>> records, ImageClassifier model,
+                                        LoopTime time, boolean embeddings, Predicate<String> keepInput) {
         ImagePreprocessor prep = preprocessorFor(model.inputSpec());
-        List<Prepared> prepared = decodeAll(records, prep, model);
+        int size = prep.spec().size();
+        float[] batch = batchInput(records.size() * size);
+        List<Prepared> prepared = decodeAll(records, prep, model, batch);
         time.lap(LoopTime.Phase.DECODE);
 
         int[] good = IntStream.range(0, prepared.size()).filter(i -> prepared.get(i).failure() == null).toArray();
+        // The classified images' inputs, moved up over the slots of those that failed: the model takes the first good.length.
+        for (int k = 0; k < good.length; k++) {
+            if (good[k] != k) {
+                System.arraycopy(batch, good[k] * size, batch, k * size, size);
+            }
+        }
         float[][] probabilities = new float[0][];
         float[][] features = null;
         double[] ood = null;
         double inferenceMs = 0;
         String modelError = null;
         if (good.length > 0) {
-            int size = prep.spec().size();
-            float[] batch = new float[good.length * size];
-            for (int k = 0; k < good.length; k++) {
-                System.arraycopy(prepared.get(good[k]).input(), 0, batch, k * size, size);
-            }
             long start = System.nanoTime();
             try {
                 Optional<OodScorer> scorer = model.ood();
@@ -155,8 +160,10 @@ public class BatchClassifier {
                 outcomes.add(new Outcome.Classified(records.get(i),
                         result(records.get(i), p, probabilities[k], score, model, inferenceMs, good.length, now),
                         features == null ? null : features[k]));
+                if (keepInput.test(p.image().imageId())) {
+                    inputs[i] = Arrays.copyOfRange(batch, k * size, (k + 1) * size);
+                }
                 k++;
-                inputs[i] = p.input();
             }
         }
         return new Result(outcomes, inputs);
@@ -167,13 +174,28 @@ public class BatchClassifier {
      * handing all of them to the pool and waiting for it cost more than decoding them.
      */
     private List<Prepared> decodeAll(List<ConsumerRecord<String, byte[]>> records, ImagePreprocessor prep,
-                                     ImageClassifier model) {
+                                     ImageClassifier model, float[] batch) {
         // DecoderBusy (out of decode memory, not the image's fault) leaves here: the batch is processed again later.
-        return SharedWork.map(records.size(), i -> decode(records.get(i), prep, model), decoders, decodeThreads);
+        return SharedWork.map(records.size(), i -> decode(records.get(i), prep, model, batch, i * prep.spec().size()),
+                decoders, decodeThreads);
     }
 
+    /**
+     * The batch's input array, kept from batch to batch. For 224x224 images a new one was 19 MB per
+     * batch and each image's own input 600 KB more, all humongous objects to G1: 133 concurrent
+     * cycles in 102 s of a ResNet-18 run (docs/serving.md, "Fewer allocations per batch"). One
+     * caller at a time: the classification loop.
+     */
+    private float[] batchInput(int floats) {
+        if (batchInput.length < floats) {
+            batchInput = new float[floats];
+        }
+        return batchInput;
+    }
+
+    /** Decodes {@code record}'s image into {@code batch[offset ..]}, calibrated for its sensor. */
     private static Prepared decode(ConsumerRecord<String, byte[]> record, ImagePreprocessor prep,
-                                   ImageClassifier model) {
+                                   ImageClassifier model, float[] batch, int offset) {
         long start = System.nanoTime();
         RawImage image;
         try {
@@ -182,8 +204,12 @@ public class BatchClassifier {
             return failed(record, position(record), "contract", e.code(), e.getMessage());
         }
         try {
-            float[] input = prep.prepare(image.bytes(), model.calibrationFor(image.sensorId()));
-            return new Prepared(image, input, (System.nanoTime() - start) / 1e6, null);
+            prep.prepare(image.bytes(), batch, offset);
+            SensorCalibration calibration = model.calibrationFor(image.sensorId());
+            if (calibration != SensorCalibration.IDENTITY) {
+                calibration.apply(batch, offset, prep.spec());
+            }
+            return new Prepared(image, (System.nanoTime() - start) / 1e6, null);
         } catch (ImageRejected e) {
             return failed(record, image.imageId(), "decode", e.reason().name(), e.getMessage());
         } catch (DecoderBusy e) {
@@ -194,7 +220,7 @@ public class BatchClassifier {
     }
 
     private static Prepared failed(ConsumerRecord<String, byte[]> r, String key, String stage, String code, String msg) {
-        return new Prepared(null, null, 0, new Outcome.Failed(r, key, stage, code, msg));
+        return new Prepared(null, 0, new Outcome.Failed(r, key, stage, code, msg));
     }
 
     private Classification result(ConsumerRecord<String, byte[]> record, Prepared p, float[] probs,

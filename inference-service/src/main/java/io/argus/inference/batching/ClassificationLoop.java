@@ -235,7 +235,7 @@ public class ClassificationLoop {
         try (CurrentModel.Lease model = lease.get()) {
             faultSwapPause(model.classifier().id());
             BatchClassifier.Result result = classifier.classify(batch.records(), model.classifier(), time,
-                    drift.wantsEmbeddings());
+                    drift.wantsEmbeddings(), shadow::wants);
             for (int i = 0; i < result.outcomes().size(); i++) {
                 Outcome o = result.outcomes().get(i);
                 uncommitted.add(new Pending(batch, o, router.route(o), forShadow(o, result.inputs()[i], model)));
@@ -249,9 +249,12 @@ public class ClassificationLoop {
         return true;
     }
 
-    /** What a shadow candidate gets of this outcome once it is committed; null when none runs or the share skips it. */
+    /**
+     * What a shadow candidate gets of this outcome once it is committed; null when none runs or the
+     * share skips it (the batch kept the input only of the images {@link ShadowRunner#wants} picked).
+     */
     private ShadowImage forShadow(Outcome o, float[] input, CurrentModel.Lease model) {
-        if (!(o instanceof Outcome.Classified c) || input == null || !shadow.wants(c.result().imageId())) {
+        if (!(o instanceof Outcome.Classified c) || input == null) {
             return null;
         }
         return new ShadowImage(c, input, model.classifier().inputSpec(),
