@@ -61,8 +61,8 @@ class BenchIT {
 
         String printed = Files.readString(log);
         assertThat(printed).contains("Model only", "Decode + preprocess", "End to end (raw topic");
-        // One row in each end-to-end table: the run, its bound, its breakdown.
-        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(3);
+        // One row in each end-to-end table: the run, its broker-alone bound, its breakdown, its CPU.
+        assertThat(printed.lines().filter(l -> l.startsWith("fashion-cnn") && l.contains(" png "))).hasSize(4);
         assertThat(rowAfter(printed, "saturation img/s  model-only")).matches("fashion-cnn\\s+png\\s+onnx\\s.*");
 
         Path json;
@@ -90,6 +90,30 @@ class BenchIT {
                 run.get("saturationImagesPerSecond").asDouble() / Math.max(before, after), within(1e-9));
         assertThat(rowAfter(printed, "before / after")).matches(String.format(Locale.ROOT,
                 "fashion-cnn\\s+png\\s+onnx\\s+8\\s+[\\d.]+\\s+[\\d.]+\\s+%.1f / %.1f\\s.*", before, after));
+
+        // The CPU bound: model-only times the share of the machine that the service's decode threads, Kafka
+        // clients, compilers and collector and the bench's own JVM left the forward pass, worked out here
+        // from the raw CPU seconds in the JSON.
+        assertThat(printed).contains("Where the CPU goes at saturation", "left for the model", "CPU bound img/s");
+        JsonNode cpu = run.get("saturationCpu");
+        double capacity = cpu.get("capacitySeconds").asDouble();
+        JsonNode service = cpu.get("serviceSeconds");
+        assertThat(capacity).isPositive();
+        assertThat(service.get("OTHER").asDouble()).as("classification thread and ONNX Runtime").isPositive();
+        assertThat(cpu.get("benchSeconds").asDouble()).as("the bench's broker, load generator and reader").isPositive();
+        double others = cpu.get("benchSeconds").asDouble();
+        for (String kind : List.of("DECODE", "KAFKA", "COMPILERS", "COLLECTOR")) {
+            others += service.get(kind).asDouble();
+        }
+        double cpuBound = check.get("modelOnlyImagesPerSecond").asDouble() * (1 - others / capacity);
+        assertThat(check.get("cpuBoundImagesPerSecond").asDouble()).isCloseTo(cpuBound, within(1e-6 * cpuBound));
+        String[] cpuRow = rowAfter(printed, "CPU bound img/s").split("\\s+");
+        assertThat(cpuRow).hasSize(13);
+        assertThat(Double.parseDouble(cpuRow[9].replace("%", ""))).as("left for the model, printed")
+                .isCloseTo(100 * (1 - others / capacity), within(0.051));
+        assertThat(Double.parseDouble(cpuRow[10])).as("CPU bound, printed").isCloseTo(cpuBound, within(0.051));
+        assertThat(Double.parseDouble(cpuRow[12].replace("%", ""))).as("share of the CPU bound, printed")
+                .isCloseTo(100 * run.get("saturationImagesPerSecond").asDouble() / cpuBound, within(0.51));
 
         // The bound: what the broker alone sustains for these records, and the share of it reached.
         assertThat(printed).contains("End to end against the broker-alone bound", "broker-alone rec/s",

@@ -53,9 +53,12 @@ public final class BenchMain {
     /**
      * An end-to-end run against the model-only figure of the same model, engine and batch: the higher
      * of the two measured right before and right after it ({@code modelOnlyBefore}, {@code modelOnlyAfter}).
+     * {@code cpuBoundImagesPerSecond} is that figure times the share of the machine the rest of the work
+     * left the forward pass at saturation ({@link CpuShares}), NaN without {@code /proc}.
      */
     record E2eCheck(String model, String images, BenchEngine engine, int batch, double modelOnlyImagesPerSecond,
-                    double modelOnlyBefore, double modelOnlyAfter, double ratio, double p99BoundMs, double p99Ms) {
+                    double modelOnlyBefore, double modelOnlyAfter, double ratio, double p99BoundMs, double p99Ms,
+                    double cpuBoundImagesPerSecond) {
     }
 
     private BenchMain() {
@@ -181,8 +184,11 @@ public final class BenchMain {
                         .mapToDouble(ModelThroughput.Run::imagesPerSecond).max().orElse(0);
                 double alone = Math.max(best.imagesPerSecond(), after);
                 double bound = 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / alone;
+                double cpuBound = r.saturationCpu() == null ? Double.NaN
+                        : alone * r.saturationCpu().leftForForwardPass();
                 checks.add(new E2eCheck(name, c.images(), best.engine(), o.e2eBatch(), alone,
-                        best.imagesPerSecond(), after, r.saturationImagesPerSecond() / alone, bound, r.p99Ms()));
+                        best.imagesPerSecond(), after, r.saturationImagesPerSecond() / alone, bound, r.p99Ms(),
+                        cpuBound));
             }
             for (ModelThroughput.Run r : runs) {
                 if (o.models().contains(name) && !modelOnly.contains(r)) {
@@ -283,6 +289,7 @@ public final class BenchMain {
                     .append(")\n\n");
             out.append(bounds(r.endToEnd())).append('\n');
             out.append(breakdowns(r.endToEnd())).append('\n');
+            out.append(cpu(r.endToEnd(), r.endToEndChecks())).append('\n');
         }
         if (!r.costRuns().isEmpty()) {
             out.append(costs(r.endToEnd(), r.costRuns())).append('\n');
@@ -332,6 +339,40 @@ public final class BenchMain {
             t.row(cells.toArray());
         }
         return out.append(t.render()).toString();
+    }
+
+    /** Where the machine's CPU went at saturation, and the bound that sets: each run beside its model-only figure. */
+    static String cpu(List<EndToEnd.Result> runs, List<E2eCheck> checks) {
+        StringBuilder out = new StringBuilder("Where the CPU goes at saturation (shares of the machine: its cores x ")
+                .append("the phase's wall time, from /proc; the model alone keeps every core busy, so the CPU bound ")
+                .append("is model-only x what the rest leaves the classification thread and ONNX Runtime's threads)\n");
+        Table t = new Table("model", "images", "classification + ONNX Runtime", "decode threads", "kafka clients",
+                "compilers", "collector", "bench JVM", "idle", "left for the model", "CPU bound img/s",
+                "saturation img/s", "share of CPU bound");
+        for (int i = 0; i < runs.size(); i++) {
+            EndToEnd.Result x = runs.get(i);
+            CpuShares c = x.saturationCpu();
+            if (c == null) {
+                t.row(x.model(), x.images(), "n/a (no /proc)", "", "", "", "", "", "", "", "", "", "");
+                continue;
+            }
+            double bound = checks.get(i).cpuBoundImagesPerSecond();
+            t.row(x.model(), x.images(), pct(c.service(ThreadCpu.Kind.OTHER)), pct(c.service(ThreadCpu.Kind.DECODE)),
+                    pct(c.service(ThreadCpu.Kind.KAFKA)), pct(c.service(ThreadCpu.Kind.COMPILERS)),
+                    pct(c.service(ThreadCpu.Kind.COLLECTOR)), pct(c.bench()), pct(c.idleShare()),
+                    pct(c.leftForForwardPass()), String.format(Locale.ROOT, "%.1f", bound),
+                    String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * x.saturationImagesPerSecond() / bound));
+        }
+        out.append(t.render());
+        out.append("bench JVM = the broker, the load generator and the reader, with its compilers; left for the model = ")
+                .append("100% minus the service's decode threads, Kafka clients, compilers and collector and the bench ")
+                .append("JVM\n");
+        return out.toString();
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     /**

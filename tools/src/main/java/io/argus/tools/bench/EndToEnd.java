@@ -102,14 +102,16 @@ final class EndToEnd {
      * images its candidate answered and those it let go by (queue full) during saturation,
      * {@code halfLoadShadowed} and {@code halfLoadShadowDropped} the same at half load;
      * {@code serviceCpuMsPerImage} is the service JVM's CPU time (all threads) per image at
-     * saturation, NaN where the OS does not say.
+     * saturation, NaN where the OS does not say; {@code saturationCpu} where the machine's CPU went
+     * over saturation, null without {@code /proc}.
      */
     record Result(String model, String images, double imageBytes, BenchEngine engine, String loaded, int batch,
                   double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
                   double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
                   ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound,
                   String run, boolean driftOn, boolean oodOn, double shadowShare, long shadowed, long shadowDropped,
-                  long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage) {
+                  long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage,
+                  CpuShares saturationCpu) {
 
         /** Saturation as a share of what the broker alone sustains for these records. */
         double boundShare() {
@@ -192,6 +194,7 @@ final class EndToEnd {
                 double droppedBefore = inference.total("argus_shadow_dropped_total");
                 Optional<Duration> cpuBefore = inference.cpuTime();
                 Optional<Duration> jitBefore = jitCpu(inference);
+                Optional<CpuShares.Snapshot> sharesBefore = CpuShares.Snapshot.take(inference.pid());
                 long before = System.nanoTime();
                 Map<String, Double> loopBefore = inference.loopSeconds();
                 long readBefore = (before + System.nanoTime()) / 2;
@@ -200,6 +203,8 @@ final class EndToEnd {
                 }
                 producer.flush();
                 results.await(STALL);
+                Optional<CpuShares> cpu = CpuShares.between(sharesBefore, CpuShares.Snapshot.take(inference.pid()),
+                        Runtime.getRuntime().availableProcessors());
                 long after = System.nanoTime();
                 Map<String, Double> loopAfter = inference.loopSeconds();
                 long readAfter = (after + System.nanoTime()) / 2;
@@ -219,6 +224,13 @@ final class EndToEnd {
                                 .map(c -> String.format(Locale.ROOT, "%s %.4f", c, breakdown.msPerImage(c)))
                                 .collect(java.util.stream.Collectors.joining(", ")),
                         breakdown.sumMsPerImage(), breakdown.wallMsPerImage(), satJit));
+
+                cpu.ifPresent(c -> progress.accept(String.format(Locale.ROOT, "saturation CPU, shares of the machine: "
+                        + "classification + ONNX Runtime %.1f%%, decode threads %.1f%%, kafka clients %.1f%%, compilers "
+                        + "%.1f%%, collector %.1f%% (inference-service); bench JVM %.1f%%; idle %.1f%%",
+                        100 * c.service(ThreadCpu.Kind.OTHER), 100 * c.service(ThreadCpu.Kind.DECODE),
+                        100 * c.service(ThreadCpu.Kind.KAFKA), 100 * c.service(ThreadCpu.Kind.COMPILERS),
+                        100 * c.service(ThreadCpu.Kind.COLLECTOR), 100 * c.bench(), 100 * c.idleShare())));
 
                 // Half load, paced: latency.
                 double rate = saturation / 2;
@@ -261,7 +273,7 @@ final class EndToEnd {
                         engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
                         pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
                         breakdown, bound, variant.name(), driftOn, oodOn, variant.shadowShare(), shadowed, dropped,
-                        halfShadowed, halfDropped, cpuMs);
+                        halfShadowed, halfDropped, cpuMs, cpu.orElse(null));
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
                                 + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
