@@ -24,6 +24,7 @@ import io.argus.common.contract.ModelStatus;
 import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.local.testing.TempDirs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -49,6 +50,7 @@ class BundleDownloadKeyTest {
         static final List<String> registrySaw = new CopyOnWriteArrayList<>();
         static final List<String> elsewhereSaw = new CopyOnWriteArrayList<>();
         static Path store;
+        static Path keys;
         static HttpServer registry;
         static HttpServer elsewhere;
 
@@ -57,7 +59,7 @@ class BundleDownloadKeyTest {
             Map<String, String> config = new HashMap<>(super.start());
             try {
                 store = Files.createTempDirectory("argus-registry-");
-                Path keys = Files.createTempFile("argus-keys-", "");
+                keys = Files.createTempFile("argus-keys-", "");
                 Files.writeString(keys, "test-sensors:sensor:sensor-secret-0123456789\n"
                         + "test-model-readers:model-reader:" + SECRET + "\n");
                 elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -106,6 +108,8 @@ class BundleDownloadKeyTest {
             registry.stop(0);
             elsewhere.stop(0);
             super.stop();
+            TempDirs.delete(store);
+            TempDirs.delete(keys);
         }
     }
 

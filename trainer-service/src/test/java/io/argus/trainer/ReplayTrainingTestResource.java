@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.argus.learning.pretrain.PretrainOptions;
 import io.argus.learning.pretrain.Pretrainer;
+import io.argus.local.testing.TempDirs;
 
 /**
  * {@link TrainingTestResource} with a base model really pretrained on the bundled Fashion-MNIST
@@ -39,6 +40,7 @@ public class ReplayTrainingTestResource extends TrainingTestResource {
                         new String[] {"--epochs", "1", "--limit", "3000"}, dir, "argus"));
                 Files.createDirectories(PRETRAINED.getParent());
                 Files.copy(dir.resolve("argus-v1.bundle"), PRETRAINED, StandardCopyOption.REPLACE_EXISTING);
+                TempDirs.delete(dir);
             }
         }
         Files.copy(PRETRAINED, store.resolve("argus-v1.bundle"));

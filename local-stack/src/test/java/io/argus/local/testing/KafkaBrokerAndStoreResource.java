@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real broker (as {@link KafkaBrokerResource}) and a model store in a new temporary directory,
- * shared by the service and the test: a subclass says what the store holds before the service
+ * A real broker (as {@link KafkaBrokerResource}) and a model store in a new temporary directory (deleted
+ * when the resource stops), shared by the service and the test: a subclass says what the store holds before the service
  * starts ({@link #fill}) and which settings point the service at it ({@link #settings}).
  */
 public abstract class KafkaBrokerAndStoreResource extends KafkaBrokerResource {
@@ -32,6 +32,12 @@ public abstract class KafkaBrokerAndStoreResource extends KafkaBrokerResource {
         }
         config.putAll(settings(store));
         return config;
+    }
+
+    @Override
+    public void stop() {
+        super.stop();
+        TempDirs.delete(store);
     }
 
     /** Puts in the store what it holds when the service starts; the broker is running already. */
