@@ -345,19 +345,20 @@ public final class BenchMain {
     static String cpu(List<EndToEnd.Result> runs, List<E2eCheck> checks) {
         StringBuilder out = new StringBuilder("Where the CPU goes at saturation (shares of the machine: its cores x ")
                 .append("the phase's wall time, from /proc; the model alone keeps every core busy, so the CPU bound ")
-                .append("is model-only x what the rest leaves the classification thread and ONNX Runtime's threads)\n");
-        Table t = new Table("model", "images", "classification + ONNX Runtime", "decode threads", "kafka clients",
-                "compilers", "collector", "bench JVM", "idle", "left for the model", "CPU bound img/s",
-                "saturation img/s", "share of CPU bound");
+                .append("is model-only x what the rest leaves the forward pass)\n");
+        Table t = new Table("model", "images", "classification + ONNX Runtime", "of it outside the forward pass",
+                "decode threads", "kafka clients", "compilers", "collector", "bench JVM", "idle", "left for the model",
+                "CPU bound img/s", "saturation img/s", "share of CPU bound");
         for (int i = 0; i < runs.size(); i++) {
             EndToEnd.Result x = runs.get(i);
             CpuShares c = x.saturationCpu();
             if (c == null) {
-                t.row(x.model(), x.images(), "n/a (no /proc)", "", "", "", "", "", "", "", "", "", "");
+                t.row(x.model(), x.images(), "n/a (no /proc)", "", "", "", "", "", "", "", "", "", "", "");
                 continue;
             }
             double bound = checks.get(i).cpuBoundImagesPerSecond();
-            t.row(x.model(), x.images(), pct(c.service(ThreadCpu.Kind.OTHER)), pct(c.service(ThreadCpu.Kind.DECODE)),
+            t.row(x.model(), x.images(), pct(c.service(ThreadCpu.Kind.OTHER)), pct(c.classificationOutsideModel()),
+                    pct(c.service(ThreadCpu.Kind.DECODE)),
                     pct(c.service(ThreadCpu.Kind.KAFKA)), pct(c.service(ThreadCpu.Kind.COMPILERS)),
                     pct(c.service(ThreadCpu.Kind.COLLECTOR)), pct(c.bench()), pct(c.idleShare()),
                     pct(c.leftForForwardPass()), String.format(Locale.ROOT, "%.1f", bound),
@@ -365,9 +366,11 @@ public final class BenchMain {
                     String.format(Locale.ROOT, "%.0f%%", 100 * x.saturationImagesPerSecond() / bound));
         }
         out.append(t.render());
-        out.append("bench JVM = the broker, the load generator and the reader, with its compilers; left for the model = ")
-                .append("100% minus the service's decode threads, Kafka clients, compilers and collector and the bench ")
-                .append("JVM\n");
+        out.append("outside the forward pass = the classification thread's CPU booked by the service to decoding its ")
+                .append("share, results, polls and commits (argus_inference_loop_cpu_seconds_total, all phases but ")
+                .append("model); bench JVM = the broker, the load generator and the reader, with its compilers; left ")
+                .append("for the model = 100% minus the classification thread outside the forward pass, the service's ")
+                .append("decode threads, Kafka clients, compilers and collector and the bench JVM\n");
         return out.toString();
     }
 

@@ -13,32 +13,41 @@ import java.util.Optional;
  * inference-service's threads by kind, the bench's own JVM (the broker, the load generator and the
  * reader, which share the service's cores on one machine) and what stayed idle.
  *
- * <p>The model alone keeps every core busy, so end to end the forward pass can have at most what
- * the rest of the work leaves it: the <em>CPU bound</em> is model-only times that share. The
- * classification thread and ONNX Runtime's threads are not told apart ({@link ThreadCpu}), so all of
- * their time counts as the forward pass's, which makes the bound higher, never lower, than it is.
+ * <p>The model alone keeps every core busy (checked: {@code vmstat} shows no idle while it runs), so
+ * end to end the forward pass can have at most what the rest of the work leaves it: the <em>CPU
+ * bound</em> is model-only times that share. From outside the process the classification thread
+ * cannot be told from ONNX Runtime's threads ({@link ThreadCpu}), and it works as one of them in the
+ * forward pass; what it spends outside it (decoding its share of a batch, results, polls) the service
+ * books itself ({@code argus_inference_loop_cpu_seconds_total}) and the bound leaves out. The other
+ * threads of {@link ThreadCpu.Kind#OTHER} (the HTTP server's, a metrics scrape) still count as the
+ * forward pass's, which makes the bound a little higher, never lower, than it is.
  *
- * @param serviceSeconds CPU seconds of inference-service's threads, by kind
- * @param benchSeconds   CPU seconds of the bench's own JVM
- * @param idleShare      the machine's idle share (all processes), from {@code /proc/stat}
+ * @param serviceSeconds               CPU seconds of inference-service's threads, by kind
+ * @param classificationOutsideSeconds CPU seconds of the classification thread outside the forward
+ *                                     pass (part of {@link ThreadCpu.Kind#OTHER})
+ * @param benchSeconds                 CPU seconds of the bench's own JVM
+ * @param idleShare                    the machine's idle share (all processes), from {@code /proc/stat}
  */
-record CpuShares(double capacitySeconds, Map<ThreadCpu.Kind, Double> serviceSeconds, double benchSeconds,
-                 double idleShare) {
+record CpuShares(double capacitySeconds, Map<ThreadCpu.Kind, Double> serviceSeconds,
+                 double classificationOutsideSeconds, double benchSeconds, double idleShare) {
 
     /** The counters at one moment. */
-    record Snapshot(long nanos, Map<ThreadCpu.Kind, Duration> service, Duration bench, long idleTicks,
-                    long totalTicks) {
+    record Snapshot(long nanos, Map<ThreadCpu.Kind, Duration> service, Duration classificationOutside,
+                    Duration bench, long idleTicks, long totalTicks) {
 
-        /** Now, for the service's process; empty where {@code /proc} or the process's CPU time cannot be read. */
-        static Optional<Snapshot> take(long servicePid) {
+        /**
+         * Now, for the service's process, whose classification thread has spent {@code classificationOutside}
+         * outside the forward pass so far; empty where {@code /proc} or the process's CPU time cannot be read.
+         */
+        static Optional<Snapshot> take(long servicePid, Duration classificationOutside) {
             Optional<Map<ThreadCpu.Kind, Duration>> service = ThreadCpu.of(servicePid);
             Optional<Duration> bench = ProcessHandle.current().info().totalCpuDuration();
             Optional<long[]> machine = machine();
             if (service.isEmpty() || bench.isEmpty() || machine.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Snapshot(System.nanoTime(), service.get(), bench.get(), machine.get()[0],
-                    machine.get()[1]));
+            return Optional.of(new Snapshot(System.nanoTime(), service.get(), classificationOutside, bench.get(),
+                    machine.get()[0], machine.get()[1]));
         }
 
         /** Idle (idle + iowait) and total ticks of all cores, from the first line of {@code /proc/stat}. */
@@ -70,6 +79,7 @@ record CpuShares(double capacitySeconds, Map<ThreadCpu.Kind, Double> serviceSeco
         long total = b.totalTicks() - a.totalTicks();
         double idle = total > 0 ? (double) (b.idleTicks() - a.idleTicks()) / total : 0;
         return Optional.of(new CpuShares(cores * (b.nanos() - a.nanos()) / 1e9, service,
+                seconds(b.classificationOutside().minus(a.classificationOutside())),
                 seconds(b.bench().minus(a.bench())), idle));
     }
 
@@ -78,13 +88,18 @@ record CpuShares(double capacitySeconds, Map<ThreadCpu.Kind, Double> serviceSeco
         return serviceSeconds.get(kind) / capacitySeconds;
     }
 
+    /** The classification thread outside the forward pass, as a share of the machine. */
+    double classificationOutsideModel() {
+        return classificationOutsideSeconds / capacitySeconds;
+    }
+
     double bench() {
         return benchSeconds / capacitySeconds;
     }
 
-    /** What the work other than the classification thread and ONNX Runtime's leaves them, as a share of the machine. */
+    /** What all other work leaves the forward pass, as a share of the machine. */
     double leftForForwardPass() {
-        double others = bench();
+        double others = bench() + classificationOutsideModel();
         for (ThreadCpu.Kind k : ThreadCpu.Kind.values()) {
             if (k != ThreadCpu.Kind.OTHER) {
                 others += service(k);

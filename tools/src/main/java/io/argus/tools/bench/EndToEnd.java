@@ -194,20 +194,22 @@ final class EndToEnd {
                 double droppedBefore = inference.total("argus_shadow_dropped_total");
                 Optional<Duration> cpuBefore = inference.cpuTime();
                 Optional<Duration> jitBefore = jitCpu(inference);
-                Optional<CpuShares.Snapshot> sharesBefore = CpuShares.Snapshot.take(inference.pid());
                 long before = System.nanoTime();
-                Map<String, Double> loopBefore = inference.loopSeconds();
+                InferenceProcess.LoopSeconds loopBefore = inference.loopSeconds();
                 long readBefore = (before + System.nanoTime()) / 2;
+                Optional<CpuShares.Snapshot> sharesBefore = CpuShares.Snapshot.take(inference.pid(),
+                        loopBefore.cpuOutsideModel());
                 for (int i = 0; i < n; i++) {
                     send(producer, "sat-" + i, images.get(i % images.size()), results, i);
                 }
                 producer.flush();
                 results.await(STALL);
-                Optional<CpuShares> cpu = CpuShares.between(sharesBefore, CpuShares.Snapshot.take(inference.pid()),
-                        Runtime.getRuntime().availableProcessors());
                 long after = System.nanoTime();
-                Map<String, Double> loopAfter = inference.loopSeconds();
+                InferenceProcess.LoopSeconds loopAfter = inference.loopSeconds();
                 long readAfter = (after + System.nanoTime()) / 2;
+                Optional<CpuShares> cpu = CpuShares.between(sharesBefore,
+                        CpuShares.Snapshot.take(inference.pid(), loopAfter.cpuOutsideModel()),
+                        Runtime.getRuntime().availableProcessors());
                 Optional<Duration> cpuAfter = inference.cpuTime();
                 String satJit = jitShare(jitBefore, jitCpu(inference), (System.nanoTime() - before) / 1e9);
                 // The candidate may still be working through its queue: its count is read once it is done.
@@ -216,7 +218,7 @@ final class EndToEnd {
                 double cpuMs = cpuBefore.isPresent() && cpuAfter.isPresent()
                         ? (cpuAfter.get().toNanos() - cpuBefore.get().toNanos()) / 1e6 / n : Double.NaN;
                 double saturation = results.steadyRate(0.1);
-                Breakdown breakdown = Breakdown.between(loopBefore, loopAfter, n, (readAfter - readBefore) / 1e9);
+                Breakdown breakdown = Breakdown.between(loopBefore.wall(), loopAfter.wall(), n, (readAfter - readBefore) / 1e9);
                 progress.accept(String.format(Locale.ROOT, "saturation: %.1f images/s (%.0f%% of the broker-alone "
                         + "bound); service CPU %.4f ms per image; shadowed %d, not shadowed (queue full) %d; ms per "
                         + "image: %s; sum %.4f of wall %.4f; the JIT compilers (service and bench) %s", saturation, 100 * saturation / bound.recordsPerSecond(),
@@ -226,9 +228,11 @@ final class EndToEnd {
                         breakdown.sumMsPerImage(), breakdown.wallMsPerImage(), satJit));
 
                 cpu.ifPresent(c -> progress.accept(String.format(Locale.ROOT, "saturation CPU, shares of the machine: "
-                        + "classification + ONNX Runtime %.1f%%, decode threads %.1f%%, kafka clients %.1f%%, compilers "
+                        + "classification + ONNX Runtime %.1f%% (the classification thread outside the forward pass "
+                        + "%.1f%%), decode threads %.1f%%, kafka clients %.1f%%, compilers "
                         + "%.1f%%, collector %.1f%% (inference-service); bench JVM %.1f%%; idle %.1f%%",
-                        100 * c.service(ThreadCpu.Kind.OTHER), 100 * c.service(ThreadCpu.Kind.DECODE),
+                        100 * c.service(ThreadCpu.Kind.OTHER), 100 * c.classificationOutsideModel(),
+                        100 * c.service(ThreadCpu.Kind.DECODE),
                         100 * c.service(ThreadCpu.Kind.KAFKA), 100 * c.service(ThreadCpu.Kind.COMPILERS),
                         100 * c.service(ThreadCpu.Kind.COLLECTOR), 100 * c.bench(), 100 * c.idleShare())));
 

@@ -104,14 +104,27 @@ final class InferenceProcess implements AutoCloseable {
     }
 
     /**
-     * The classification thread's time so far by phase, in seconds
-     * ({@code argus_inference_loop_seconds_total{phase}} on the service's {@code /q/metrics}).
+     * The classification thread's time and CPU time so far, by phase, in seconds: one scrape of
+     * {@code argus_inference_loop_seconds_total{phase}} and {@code argus_inference_loop_cpu_seconds_total{phase}}
+     * on the service's {@code /q/metrics}.
      */
-    Map<String, Double> loopSeconds() throws IOException, InterruptedException {
-        Map<String, Double> seconds = new HashMap<>();
+    LoopSeconds loopSeconds() throws IOException, InterruptedException {
+        Map<String, Double> wall = new HashMap<>();
+        Map<String, Double> cpu = new HashMap<>();
         scrape().lines().map(LOOP::matcher).filter(Matcher::matches)
-                .forEach(m -> seconds.put(m.group(1), Double.parseDouble(m.group(2))));
-        return seconds;
+                .forEach(m -> (m.group(1) == null ? wall : cpu).put(m.group(2), Double.parseDouble(m.group(3))));
+        return new LoopSeconds(wall, cpu);
+    }
+
+    /** The classification thread's seconds by phase: on the clock, and on the CPU. */
+    record LoopSeconds(Map<String, Double> wall, Map<String, Double> cpu) {
+
+        /** CPU time spent outside the forward pass: decoding its share, results, polls, commits; zero if not reported. */
+        Duration cpuOutsideModel() {
+            double s = cpu.entrySet().stream().filter(e -> !e.getKey().equals("model"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            return Duration.ofNanos(Math.round(s * 1e9));
+        }
     }
 
     /**
@@ -163,7 +176,7 @@ final class InferenceProcess implements AutoCloseable {
 
     private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern LOOP = Pattern.compile(
-            "^argus_inference_loop_seconds_total\\{.*phase=\"(\\w+)\".*}\\s+(\\S+)$");
+            "^argus_inference_loop(_cpu)?_seconds_total\\{.*phase=\"(\\w+)\".*}\\s+(\\S+)$");
 
     @Override
     public void close() throws InterruptedException {

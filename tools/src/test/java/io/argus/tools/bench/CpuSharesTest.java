@@ -19,7 +19,7 @@ class CpuSharesTest {
     @Test
     void everythingButTheClassificationThreadAndOnnxRuntimeIsTakenFromTheModel() {
         // 2 cores for 10 s: 20 CPU seconds.
-        CpuShares c = between(seconds(15.0, 0.4, 0.2, 0.6, 0.1), 0.7, 2, 10);
+        CpuShares c = between(seconds(15.0, 0.4, 0.2, 0.6, 0.1), 0.0, 0.7, 2, 10);
 
         assertThat(c.service(ThreadCpu.Kind.OTHER)).isCloseTo(0.75, within(1e-9));
         assertThat(c.service(ThreadCpu.Kind.DECODE)).isCloseTo(0.02, within(1e-9));
@@ -29,10 +29,21 @@ class CpuSharesTest {
     }
 
     @Test
+    void whatTheClassificationThreadSpendsOutsideTheForwardPassIsTakenFromItToo() {
+        // Of the 15 s of the classification thread and ONNX Runtime's, 0.5 s were the classification
+        // thread decoding its share, building results and polling.
+        CpuShares c = between(seconds(15.0, 0.4, 0.2, 0.6, 0.1), 0.5, 0.7, 2, 10);
+
+        assertThat(c.classificationOutsideModel()).isCloseTo(0.025, within(1e-9));
+        // 1 - (0.6 + 0.4 + 0.2 + 0.1 + 0.7 + 0.5) / 20
+        assertThat(c.leftForForwardPass()).isCloseTo(0.875, within(1e-9));
+    }
+
+    @Test
     void theMachinesIdleShareComesFromItsOwnCounters() {
         Map<ThreadCpu.Kind, Duration> none = durations(seconds(0, 0, 0, 0, 0));
-        CpuShares.Snapshot a = new CpuShares.Snapshot(0, none, Duration.ZERO, 100, 1000);
-        CpuShares.Snapshot b = new CpuShares.Snapshot(1_000_000_000L, none, Duration.ZERO, 150, 1200);
+        CpuShares.Snapshot a = new CpuShares.Snapshot(0, none, Duration.ZERO, Duration.ZERO, 100, 1000);
+        CpuShares.Snapshot b = new CpuShares.Snapshot(1_000_000_000L, none, Duration.ZERO, Duration.ZERO, 150, 1200);
 
         assertThat(CpuShares.between(Optional.of(a), Optional.of(b), 2).orElseThrow().idleShare())
                 .isCloseTo(0.25, within(1e-9));
@@ -45,7 +56,7 @@ class CpuSharesTest {
 
     @Test
     void thisJvmCanBeMeasuredHere() {
-        Optional<CpuShares.Snapshot> s = CpuShares.Snapshot.take(ProcessHandle.current().pid());
+        Optional<CpuShares.Snapshot> s = CpuShares.Snapshot.take(ProcessHandle.current().pid(), Duration.ZERO);
 
         assertThat(s).isPresent();
         assertThat(s.get().service().values().stream().mapToLong(Duration::toMillis).sum()).isPositive();
@@ -70,10 +81,12 @@ class CpuSharesTest {
         return m;
     }
 
-    private static CpuShares between(Map<ThreadCpu.Kind, Double> service, double bench, int cores, double wall) {
-        CpuShares.Snapshot a = new CpuShares.Snapshot(0, durations(seconds(0, 0, 0, 0, 0)), Duration.ZERO, 0, 100);
+    private static CpuShares between(Map<ThreadCpu.Kind, Double> service, double classificationOutside,
+                                     double bench, int cores, double wall) {
+        CpuShares.Snapshot a = new CpuShares.Snapshot(0, durations(seconds(0, 0, 0, 0, 0)), Duration.ZERO,
+                Duration.ZERO, 0, 100);
         CpuShares.Snapshot b = new CpuShares.Snapshot((long) (wall * 1e9), durations(service),
-                Duration.ofNanos((long) (bench * 1e9)), 10, 200);
+                Duration.ofNanos((long) (classificationOutside * 1e9)), Duration.ofNanos((long) (bench * 1e9)), 10, 200);
         return CpuShares.between(Optional.of(a), Optional.of(b), cores).orElseThrow();
     }
 }
