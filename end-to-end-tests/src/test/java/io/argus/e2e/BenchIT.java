@@ -74,20 +74,20 @@ class BenchIT {
         JsonNode endToEnd = report.get("endToEnd");
         assertThat(endToEnd).hasSize(1);
         JsonNode run = endToEnd.get(0);
-        assertThat(run.get("model").asText()).isEqualTo("fashion-cnn");
-        assertThat(run.get("saturationImagesPerSecond").asDouble()).isPositive();
-        assertThat(run.get("halfLoadImagesPerSecond").asDouble()).isPositive();
-        assertThat(run.get("p50Ms").asDouble()).isPositive();
+        assertThat(run.get("what").get("model").asText()).isEqualTo("fashion-cnn");
+        assertThat(run.get("saturation").get("imagesPerSecond").asDouble()).isPositive();
+        assertThat(run.get("halfLoad").get("imagesPerSecond").asDouble()).isPositive();
+        assertThat(run.get("halfLoad").get("latency").get("p50Ms").asDouble()).isPositive();
         // The ratio is taken against the model alone measured right before and right after the run, the
         // higher of the two: one reading taken while the machine was busy would flatter it.
         JsonNode check = report.get("endToEndChecks").get(0);
-        double before = check.get("modelOnlyBefore").asDouble();
-        double after = check.get("modelOnlyAfter").asDouble();
+        double before = check.get("modelOnly").get("before").asDouble();
+        double after = check.get("modelOnly").get("after").asDouble();
         assertThat(before).as("model-only before the run").isPositive();
         assertThat(after).as("model-only after the run").isPositive();
-        assertThat(check.get("modelOnlyImagesPerSecond").asDouble()).isEqualTo(Math.max(before, after));
+        assertThat(check.get("modelOnly").get("imagesPerSecond").asDouble()).isEqualTo(Math.max(before, after));
         assertThat(check.get("ratio").asDouble()).isCloseTo(
-                run.get("saturationImagesPerSecond").asDouble() / Math.max(before, after), within(1e-9));
+                run.get("saturation").get("imagesPerSecond").asDouble() / Math.max(before, after), within(1e-9));
         assertThat(rowAfter(printed, "before / after")).matches(String.format(Locale.ROOT,
                 "fashion-cnn\\s+png\\s+onnx\\s+8\\s+[\\d.]+\\s+[\\d.]+\\s+%.1f / %.1f\\s.*", before, after));
 
@@ -95,7 +95,7 @@ class BenchIT {
         // forward pass, the service's decode threads, Kafka clients, compilers and collector and the bench's own
         // JVM left the forward pass, worked out here from the raw CPU seconds in the JSON.
         assertThat(printed).contains("Where the CPU goes at saturation", "left for the model", "CPU bound img/s");
-        JsonNode cpu = run.get("saturationCpu");
+        JsonNode cpu = run.get("saturation").get("cpu");
         double capacity = cpu.get("capacitySeconds").asDouble();
         JsonNode service = cpu.get("serviceSeconds");
         assertThat(capacity).isPositive();
@@ -108,7 +108,7 @@ class BenchIT {
         for (String kind : List.of("DECODE", "KAFKA", "COMPILERS", "COLLECTOR")) {
             others += service.get(kind).asDouble();
         }
-        double cpuBound = check.get("modelOnlyImagesPerSecond").asDouble() * (1 - others / capacity);
+        double cpuBound = check.get("modelOnly").get("imagesPerSecond").asDouble() * (1 - others / capacity);
         assertThat(check.get("cpuBoundImagesPerSecond").asDouble()).isCloseTo(cpuBound, within(1e-6 * cpuBound));
         String[] cpuRow = rowAfter(printed, "CPU bound img/s").split("\\s+");
         assertThat(cpuRow).hasSize(14);
@@ -118,7 +118,7 @@ class BenchIT {
                 .isCloseTo(100 * (1 - others / capacity), within(0.051));
         assertThat(Double.parseDouble(cpuRow[11])).as("CPU bound, printed").isCloseTo(cpuBound, within(0.051));
         assertThat(Double.parseDouble(cpuRow[13].replace("%", ""))).as("share of the CPU bound, printed")
-                .isCloseTo(100 * run.get("saturationImagesPerSecond").asDouble() / cpuBound, within(0.51));
+                .isCloseTo(100 * run.get("saturation").get("imagesPerSecond").asDouble() / cpuBound, within(0.51));
 
         // The bound: what the broker alone sustains for these records, and the share of it reached.
         assertThat(printed).contains("End to end against the broker-alone bound", "broker-alone rec/s",
@@ -148,7 +148,7 @@ class BenchIT {
         // miss the step under way: at most a batch or a commit (its interval is 100 ms; the
         // transaction on two busy cores adds to it), so up to 150 ms per read. On this short run that
         // can be more than 5% of the wall time; a step left out of the breakdown is more than both.
-        JsonNode interval = run.get("saturationBreakdown");
+        JsonNode interval = run.get("saturation").get("breakdown");
         double unbookedMsPerImage = 2 * 150.0 / interval.get("images").asInt();
         assertThat(parts).as("decode + model + kafka + waiting + results + other against wall, ms per image: %s "
                         + "(%d images over %.2f s)", String.join(" ", cells), interval.get("images").asInt(),
@@ -157,9 +157,9 @@ class BenchIT {
 
         // The service's resident memory, from /proc: a JVM with Quarkus and ONNX Runtime is well over 64 MiB.
         assertThat(printed).contains("RSS ready MiB", "peak RSS MiB");
-        long ready = run.get("memoryAtReady").get("rssBytes").asLong();
+        long ready = run.get("memory").get("atReady").get("rssBytes").asLong();
         assertThat(ready).isGreaterThan(64L << 20);
-        assertThat(run.get("memoryAtEnd").get("peakRssBytes").asLong()).isGreaterThanOrEqualTo(ready);
+        assertThat(run.get("memory").get("atEnd").get("peakRssBytes").asLong()).isGreaterThanOrEqualTo(ready);
     }
 
     /** The first row of the table whose header line contains {@code headerPart}. */

@@ -39,7 +39,7 @@ public final class BenchMain {
     /** Everything measured, as written to JSON. */
     record Report(Instant at, Map<String, String> machine, Sgemm.Result sgemm, List<ModelInfo> models,
                   List<ModelThroughput.Run> modelOnly, List<DecodeThroughput.Run> decode,
-                  List<EndToEnd.Result> endToEnd, List<E2eCheck> endToEndChecks, List<EndToEnd.Result> costRuns,
+                  List<EndToEndRun> endToEnd, List<E2eCheck> endToEndChecks, List<EndToEndRun> costRuns,
                   List<NotRun> notRun) {
     }
 
@@ -51,14 +51,26 @@ public final class BenchMain {
     }
 
     /**
-     * An end-to-end run against the model-only figure of the same model, engine and batch: the higher
-     * of the two measured right before and right after it ({@code modelOnlyBefore}, {@code modelOnlyAfter}).
-     * {@code cpuBoundImagesPerSecond} is that figure times the share of the machine the rest of the work
-     * left the forward pass at saturation ({@link CpuShares}), NaN without {@code /proc}.
+     * An end-to-end run against the model alone, same model, engine and batch. {@code ratio} is its
+     * saturation over {@code modelOnly}'s figure; {@code cpuBoundImagesPerSecond} is that figure times
+     * the share of the machine the rest of the work left the forward pass at saturation
+     * ({@link CpuShares}), NaN without {@code /proc}; {@code p99BoundMs} is what the p99 at half load
+     * ({@code p99Ms}) is held to.
      */
-    record E2eCheck(String model, String images, BenchEngine engine, int batch, double modelOnlyImagesPerSecond,
-                    double modelOnlyBefore, double modelOnlyAfter, double ratio, double p99BoundMs, double p99Ms,
-                    double cpuBoundImagesPerSecond) {
+    record E2eCheck(EndToEndRun.Case what, ModelOnly modelOnly, double ratio, double cpuBoundImagesPerSecond,
+                    double p99BoundMs, double p99Ms) {
+    }
+
+    /**
+     * The model alone right before and right after an end-to-end run; {@code imagesPerSecond}, the
+     * higher of the two, is the figure the run is held to: between runs on this machine the model-only
+     * figure moved by 12% (docs/serving.md), so one reading could make the ratio look better than it is.
+     */
+    record ModelOnly(double imagesPerSecond, double before, double after) {
+
+        static ModelOnly of(double before, double after) {
+            return new ModelOnly(Math.max(before, after), before, after);
+        }
     }
 
     private BenchMain() {
@@ -114,9 +126,9 @@ public final class BenchMain {
         BenchModels models = new BenchModels(o.store(), o.storedName());
         List<ModelInfo> infos = new ArrayList<>();
         List<ModelThroughput.Run> modelOnly = new ArrayList<>();
-        List<EndToEnd.Result> e2e = new ArrayList<>();
+        List<EndToEndRun> e2e = new ArrayList<>();
         List<E2eCheck> checks = new ArrayList<>();
-        List<EndToEnd.Result> costRuns = new ArrayList<>();
+        List<EndToEndRun> costRuns = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>(o.models());
         o.e2e().forEach(c -> names.add(c.model()));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -162,7 +174,7 @@ public final class BenchMain {
                 EndToEnd.Setup setup = new EndToEnd.Setup(o.inferenceApp(), o.inferenceJvm(), keys, work,
                         o.e2eBatch(), o.batchWait(), 4, backlog, o.halfLoadSeconds(), o.warmUpMax());
                 progress.accept("end to end: " + c + " ...");
-                EndToEnd.Result r;
+                EndToEndRun r;
                 try {
                     r = EndToEnd.run(m, best.engine(), c.images(), images, setup, progress);
                 } catch (EndToEnd.CudaUnavailable e) {
@@ -177,18 +189,16 @@ public final class BenchMain {
                     progress.accept("end to end: " + c + ", " + v.name() + " ...");
                     costRuns.add(EndToEnd.run(m, best.engine(), c.images(), images, setup, v, progress));
                 }
-                // The model alone again, right after: between runs on this machine the model-only figure moved
-                // by 12% (docs/serving.md), so one reading could make the ratio look better than it is.
+                // The model alone again, right after (ModelOnly says why).
                 double after = ModelThroughput.measure(m, List.of(best.engine()), List.of(o.e2eBatch()), o.seconds(),
                         sgemm.best(), onnx, progress, unavailable).stream()
                         .mapToDouble(ModelThroughput.Run::imagesPerSecond).max().orElse(0);
-                double alone = Math.max(best.imagesPerSecond(), after);
-                double bound = 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / alone;
-                double cpuBound = r.saturationCpu() == null ? Double.NaN
-                        : alone * r.saturationCpu().leftForForwardPass();
-                checks.add(new E2eCheck(name, c.images(), best.engine(), o.e2eBatch(), alone,
-                        best.imagesPerSecond(), after, r.saturationImagesPerSecond() / alone, bound, r.p99Ms(),
-                        cpuBound));
+                ModelOnly alone = ModelOnly.of(best.imagesPerSecond(), after);
+                double cpuBound = r.saturation().cpu() == null ? Double.NaN
+                        : alone.imagesPerSecond() * r.saturation().cpu().leftForForwardPass();
+                checks.add(new E2eCheck(r.what(), alone, r.saturation().imagesPerSecond() / alone.imagesPerSecond(),
+                        cpuBound, 3 * o.batchWait().toMillis() + 1000.0 * o.e2eBatch() / alone.imagesPerSecond(),
+                        r.halfLoad().latency().p99Ms()));
             }
             for (ModelThroughput.Run r : runs) {
                 if (o.models().contains(name) && !modelOnly.contains(r)) {
@@ -267,17 +277,19 @@ public final class BenchMain {
             Table e = new Table("model", "images", "engine", "batch", "saturation img/s", "model-only img/s",
                     "before / after", "ratio", "half load img/s", "p50 ms", "p95 ms", "p99 ms", "p99 bound ms", "RSS ready MiB", "peak RSS MiB");
             for (int i = 0; i < r.endToEnd().size(); i++) {
-                EndToEnd.Result x = r.endToEnd().get(i);
+                EndToEndRun x = r.endToEnd().get(i);
                 E2eCheck c = r.endToEndChecks().get(i);
-                e.row(x.model(), x.images(), x.engine(), x.batch(),
-                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
-                        String.format(Locale.ROOT, "%.1f", c.modelOnlyImagesPerSecond()),
-                        String.format(Locale.ROOT, "%.1f / %.1f", c.modelOnlyBefore(), c.modelOnlyAfter()),
+                e.row(x.model(), x.images(), x.what().engine(), x.what().batch(),
+                        String.format(Locale.ROOT, "%.1f", x.saturation().imagesPerSecond()),
+                        String.format(Locale.ROOT, "%.1f", c.modelOnly().imagesPerSecond()),
+                        String.format(Locale.ROOT, "%.1f / %.1f", c.modelOnly().before(), c.modelOnly().after()),
                         String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()),
-                        String.format(Locale.ROOT, "%.1f", x.halfLoadImagesPerSecond()),
-                        String.format(Locale.ROOT, "%.0f", x.p50Ms()), String.format(Locale.ROOT, "%.0f", x.p95Ms()),
-                        String.format(Locale.ROOT, "%.0f", x.p99Ms()), String.format(Locale.ROOT, "%.0f", c.p99BoundMs()),
-                        x.readyRssMib(), x.peakRssMib());
+                        String.format(Locale.ROOT, "%.1f", x.halfLoad().imagesPerSecond()),
+                        String.format(Locale.ROOT, "%.0f", x.halfLoad().latency().p50Ms()),
+                        String.format(Locale.ROOT, "%.0f", x.halfLoad().latency().p95Ms()),
+                        String.format(Locale.ROOT, "%.0f", x.halfLoad().latency().p99Ms()),
+                        String.format(Locale.ROOT, "%.0f", c.p99BoundMs()),
+                        x.memory().readyRssMib(), x.memory().peakRssMib());
             }
             out.append(e.render());
             out.append("model-only = the higher of the model alone right before and right after the end-to-end run; ")
@@ -303,24 +315,24 @@ public final class BenchMain {
     }
 
     /** Each run's saturation beside what the broker alone sustains for its records. */
-    static String bounds(List<EndToEnd.Result> runs) {
+    static String bounds(List<EndToEndRun> runs) {
         StringBuilder out = new StringBuilder("End to end against the broker-alone bound (the same records through ")
                 .append("Kafka, produced, consumed read_committed and answered in transactions as the service does, ")
                 .append("no model; same broker, same cores)\n");
         Table t = new Table("model", "images", "record bytes", "result bytes", "broker-alone rec/s",
                 "saturation img/s", "share of bound");
-        for (EndToEnd.Result x : runs) {
+        for (EndToEndRun x : runs) {
             BrokerBound.Result b = x.brokerBound();
-            t.row(x.model(), x.images(), String.format(Locale.ROOT, "%.0f", x.imageBytes()), b.resultBytes(),
+            t.row(x.model(), x.images(), String.format(Locale.ROOT, "%.0f", x.what().imageBytes()), b.resultBytes(),
                     String.format(Locale.ROOT, "%.1f", b.recordsPerSecond()),
-                    String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
+                    String.format(Locale.ROOT, "%.1f", x.saturation().imagesPerSecond()),
                     String.format(Locale.ROOT, "%.0f%%", 100 * x.boundShare()));
         }
         return out.append(t.render()).toString();
     }
 
     /** Each run's time per image at saturation, by step of inference-service's classification thread. */
-    static String breakdowns(List<EndToEnd.Result> runs) {
+    static String breakdowns(List<EndToEndRun> runs) {
         StringBuilder out = new StringBuilder("Where the time per image goes at saturation (ms per image: ")
                 .append("inference-service's classification thread by step, from argus_inference_loop_seconds_total; ")
                 .append("kafka = consume + commit (send, offsets, transaction); waiting = polls that returned ")
@@ -329,8 +341,8 @@ public final class BenchMain {
         header.addAll(Breakdown.COLUMNS.keySet());
         header.addAll(List.of("sum", "wall", "sum/wall"));
         Table t = new Table(header.toArray(String[]::new));
-        for (EndToEnd.Result x : runs) {
-            Breakdown b = x.saturationBreakdown();
+        for (EndToEndRun x : runs) {
+            Breakdown b = x.saturation().breakdown();
             List<Object> cells = new ArrayList<>(List.of(x.model(), x.images()));
             Breakdown.COLUMNS.keySet().forEach(c -> cells.add(ms(b.msPerImage(c))));
             cells.add(ms(b.sumMsPerImage()));
@@ -342,7 +354,7 @@ public final class BenchMain {
     }
 
     /** Where the machine's CPU went at saturation, and the bound that sets: each run beside its model-only figure. */
-    static String cpu(List<EndToEnd.Result> runs, List<E2eCheck> checks) {
+    static String cpu(List<EndToEndRun> runs, List<E2eCheck> checks) {
         StringBuilder out = new StringBuilder("Where the CPU goes at saturation (shares of the machine: its cores x ")
                 .append("the phase's wall time, from /proc; the model alone keeps every core busy, so the CPU bound ")
                 .append("is model-only x what the rest leaves the forward pass)\n");
@@ -350,8 +362,8 @@ public final class BenchMain {
                 "decode threads", "kafka clients", "compilers", "collector", "bench JVM", "idle", "left for the model",
                 "CPU bound img/s", "saturation img/s", "share of CPU bound");
         for (int i = 0; i < runs.size(); i++) {
-            EndToEnd.Result x = runs.get(i);
-            CpuShares c = x.saturationCpu();
+            EndToEndRun x = runs.get(i);
+            CpuShares c = x.saturation().cpu();
             if (c == null) {
                 t.row(x.model(), x.images(), "n/a (no /proc)", "", "", "", "", "", "", "", "", "", "", "");
                 continue;
@@ -362,8 +374,8 @@ public final class BenchMain {
                     pct(c.service(ThreadCpu.Kind.KAFKA)), pct(c.service(ThreadCpu.Kind.COMPILERS)),
                     pct(c.service(ThreadCpu.Kind.COLLECTOR)), pct(c.bench()), pct(c.idleShare()),
                     pct(c.leftForForwardPass()), String.format(Locale.ROOT, "%.1f", bound),
-                    String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()),
-                    String.format(Locale.ROOT, "%.0f%%", 100 * x.saturationImagesPerSecond() / bound));
+                    String.format(Locale.ROOT, "%.1f", x.saturation().imagesPerSecond()),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * x.saturation().imagesPerSecond() / bound));
         }
         out.append(t.render());
         out.append("outside the forward pass = the classification thread's CPU booked by the service to decoding its ")
@@ -382,34 +394,38 @@ public final class BenchMain {
      * What a candidate in shadow and drift per sensor cost: each run beside the baseline run of the
      * same model and images, which differs from it in that one thing only.
      */
-    static String costs(List<EndToEnd.Result> baselines, List<EndToEnd.Result> runs) {
+    static String costs(List<EndToEndRun> baselines, List<EndToEndRun> runs) {
         StringBuilder out = new StringBuilder("What shadow, drift and OOD scores cost (each run of a case against its baseline: the ")
                 .append("champion alone, drift and OOD scores as deployed; figures at saturation, then at half load; CPU = ")
                 .append("inference-service's JVM, all threads; extra = this run minus the baseline)\n");
         Table t = new Table("model", "images", "run", "drift", "ood", "shadowed", "not shadowed", "saturation img/s",
                 "wall ms/img", "CPU ms/img", "extra wall ms/img", "extra CPU ms/img", "extra CPU ms/shadowed img",
                 "half load: shadowed", "not shadowed", "p99 ms");
-        List<EndToEnd.Result> rows = new ArrayList<>();
-        for (EndToEnd.Result base : baselines) {
-            List<EndToEnd.Result> mine = runs.stream().filter(x -> x.model().equals(base.model())
+        List<EndToEndRun> rows = new ArrayList<>();
+        for (EndToEndRun base : baselines) {
+            List<EndToEndRun> mine = runs.stream().filter(x -> x.model().equals(base.model())
                     && x.images().equals(base.images())).toList();
             if (mine.isEmpty()) {
                 continue;
             }
-            List<EndToEnd.Result> group = new ArrayList<>(List.of(base));
+            List<EndToEndRun> group = new ArrayList<>(List.of(base));
             group.addAll(mine);
             rows.addAll(group);
-            for (EndToEnd.Result x : group) {
-                double wall = x.saturationBreakdown().wallMsPerImage();
-                double extraWall = wall - base.saturationBreakdown().wallMsPerImage();
-                double extraCpu = x.serviceCpuMsPerImage() - base.serviceCpuMsPerImage();
+            for (EndToEndRun x : group) {
+                double wall = x.saturation().breakdown().wallMsPerImage();
+                double extraWall = wall - base.saturation().breakdown().wallMsPerImage();
+                double extraCpu = x.saturation().serviceCpuMsPerImage() - base.saturation().serviceCpuMsPerImage();
                 boolean isBase = x == base;
-                t.row(x.model(), x.images(), x.run(), x.driftOn() ? "on" : "off", x.oodOn() ? "on" : "off", x.shadowed(), x.shadowDropped(),
-                        String.format(Locale.ROOT, "%.1f", x.saturationImagesPerSecond()), ms(wall),
-                        ms(x.serviceCpuMsPerImage()), isBase ? "" : signed(extraWall), isBase ? "" : signed(extraCpu),
-                        isBase || x.shadowed() == 0 ? ""
-                                : signed(extraCpu * x.saturationBreakdown().images() / x.shadowed()),
-                        x.halfLoadShadowed(), x.halfLoadShadowDropped(), String.format(Locale.ROOT, "%.0f", x.p99Ms()));
+                EndToEndRun.Shadowed shadowed = x.saturation().shadowed();
+                t.row(x.model(), x.images(), x.service().run(), x.service().driftOn() ? "on" : "off",
+                        x.service().oodOn() ? "on" : "off", shadowed.answered(), shadowed.dropped(),
+                        String.format(Locale.ROOT, "%.1f", x.saturation().imagesPerSecond()), ms(wall),
+                        ms(x.saturation().serviceCpuMsPerImage()), isBase ? "" : signed(extraWall),
+                        isBase ? "" : signed(extraCpu),
+                        isBase || shadowed.answered() == 0 ? ""
+                                : signed(extraCpu * x.saturation().breakdown().images() / shadowed.answered()),
+                        x.halfLoad().shadowed().answered(), x.halfLoad().shadowed().dropped(),
+                        String.format(Locale.ROOT, "%.0f", x.halfLoad().latency().p99Ms()));
             }
         }
         out.append(t.render());
@@ -418,11 +434,11 @@ public final class BenchMain {
         header.addAll(Breakdown.COLUMNS.keySet());
         header.addAll(List.of("sum", "wall"));
         Table b = new Table(header.toArray(String[]::new));
-        for (EndToEnd.Result x : rows) {
-            List<Object> cells = new ArrayList<>(List.of(x.model(), x.images(), x.run()));
-            Breakdown.COLUMNS.keySet().forEach(c -> cells.add(ms(x.saturationBreakdown().msPerImage(c))));
-            cells.add(ms(x.saturationBreakdown().sumMsPerImage()));
-            cells.add(ms(x.saturationBreakdown().wallMsPerImage()));
+        for (EndToEndRun x : rows) {
+            List<Object> cells = new ArrayList<>(List.of(x.model(), x.images(), x.service().run()));
+            Breakdown.COLUMNS.keySet().forEach(c -> cells.add(ms(x.saturation().breakdown().msPerImage(c))));
+            cells.add(ms(x.saturation().breakdown().sumMsPerImage()));
+            cells.add(ms(x.saturation().breakdown().wallMsPerImage()));
             b.row(cells.toArray());
         }
         return out.append(b.render()).toString();

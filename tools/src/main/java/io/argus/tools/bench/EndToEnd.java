@@ -92,51 +92,15 @@ final class EndToEnd {
         }
     }
 
-    /**
-     * One run. {@code memoryAtReady}: the service's resident memory once it is ready (model loaded
-     * and warmed up, no traffic yet); {@code memoryAtEnd}: after the half-load phase, where
-     * {@code peakRssBytes} is the highest resident set of the service over the whole run (its JVM
-     * serves this run only). Both null where {@code /proc} cannot be read. {@code driftOn} is what the
-     * service says ({@code argus_drift_enabled}), {@code oodOn} too (its readiness check's {@code
-     * ood}); {@code shadowed} and {@code shadowDropped} are the
-     * images its candidate answered and those it let go by (queue full) during saturation,
-     * {@code halfLoadShadowed} and {@code halfLoadShadowDropped} the same at half load;
-     * {@code serviceCpuMsPerImage} is the service JVM's CPU time (all threads) per image at
-     * saturation, NaN where the OS does not say; {@code saturationCpu} where the machine's CPU went
-     * over saturation, null without {@code /proc}.
-     */
-    record Result(String model, String images, double imageBytes, BenchEngine engine, String loaded, int batch,
-                  double saturationImagesPerSecond, double halfLoadImagesPerSecond, int halfLoadImages,
-                  double p50Ms, double p95Ms, double p99Ms, double maxMs, ProcessMemory memoryAtReady,
-                  ProcessMemory memoryAtEnd, Breakdown saturationBreakdown, BrokerBound.Result brokerBound,
-                  String run, boolean driftOn, boolean oodOn, double shadowShare, long shadowed, long shadowDropped,
-                  long halfLoadShadowed, long halfLoadShadowDropped, double serviceCpuMsPerImage,
-                  CpuShares saturationCpu) {
-
-        /** Saturation as a share of what the broker alone sustains for these records. */
-        double boundShare() {
-            return saturationImagesPerSecond / brokerBound.recordsPerSecond();
-        }
-
-        /** The run's peak resident memory in MiB, or {@code n/a}. */
-        String peakRssMib() {
-            return memoryAtEnd == null ? "n/a" : ProcessMemory.mib(memoryAtEnd.peakRssBytes());
-        }
-
-        String readyRssMib() {
-            return memoryAtReady == null ? "n/a" : ProcessMemory.mib(memoryAtReady.rssBytes());
-        }
-    }
-
     private EndToEnd() {
     }
 
-    static Result run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
+    static EndToEndRun run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
                       Consumer<String> progress) throws Exception {
         return run(m, engine, imagesName, images, setup, Variant.BASELINE, progress);
     }
 
-    static Result run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
+    static EndToEndRun run(BenchModel m, BenchEngine engine, String imagesName, List<byte[]> images, Setup setup,
                       Variant variant, Consumer<String> progress) throws Exception {
         String suffix = variant == Variant.BASELINE ? "" : "-" + variant.name().replaceAll("[^a-z0-9.]+", "-");
         Path dir = Files.createDirectories(setup.workDir().resolve("e2e-" + m.name() + "-" + imagesName + suffix));
@@ -273,15 +237,21 @@ final class EndToEnd {
                         commits.quantileAtMostMs(0.99), halfJit));
                 double achieved = results.rateOverAll();
                 ProcessMemory atEnd = inference.memory().orElse(null);
-                Result r = new Result(m.name(), imagesName, images.stream().mapToInt(b -> b.length).average().orElse(0),
-                        engine, loaded, setup.batch(), saturation, achieved, count, pct(latencies, 50),
-                        pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1], atReady, atEnd,
-                        breakdown, bound, variant.name(), driftOn, oodOn, variant.shadowShare(), shadowed, dropped,
-                        halfShadowed, halfDropped, cpuMs, cpu.orElse(null));
+                EndToEndRun r = new EndToEndRun(
+                        new EndToEndRun.Case(m.name(), imagesName,
+                                images.stream().mapToInt(b -> b.length).average().orElse(0), engine, setup.batch()),
+                        new EndToEndRun.Service(variant.name(), loaded, driftOn, oodOn, variant.shadowShare()),
+                        new EndToEndRun.Saturation(saturation, cpuMs, breakdown, cpu.orElse(null),
+                                new EndToEndRun.Shadowed(shadowed, dropped)),
+                        new EndToEndRun.HalfLoad(achieved, count, new EndToEndRun.Latency(pct(latencies, 50),
+                                pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]),
+                                new EndToEndRun.Shadowed(halfShadowed, halfDropped)),
+                        new EndToEndRun.Memory(atReady, atEnd), bound);
                 progress.accept(String.format(Locale.ROOT,
                         "half load: %.1f images/s, latency p50 %.0f ms, p95 %.0f ms, p99 %.0f ms; inference-service "
-                                + "resident memory %s MiB when ready, peak %s MiB", achieved, r.p50Ms(), r.p95Ms(),
-                        r.p99Ms(), r.readyRssMib(), r.peakRssMib()));
+                                + "resident memory %s MiB when ready, peak %s MiB", achieved, r.halfLoad().latency().p50Ms(),
+                        r.halfLoad().latency().p95Ms(), r.halfLoad().latency().p99Ms(), r.memory().readyRssMib(),
+                        r.memory().peakRssMib()));
                 return r;
             }
         }
