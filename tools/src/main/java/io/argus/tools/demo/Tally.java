@@ -119,9 +119,10 @@ final class Tally {
         return drift;
     }
 
-    /** Results so far, least confident first. */
-    synchronized List<Scored> leastConfident(int n) {
-        return scored.stream().sorted(Comparator.comparingDouble(Scored::confidence)).limit(n).toList();
+    /** The {@code n} results the model was least sure about, least confident first, none of {@code exclude}. */
+    synchronized List<Scored> leastConfident(int n, List<Scored> exclude) {
+        return scored.stream().filter(s -> !exclude.contains(s)).sorted(Comparator.comparingDouble(Scored::confidence))
+                .limit(n).toList();
     }
 
     /** {@code n} results chosen at random (seeded), none of {@code exclude}. */
