@@ -12,7 +12,6 @@ import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
 import io.quarkus.runtime.ShutdownEvent;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -35,8 +34,7 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
     private final String modelName;
     private final ModelLoader loader;
     private final CurrentModel current;
-    private final Counter swapped;
-    private final Counter refused;
+    private final LoadOutcomes swaps;
     private boolean caughtUp;
     private ModelEvent wanted;
     private ModelEvent failed;
@@ -46,17 +44,11 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         this.modelName = config.model().name();
         this.loader = loader;
         this.current = current;
-        this.swapped = swaps("success", meters);
-        this.refused = swaps("failed", meters);
+        this.swaps = LoadOutcomes.register(meters, "argus.model.swaps", "Model versions loaded and swapped in");
         Gauge.builder("argus.model.version", current,
                         c -> c.id().map(id -> (double) id.version()).orElse(0.0))
                 .description("The model version being served (0: none yet)").strongReference(true).register(meters);
         this.feed = new ModelEventFeed(kafka, topics.models(), modelName, "argus-inference-model-events", this);
-    }
-
-    private static Counter swaps(String outcome, MeterRegistry meters) {
-        return Counter.builder("argus.model.swaps").description("Model versions loaded and swapped in")
-                .tag("outcome", outcome).register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -97,12 +89,12 @@ public class ModelEventFollower implements ModelEventFeed.Listener {
         try {
             ImageClassifier next = loader.load(e);
             // Counted before it is served: whoever sees the new version served (readiness, results) sees the swap counted.
-            swapped.increment();
+            swaps.success().increment();
             current.swap(next);
             LOG.infof("Now serving %s v%d", e.modelName(), e.version());
         } catch (Exception ex) {
             failed = e;
-            refused.increment();
+            swaps.failed().increment();
             LOG.errorf("Refusing %s v%d: %s. Still serving %s", e.modelName(), e.version(), ex.getMessage(),
                     current.id().map(Object::toString).orElse("nothing"));
         }

@@ -12,8 +12,8 @@ import io.argus.common.kafka.KafkaClients;
 import io.argus.common.kafka.ModelEventFeed;
 import io.argus.common.topics.TopicsConfig;
 import io.argus.inference.InferenceConfig;
+import io.argus.inference.model.LoadOutcomes;
 import io.argus.inference.model.ModelLoader;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,8 +37,7 @@ public class ShadowFollower implements ModelEventFeed.Listener {
     private final ShadowCandidate candidate;
     private final ShadowSampling sampling;
     private final ShadowSelection selection = new ShadowSelection();
-    private final Counter loaded;
-    private final Counter failed;
+    private final LoadOutcomes loads;
     private boolean caughtUp;
     /** The candidate last acted on (loaded, or refused): a feed that starts over does not load it again. */
     private ModelEvent current;
@@ -48,15 +47,9 @@ public class ShadowFollower implements ModelEventFeed.Listener {
         this.loader = loader;
         this.candidate = candidate;
         this.sampling = new ShadowSampling(config.share());
-        this.loaded = loads("success", meters);
-        this.failed = loads("failed", meters);
+        this.loads = LoadOutcomes.register(meters, "argus.shadow.loads", "Shadow candidates loaded, and refused");
         this.feed = new ModelEventFeed(kafka, topics.models(), inference.model().name(),
                 "argus-inference-shadow-events", this);
-    }
-
-    private static Counter loads(String outcome, MeterRegistry meters) {
-        return Counter.builder("argus.shadow.loads").description("Shadow candidates loaded, and refused")
-                .tag("outcome", outcome).register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -113,10 +106,10 @@ public class ShadowFollower implements ModelEventFeed.Listener {
         LOG.infof("Model event: %s v%d is SHADOW; loading it to run beside the champion", e.modelName(), e.version());
         try {
             candidate.swap(loader.loadCandidate(e));
-            loaded.increment();
+            loads.success().increment();
             LOG.infof("%s v%d runs in shadow", e.modelName(), e.version());
         } catch (Exception ex) {
-            failed.increment();
+            loads.failed().increment();
             LOG.errorf("Not running %s v%d in shadow: %s. The champion serves as ever", e.modelName(), e.version(),
                     ex.getMessage());
         }

@@ -8,14 +8,10 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import io.argus.common.nd4j.OneDnn;
 
@@ -55,13 +51,7 @@ public final class FashionResNet {
                     .addLayer(s + "relu", new ActivationLayer(Activation.RELU), s + "add");
             x = s + "relu";
         }
-        b.addLayer("avgpool", new GlobalPoolingLayer(PoolingType.AVG), x)
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build(), "avgpool")
-                .setOutputs("output");
-        ComputationGraph net = new ComputationGraph(b.build());
-        net.init();
-        return net;
+        return ResidualHead.finish(b, x, "output", classes);
     }
 
     private static String convBn(ComputationGraphConfiguration.GraphBuilder b, String name, String in, int kernel,

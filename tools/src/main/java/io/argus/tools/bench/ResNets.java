@@ -8,15 +8,14 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import io.argus.learning.networks.ResidualHead;
 
 /**
  * ResNet-18 and ResNet-50 as torchvision defines them, the models the usual published figures
@@ -64,13 +63,7 @@ final class ResNets {
                         : basic(b, name, x, width[stage], stride, project);
             }
         }
-        b.addLayer("avgpool", new GlobalPoolingLayer(PoolingType.AVG), x)
-                .addLayer("fc", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build(), "avgpool")
-                .setOutputs("fc");
-        ComputationGraph net = new ComputationGraph(b.build());
-        net.init();
-        return net;
+        return ResidualHead.finish(b, x, "fc", classes);
     }
 
     private static String basic(ComputationGraphConfiguration.GraphBuilder b, String name, String in, int width,

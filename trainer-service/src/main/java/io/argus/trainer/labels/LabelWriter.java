@@ -1,6 +1,5 @@
 package io.argus.trainer.labels;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.annotation.PreDestroy;
@@ -10,10 +9,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.LabeledSample;
-import io.argus.common.error.ArgusException;
 import io.argus.common.kafka.AtomicWrites;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
+import io.argus.trainer.RequestWrites;
 import io.argus.trainer.TrainerConfig;
 
 /**
@@ -26,19 +25,14 @@ import io.argus.trainer.TrainerConfig;
 public class LabelWriter {
 
     private static final Logger LOG = Logger.getLogger(LabelWriter.class);
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Duration FAIL_AFTER = Duration.ofSeconds(10);
 
     private final String topic;
     private final AtomicWrites writes;
 
     public LabelWriter(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
         this.topic = topics.labels();
-        // One trainer per model: its id fences a trainer that an operator forgot to stop.
-        String transactionalId = "argus-trainer-labels-" + config.modelName();
-        this.writes = new AtomicWrites("labels", () -> kafka.transactionalRequestProducer("argus-trainer-labels",
-                KafkaClients.Payload.IMAGES, transactionalId, FAIL_AFTER), FAIL_AFTER, LabelWriter::notStored,
-                config.fault().labelBatchPauseAfterFirst());
+        this.writes = RequestWrites.open(kafka, config, "labels", "argus-trainer-labels", KafkaClients.Payload.IMAGES,
+                LabelWriter::notStored, config.fault().labelBatchPauseAfterFirst());
     }
 
     public List<RecordMetadata> write(List<LabeledSample> samples) {
@@ -51,9 +45,8 @@ public class LabelWriter {
 
     private static RuntimeException notStored(Exception cause) {
         LOG.warnf("Label(s) not stored, none of them (%s); the request is answered 503", cause.toString());
-        return ArgusException.unavailable("KAFKA_UNAVAILABLE",
-                "Kafka did not store the label(s), none of them: " + cause.getMessage() + "; retry later",
-                RETRY_AFTER, cause);
+        return RequestWrites.unavailable(
+                "Kafka did not store the label(s), none of them: " + cause.getMessage() + "; retry later", cause);
     }
 
     @PreDestroy

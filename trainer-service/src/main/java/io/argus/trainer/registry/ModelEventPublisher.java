@@ -1,6 +1,5 @@
 package io.argus.trainer.registry;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,11 +11,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import io.argus.common.contract.ModelEvent;
-import io.argus.common.error.ArgusException;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.AtomicWrites;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.topics.TopicsConfig;
+import io.argus.trainer.RequestWrites;
 import io.argus.trainer.TrainerConfig;
 
 /**
@@ -24,25 +23,21 @@ import io.argus.trainer.TrainerConfig;
  * under its version's key; a serving event also under the model name, the champion record (see
  * {@link ModelEvent}). A decision's records (a rollback has two events, three records) are written
  * in one transaction: readers see the whole decision or none of it. When Kafka cannot take it within
- * {@link #FAIL_AFTER} the decision fails with 503 KAFKA_UNAVAILABLE, as a label does: a person
- * promoting by hand gets a clear answer in seconds, not a 500 after a long wait.
+ * {@link RequestWrites#FAIL_AFTER} the decision fails with 503 KAFKA_UNAVAILABLE, as a label does
+ * ({@link RequestWrites}).
  */
 @ApplicationScoped
 public class ModelEventPublisher {
 
     private static final Logger LOG = Logger.getLogger(ModelEventPublisher.class);
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    /** As long as a label waits (LabelWriter): a decision is a few small records, as fast to store. */
-    private static final Duration FAIL_AFTER = Duration.ofSeconds(10);
 
     private final AtomicWrites writes;
     private final String topic;
 
     public ModelEventPublisher(KafkaClients kafka, TopicsConfig topics, TrainerConfig config) {
         this.topic = topics.models();
-        this.writes = new AtomicWrites("model events", () -> kafka.transactionalRequestProducer("argus-trainer-models",
-                KafkaClients.Payload.JSON, "argus-trainer-models-" + config.modelName(), FAIL_AFTER), FAIL_AFTER,
-                e -> notStored(topics.models(), e),
+        this.writes = RequestWrites.open(kafka, config, "model events", "argus-trainer-models",
+                KafkaClients.Payload.JSON, e -> notStored(topics.models(), e),
                 config.fault().modelDecisionPauseAfterFirst());
     }
 
@@ -70,9 +65,9 @@ public class ModelEventPublisher {
      */
     private static RuntimeException notStored(String topic, Exception cause) {
         LOG.warnf("Model decision not stored on %s (%s); answered 503", topic, cause.toString());
-        return ArgusException.unavailable("KAFKA_UNAVAILABLE", "Kafka did not confirm the model decision on " + topic
-                + " within " + FAIL_AFTER.toSeconds() + " s (" + cause.getMessage() + "); a decision is stored whole "
-                + "or not at all: retry later", RETRY_AFTER, cause);
+        return RequestWrites.unavailable("Kafka did not confirm the model decision on " + topic + " within "
+                + RequestWrites.FAIL_AFTER.toSeconds() + " s (" + cause.getMessage() + "); a decision is stored whole "
+                + "or not at all: retry later", cause);
     }
 
     @PreDestroy
