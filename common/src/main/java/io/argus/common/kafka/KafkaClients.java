@@ -145,12 +145,27 @@ public final class KafkaClients {
 
     /**
      * A consumer outside any group, for clients that assign partitions and seek themselves:
-     * followers that rebuild state from a whole topic, snapshots, lookups by offset, watchers.
-     * It reads only committed transactions (an aborted result is never seen).
+     * followers that rebuild state from a whole topic, snapshots, watchers (lookups by offset:
+     * {@link #lookup}). It reads only committed transactions (an aborted result is never seen).
      */
     public KafkaConsumer<String, byte[]> reader(String clientId) {
         return new KafkaConsumer<>(consumerProperties(clientId), new StringDeserializer(),
                 new ByteArrayDeserializer());
+    }
+
+    /**
+     * A {@link #reader} for lookups: one consumer that seeks to one record after another. After a
+     * poll returns, the consumer already has the next fetch in flight, and it sends no other fetch
+     * to that broker until that one returns: with nothing new on the partition, after the broker's
+     * wait. So the broker may hold an empty fetch for 10 ms only. With a reader's 500 ms, the demo's
+     * fifty labels by image id (each a lookup of the image's record) took 24.8 s to store, with 10 ms
+     * 0.8 s ({@code LabelApiTest} holds twenty under 4 s). Between lookups the consumer is idle: it
+     * fetches only while it polls.
+     */
+    public KafkaConsumer<String, byte[]> lookup(String clientId) {
+        Map<String, Object> props = consumerProperties(clientId);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     public Admin admin(String clientId) {

@@ -118,6 +118,7 @@ final class LearningRound {
         ArrayNode labels = body.putArray("labels");
         pick.forEach(s -> labels.addObject().put("imageId", s.imageId()).put("label", s.trueLabel()));
         System.out.println("POST " + options.trainerUrl() + "/api/labels/batch");
+        long start = System.nanoTime();
         HttpResponse<String> labeled = http.send(ApiKey.with(HttpRequest.newBuilder(URI.create(options.trainerUrl()
                         + "/api/labels/batch")), ApiKey.LABELER).header("Content-Type", "application/json")
                 .header("X-Labeler", "demo")
@@ -126,6 +127,8 @@ final class LearningRound {
             System.out.println("The trainer refused the labels: HTTP " + labeled.statusCode() + " " + labeled.body());
             return false;
         }
+        System.out.printf(Locale.ROOT, "The trainer stored the %d labels in %.1f s (each image's record read back "
+                + "from Kafka by its id).%n", pick.size(), (System.nanoTime() - start) / 1e9);
         JsonNode stats = get("/api/labels/stats");
         System.out.printf("Training set: %d labeled samples, %d new since the last model.%n",
                 stats.path("samples").asInt(), stats.path("newSinceLastModel").asInt());

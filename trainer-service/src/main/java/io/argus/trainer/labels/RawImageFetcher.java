@@ -56,7 +56,7 @@ public class RawImageFetcher {
 
     private KafkaConsumer<String, byte[]> consumer() {
         if (consumer == null) {
-            consumer = kafka.reader("argus-trainer-raw-fetch");
+            consumer = kafka.lookup("argus-trainer-raw-fetch");
         }
         return consumer;
     }
