@@ -94,9 +94,8 @@ public class LabelResource {
 
     @DELETE
     @Path("/{sampleId}")
-    public Response delete(@PathParam("sampleId") String sampleId) {
+    public void delete(@PathParam("sampleId") String sampleId) {
         labels.delete(sampleId);
-        return Response.noContent().build();
     }
 
     @GET

@@ -33,6 +33,7 @@ import io.argus.trainer.JsonBody;
  * history (503 until it is read); a bundle is the stored file whoever is champion.
  */
 @Path("/api/models")
+@Produces(MediaType.APPLICATION_JSON)
 public class ModelRegistryResource {
 
     /** Optional body of promote and rollback. */
@@ -49,7 +50,6 @@ public class ModelRegistryResource {
 
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
     public List<ModelRegistry.Version> list() {
         history.requireCaughtUp();
         return registry.versions();
@@ -58,10 +58,9 @@ public class ModelRegistryResource {
     @RolesAllowed({Roles.LABELER, Roles.ADMIN})
     @GET
     @Path("/{version}")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response get(@PathParam("version") int version) {
+    public ModelRegistry.Version get(@PathParam("version") int version) {
         history.requireCaughtUp();
-        return Response.ok(registry.version(version).orElseThrow(() -> unknown(version))).build();
+        return registry.version(version).orElseThrow(() -> unknown(version));
     }
 
     @RolesAllowed({Roles.MODEL_READER, Roles.ADMIN})
@@ -81,17 +80,14 @@ public class ModelRegistryResource {
     @POST
     @Path("/{version}/promote")
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
     public ModelEvent promote(@PathParam("version") int version, String body) {
-        StoredModel stored = notChampion(version);
-        return registry.announce(stored, ModelStatus.PROMOTED, reason(body, "promoted by hand"), null);
+        return registry.announce(notChampion(version), ModelStatus.PROMOTED, reason(body, "promoted by hand"), null);
     }
 
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{version}/rollback")
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
     public ModelEvent rollback(@PathParam("version") int version, String body) {
         StoredModel restored = notChampion(version);
         String reason = reason(body, "rolled back by hand");

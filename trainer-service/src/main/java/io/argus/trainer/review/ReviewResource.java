@@ -76,22 +76,19 @@ public class ReviewResource {
 
     @DELETE
     @Path("/items/{imageId}/label")
-    public Response undo(@PathParam("imageId") String imageId) {
+    public void undo(@PathParam("imageId") String imageId) {
         review.undo(imageId);
-        return Response.noContent().build();
     }
 
     @POST
     @Path("/items/{imageId}/skip")
-    public Response skip(@PathParam("imageId") String imageId) {
+    public void skip(@PathParam("imageId") String imageId) {
         review.skip(imageId, true);
-        return Response.noContent().build();
     }
 
     @DELETE
     @Path("/items/{imageId}/skip")
-    public Response unskip(@PathParam("imageId") String imageId) {
+    public void unskip(@PathParam("imageId") String imageId) {
         review.skip(imageId, false);
-        return Response.noContent().build();
     }
 }
