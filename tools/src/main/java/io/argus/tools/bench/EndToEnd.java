@@ -140,8 +140,8 @@ final class EndToEnd {
                 if (variant.shadow()) {
                     awaitShadow(inference, Duration.ofMinutes(2), dir.resolve("inference.log"));
                 }
-                boolean driftOn = inference.total("argus_drift_enabled") == 1;
-                String ood = inference.ood().orElse("not said");
+                boolean driftOn = inference.endpoints().total("argus_drift_enabled") == 1;
+                String ood = inference.endpoints().ood().orElse("not said");
                 boolean oodOn = ood.startsWith("on");
                 progress.accept(variant.name() + ": drift per sensor " + (driftOn ? "on" : "off")
                         + ", out-of-distribution score " + ood
@@ -154,12 +154,12 @@ final class EndToEnd {
                 // Saturation: a backlog as fast as the producer goes.
                 results.expect("sat-", n);
                 progress.accept("saturation: " + n + " images ...");
-                double shadowedBefore = inference.total("argus_shadow_images_total");
-                double droppedBefore = inference.total("argus_shadow_dropped_total");
+                double shadowedBefore = inference.endpoints().total("argus_shadow_images_total");
+                double droppedBefore = inference.endpoints().total("argus_shadow_dropped_total");
                 Optional<Duration> cpuBefore = inference.cpuTime();
                 Optional<Duration> jitBefore = jitCpu(inference);
                 long before = System.nanoTime();
-                InferenceProcess.LoopSeconds loopBefore = inference.loopSeconds();
+                ServiceEndpoints.LoopSeconds loopBefore = inference.endpoints().loopSeconds();
                 long readBefore = (before + System.nanoTime()) / 2;
                 Optional<CpuShares.Snapshot> sharesBefore = CpuShares.Snapshot.take(inference.pid(),
                         loopBefore.cpuOutsideModel());
@@ -169,7 +169,7 @@ final class EndToEnd {
                 producer.flush();
                 results.await(STALL);
                 long after = System.nanoTime();
-                InferenceProcess.LoopSeconds loopAfter = inference.loopSeconds();
+                ServiceEndpoints.LoopSeconds loopAfter = inference.endpoints().loopSeconds();
                 long readAfter = (after + System.nanoTime()) / 2;
                 Optional<CpuShares> cpu = CpuShares.between(sharesBefore,
                         CpuShares.Snapshot.take(inference.pid(), loopAfter.cpuOutsideModel()),
@@ -178,7 +178,7 @@ final class EndToEnd {
                 String satJit = jitShare(jitBefore, jitCpu(inference), (System.nanoTime() - before) / 1e9);
                 // The candidate may still be working through its queue: its count is read once it is done.
                 long shadowed = Math.round(settled(inference, "argus_shadow_images_total") - shadowedBefore);
-                long dropped = Math.round(inference.total("argus_shadow_dropped_total") - droppedBefore);
+                long dropped = Math.round(inference.endpoints().total("argus_shadow_dropped_total") - droppedBefore);
                 double cpuMs = cpuBefore.isPresent() && cpuAfter.isPresent()
                         ? (cpuAfter.get().toNanos() - cpuBefore.get().toNanos()) / 1e6 / n : Double.NaN;
                 double saturation = results.steadyRate(0.1);
@@ -205,17 +205,17 @@ final class EndToEnd {
                 int count = Math.max(50, (int) (rate * setup.halfLoadSeconds()));
                 results.expect("half-", count);
                 progress.accept(String.format(Locale.ROOT, "half load: %d images at %.1f/s ...", count, rate));
-                double halfShadowedBefore = inference.total("argus_shadow_images_total");
-                double halfDroppedBefore = inference.total("argus_shadow_dropped_total");
-                ServiceTimer commitsBefore = inference.timer(ServiceTimer.COMMITS);
-                ServiceTimer classifiedBefore = inference.timer(ServiceTimer.UNTIL_CLASSIFIED);
+                double halfShadowedBefore = inference.endpoints().total("argus_shadow_images_total");
+                double halfDroppedBefore = inference.endpoints().total("argus_shadow_dropped_total");
+                ServiceTimer commitsBefore = inference.endpoints().timer(ServiceTimer.COMMITS);
+                ServiceTimer classifiedBefore = inference.endpoints().timer(ServiceTimer.UNTIL_CLASSIFIED);
                 Optional<Duration> halfJitBefore = jitCpu(inference);
                 long halfStart = System.nanoTime();
                 sendPaced(producer, results, images, "half-", count, rate);
                 results.await(STALL);
                 String halfJit = jitShare(halfJitBefore, jitCpu(inference), (System.nanoTime() - halfStart) / 1e9);
                 long halfShadowed = Math.round(settled(inference, "argus_shadow_images_total") - halfShadowedBefore);
-                long halfDropped = Math.round(inference.total("argus_shadow_dropped_total") - halfDroppedBefore);
+                long halfDropped = Math.round(inference.endpoints().total("argus_shadow_dropped_total") - halfDroppedBefore);
                 double[] latencies = results.latenciesMs();
                 double[][] split = results.latencySplitMs();
                 progress.accept(String.format(Locale.ROOT, "half load latency until the service sent the result: "
@@ -226,8 +226,8 @@ final class EndToEnd {
                 series.writeCsv(seriesCsv);
                 progress.accept("half load, the slowest 1% in time: " + series.tailSpread(0.01, TAIL_WINDOW_MS).describe()
                         + " (each image: " + seriesCsv + ")");
-                ServiceTimer classified = inference.timer(ServiceTimer.UNTIL_CLASSIFIED).since(classifiedBefore);
-                ServiceTimer commits = inference.timer(ServiceTimer.COMMITS).since(commitsBefore);
+                ServiceTimer classified = inference.endpoints().timer(ServiceTimer.UNTIL_CLASSIFIED).since(classifiedBefore);
+                ServiceTimer commits = inference.endpoints().timer(ServiceTimer.COMMITS).since(commitsBefore);
                 progress.accept(String.format(Locale.ROOT, "half load in the service: until classified (a batch "
                         + "filling, decoding, the model) p50 at most %.0f ms, p99 at most %.0f ms; %.0f commits "
                         + "(%.1f images each), %.1f ms on average, p50 at most %.0f ms, p99 at most %.0f ms; "
@@ -397,10 +397,10 @@ final class EndToEnd {
     /** Waits until the service runs the candidate in shadow; fails with its log's end if it does not. */
     private static void awaitShadow(InferenceProcess inference, Duration timeout, Path log) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inference.total("argus_shadow_candidate_version") != 2) {
+        while (inference.endpoints().total("argus_shadow_candidate_version") != 2) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("inference-service did not run v2 in shadow within " + timeout
-                        + " (argus_shadow_candidate_version " + inference.total("argus_shadow_candidate_version")
+                        + " (argus_shadow_candidate_version " + inference.endpoints().total("argus_shadow_candidate_version")
                         + "); its log ends:\n" + LogTail.of(log, 30));
             }
             Thread.sleep(200);
@@ -409,10 +409,10 @@ final class EndToEnd {
 
     /** A counter once it has stopped moving (read every 200 ms, at most 30 s). */
     private static double settled(InferenceProcess inference, String name) throws Exception {
-        double last = inference.total(name);
+        double last = inference.endpoints().total(name);
         for (int i = 0; i < 150; i++) {
             Thread.sleep(200);
-            double now = inference.total(name);
+            double now = inference.endpoints().total(name);
             if (now == last) {
                 return now;
             }

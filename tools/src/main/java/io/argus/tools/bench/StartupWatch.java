@@ -2,9 +2,6 @@ package io.argus.tools.bench;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,25 +24,21 @@ final class StartupWatch {
     static final int TAIL_LINES = 30;
     private static final Duration NOTE_EVERY = Duration.ofSeconds(20);
 
-    private final String name;
     private final Process process;
     private final Path log;
-    private final URI ready;
+    private final ServiceEndpoints endpoints;
     private final Consumer<String> progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private long logRead;
     private String logCarry = "";
 
-    StartupWatch(String name, Process process, Path log, int port, Consumer<String> progress) {
-        this.name = name;
+    StartupWatch(Process process, Path log, ServiceEndpoints endpoints, Consumer<String> progress) {
         this.process = process;
         this.log = log;
-        this.ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        this.endpoints = endpoints;
         this.progress = progress;
     }
 
     void await(Duration timeout) throws IOException, InterruptedException {
-        HttpRequest probe = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build();
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextNote = start + NOTE_EVERY.toNanos();
@@ -58,7 +51,7 @@ final class StartupWatch {
                 throw failed("failed to start (its log says '" + QUARKUS_FAILED + "')");
             }
             try {
-                HttpResponse<String> answer = http.send(probe, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = endpoints.readiness();
                 if (answer.statusCode() == 200) {
                     return;
                 }
@@ -71,7 +64,7 @@ final class StartupWatch {
                 serverErrors = 0;
             }
             if (System.nanoTime() > nextNote) {
-                progress.accept(String.format(Locale.ROOT, "%s not ready after %d s; its log: %s", name,
+                progress.accept(String.format(Locale.ROOT, "%s not ready after %d s; its log: %s", endpoints.service(),
                         (System.nanoTime() - start) / 1_000_000_000L, LogTail.lastLine(log)));
                 nextNote += NOTE_EVERY.toNanos();
             }
@@ -81,7 +74,7 @@ final class StartupWatch {
     }
 
     private IllegalStateException failed(String what) {
-        return new IllegalStateException(name + " " + what + "; the last lines of its log (" + log + "):\n"
+        return new IllegalStateException(endpoints.service() + " " + what + "; the last lines of its log (" + log + "):\n"
                 + LogTail.of(log, TAIL_LINES));
     }
 

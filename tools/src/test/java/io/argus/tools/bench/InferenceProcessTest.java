@@ -103,9 +103,9 @@ class InferenceProcessTest {
                 "data":{"model":"bench","version":1,"engine":"onnxruntime (CPU)","ood":"on (threshold 1.00)"}}]}""";
         String off = on.replace("on (threshold 1.00)", "off: the model's bundle has no out-of-distribution statistics");
 
-        assertThat(InferenceProcess.oodOf(on)).contains("on (threshold 1.00)");
-        assertThat(InferenceProcess.oodOf(off)).hasValueSatisfying(v -> assertThat(v).startsWith("off"));
-        assertThat(InferenceProcess.oodOf("""
+        assertThat(ServiceEndpoints.oodOf(on)).contains("on (threshold 1.00)");
+        assertThat(ServiceEndpoints.oodOf(off)).hasValueSatisfying(v -> assertThat(v).startsWith("off"));
+        assertThat(ServiceEndpoints.oodOf("""
                 {"status":"DOWN","checks":[{"name":"model","status":"DOWN","data":{"reason":"no model loaded yet"}}]}"""))
                 .isEmpty();
     }
