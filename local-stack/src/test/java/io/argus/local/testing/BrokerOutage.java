@@ -8,6 +8,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import io.argus.local.broker.ArgusBroker;
+import io.restassured.response.Response;
 
 /**
  * The test broker ({@link KafkaBrokerResource#broker()}) failing in the middle of a request, and the
@@ -36,6 +37,18 @@ public final class BrokerOutage {
         } finally {
             broker.start();
         }
+    }
+
+    /**
+     * The answer of a service that could not store a request because Kafka is away: 503 with the
+     * one error body, code {@code KAFKA_UNAVAILABLE}, and a Retry-After telling the client when to
+     * send it again.
+     */
+    public static void assertKafkaUnavailable(Response answer) {
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(503);
+        assertThat(answer.contentType()).startsWith("application/json");
+        assertThat(answer.jsonPath().getString("code")).isEqualTo("KAFKA_UNAVAILABLE");
+        assertThat(answer.header("Retry-After")).as("Retry-After").isNotBlank();
     }
 
     /**
