@@ -1,5 +1,7 @@
 package io.argus.common.drift;
 
+import java.util.Arrays;
+
 import io.argus.common.model.DriftReference;
 
 /**
@@ -251,7 +253,7 @@ public final class DriftDetector {
             int d = reference.dimensions();
             this.mean = reference.mean().stream().mapToDouble(Double::doubleValue).toArray();
             double[] var = reference.variance().stream().mapToDouble(Double::doubleValue).toArray();
-            double meanVar = java.util.Arrays.stream(var).average().orElse(1);
+            double meanVar = Arrays.stream(var).average().orElse(1);
             double floor = Math.max(VARIANCE_FLOOR * meanVar, 1e-12);
             this.precision = new double[d];
             for (int k = 0; k < d; k++) {
@@ -295,7 +297,7 @@ public final class DriftDetector {
             }
             System.arraycopy(current, 0, blocks[slot], 0, current.length);
             blockCounts[slot] = currentCount;
-            java.util.Arrays.fill(current, 0);
+            Arrays.fill(current, 0);
             currentCount = 0;
         }
 

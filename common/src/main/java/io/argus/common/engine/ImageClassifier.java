@@ -1,6 +1,7 @@
 package io.argus.common.engine;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.argus.common.model.ModelId;
 import io.argus.common.image.InputSpec;
@@ -44,8 +45,8 @@ public interface ImageClassifier extends AutoCloseable {
      * How unlike its training data this model finds images, from their {@link Forward#embeddings()};
      * empty for a bundle without out-of-distribution statistics (made before bundles carried them).
      */
-    default java.util.Optional<io.argus.common.engine.OodScorer> ood() {
-        return java.util.Optional.empty();
+    default Optional<OodScorer> ood() {
+        return Optional.empty();
     }
 
     /**

@@ -47,6 +47,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import io.argus.common.engine.Dl4jClassifier;
 import io.argus.common.engine.OnnxClassifier;
 import io.argus.common.onnxgraph.OnnxGraph;
 import io.argus.common.image.InputSpec;
@@ -368,7 +369,7 @@ public final class OnnxExporter {
     /** How many features the last layer reads (one forward pass of one zero image). */
     private static long embeddingSize(Model net, InputSpec spec) {
         INDArray zero = Nd4j.zeros(DataType.FLOAT, 1, spec.channels(), spec.height(), spec.width());
-        return io.argus.common.engine.Dl4jClassifier.embedding(net, zero).length();
+        return Dl4jClassifier.embedding(net, zero).length();
     }
 
     /** How many classes the network outputs (one forward pass of one zero image). */

@@ -1,5 +1,6 @@
 package io.argus.inference.model;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -81,7 +82,7 @@ public class CurrentModel {
     public Optional<String> ood() {
         LoadedModel m = current.get();
         return m == null ? Optional.empty() : Optional.of(m.classifier().ood()
-                .map(s -> String.format(java.util.Locale.ROOT, "on (threshold %.2f)", s.threshold()))
+                .map(s -> String.format(Locale.ROOT, "on (threshold %.2f)", s.threshold()))
                 .orElse("off: the model's bundle has no out-of-distribution statistics"));
     }
 

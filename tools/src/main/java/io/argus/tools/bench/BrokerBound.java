@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,7 @@ final class BrokerBound {
             producer.flush();
             results.await(STALL);
             Result r = new Result(n, result.length, results.steadyRate(0.1));
-            progress.accept(String.format(java.util.Locale.ROOT, "broker-alone bound: %.1f records/s",
+            progress.accept(String.format(Locale.ROOT, "broker-alone bound: %.1f records/s",
                     r.recordsPerSecond()));
             return r;
         } finally {

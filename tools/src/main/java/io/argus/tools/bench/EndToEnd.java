@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -188,7 +189,7 @@ final class EndToEnd {
                         + "image: %s; sum %.4f of wall %.4f; the JIT compilers (service and bench) %s", saturation, 100 * saturation / bound.recordsPerSecond(),
                         cpuMs, shadowed, dropped, Breakdown.COLUMNS.keySet().stream()
                                 .map(c -> String.format(Locale.ROOT, "%s %.4f", c, breakdown.msPerImage(c)))
-                                .collect(java.util.stream.Collectors.joining(", ")),
+                                .collect(Collectors.joining(", ")),
                         breakdown.sumMsPerImage(), breakdown.wallMsPerImage(), satJit));
 
                 cpu.ifPresent(c -> progress.accept(String.format(Locale.ROOT, "saturation CPU, shares of the machine: "

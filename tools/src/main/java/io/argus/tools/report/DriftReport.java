@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import io.argus.common.dataset.FashionMnist;
@@ -187,8 +189,8 @@ public final class DriftReport implements CommandLine.Report<DriftReport.Options
             int[] fresh = new int[o.trials()];
             int[] change = new int[o.trials()];
             int[] clear = new int[o.trials()];
-            java.util.Map<String, Integer> freshParts = new java.util.TreeMap<>();
-            java.util.Map<String, Integer> changeParts = new java.util.TreeMap<>();
+            Map<String, Integer> freshParts = new TreeMap<>();
+            Map<String, Integer> changeParts = new TreeMap<>();
             for (int trial = 0; trial < o.trials(); trial++) {
                 DriftDetector first = new DriftDetector(reference, s);
                 fresh[trial] = untilFlagged(first, shift, o.cap(), random);
@@ -220,7 +222,7 @@ public final class DriftReport implements CommandLine.Report<DriftReport.Options
     }
 
     /** Which part flagged how many streams, e.g. {@code class 12, embedding 8}. */
-    private static String parts(java.util.Map<String, Integer> counts) {
+    private static String parts(Map<String, Integer> counts) {
         return counts.isEmpty() ? "-" : String.join(", ", counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).toList());
     }

@@ -1,6 +1,7 @@
 package io.argus.trainer.registry;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How often a version's served results were right, by the labels people later gave for those very
@@ -19,6 +20,6 @@ public record LiveAccuracy(int version, int n, int correct, Double accuracy, dou
     /** What the live package measures; the registry shows it beside each version. */
     public interface Source {
         /** The live accuracy of a version; empty while no label was joined to one of its results. */
-        java.util.Optional<LiveAccuracy> of(int version);
+        Optional<LiveAccuracy> of(int version);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,7 +190,7 @@ public class ShadowWatch extends FollowedTopic implements ShadowProgress.Source 
         if (!registry.concludeShadow(stored.get(), status, reason, shadow.previousChampion())) {
             return;
         }
-        decisions.computeIfAbsent(status.name().toLowerCase(java.util.Locale.ROOT), this::counter).increment();
+        decisions.computeIfAbsent(status.name().toLowerCase(Locale.ROOT), this::counter).increment();
         remember(v, progress(shadow, tally, new ShadowProgress.Decision(status, reason, Instant.now())));
         join.forget(v);
         LOG.infof("v%d %s after its shadow: %s", v, status, reason);
