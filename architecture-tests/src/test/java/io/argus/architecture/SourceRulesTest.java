@@ -3,12 +3,13 @@ package io.argus.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,11 +18,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Main code names other classes by their imports, not inline as {@code java.util.Map<...>}: a reader
- * sees at the top what a file depends on. Written out in full only where two classes of the file share
- * a simple name (Kafka's {@code TimeoutException} beside the JDK's), which the compiler requires.
+ * Rules about the source text of main code that bytecode cannot show (javac inlines constants and
+ * drops imports):
+ * <ul>
+ * <li>Other classes are named by their imports, not inline as {@code java.util.Map<...>}: a reader sees
+ * at the top what a file depends on. Written out in full only where two classes of the file share a
+ * simple name (Kafka's {@code TimeoutException} beside the JDK's), which the compiler requires.</li>
+ * <li>Kafka client settings are made in {@code KafkaClients} only, where each has its reason.</li>
+ * </ul>
  */
-class ImportsTest {
+class SourceRulesTest {
 
     /** A qualified class name: lower-case package parts, then a capitalised class. */
     private static final Pattern QUALIFIED = Pattern.compile(
@@ -29,19 +35,26 @@ class ImportsTest {
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?[\\w.]+\\.(\\w+)\\s*;",
             Pattern.MULTILINE);
     private static final Pattern DECLARED = Pattern.compile("\\b(?:class|interface|record|enum)\\s+(\\w+)");
+    /** Kafka's classes of client setting names. */
+    private static final Pattern KAFKA_SETTINGS = Pattern.compile(
+            "\\b(ProducerConfig|ConsumerConfig|AdminClientConfig|CommonClientConfigs)\\b");
+    private static final String KAFKA_CLIENTS = "common/src/main/java/io/argus/common/kafka/KafkaClients.java";
 
     @Test
     void mainCodeNamesOtherClassesByTheirImportsNotInline() throws IOException {
-        Path root = Path.of(System.getProperty("user.dir")).getParent();
         List<String> inline = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path main : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
-                try (Stream<Path> files = Files.walk(main)) {
-                    files.filter(f -> f.toString().endsWith(".java")).forEach(f -> inline.addAll(inlineNames(root, f)));
-                }
-            }
-        }
+        mainSources().forEach((file, source) -> inlineNames(source).forEach(name -> inline.add(file + ": " + name)));
         assertThat(inline).as("inline qualified class names in main code (import them)").isEmpty();
+    }
+
+    @Test
+    void kafkaClientSettingsAreMadeOnlyInKafkaClients() throws IOException {
+        Map<String, String> sources = mainSources();
+        assertThat(sources).as("main sources").containsKey(KAFKA_CLIENTS);
+        List<String> elsewhere = sources.entrySet().stream()
+                .filter(e -> !e.getKey().equals(KAFKA_CLIENTS) && KAFKA_SETTINGS.matcher(codeOnly(e.getValue())).find())
+                .map(Map.Entry::getKey).toList();
+        assertThat(elsewhere).as("main code setting Kafka client properties (use KafkaClients)").isEmpty();
     }
 
     @Test
@@ -61,13 +74,28 @@ class ImportsTest {
         assertThat(inlineNames(source)).containsExactly("java.util.Map");
     }
 
-    private static List<String> inlineNames(Path root, Path file) {
-        try {
-            return inlineNames(Files.readString(file)).stream()
-                    .map(name -> root.relativize(file) + ": " + name).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @Test
+    void aKafkaSettingInCodeIsFoundAndOneInACommentIsNot() {
+        assertThat(KAFKA_SETTINGS.matcher(codeOnly("""
+                // ProducerConfig.ACKS_CONFIG is set by KafkaClients
+                var p = Map.of(ProducerConfig.ACKS_CONFIG, "all");
+                """)).results().count()).isEqualTo(1);
+    }
+
+    /** Every main source file of every module, by its path from the repository's root. */
+    private static Map<String, String> mainSources() throws IOException {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        Map<String, String> sources = new TreeMap<>();
+        try (Stream<Path> modules = Files.list(root)) {
+            for (Path main : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(main)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                        sources.put(root.relativize(f).toString(), Files.readString(f));
+                    }
+                }
+            }
         }
+        return sources;
     }
 
     /** The qualified names in the code of {@code source} whose simple name no import or type of it uses. */
