@@ -130,6 +130,25 @@ class LabelApiTest {
     }
 
     @Test
+    void everySampleIdTheTrainerTakesCanBeReadAndDeletedAndTheApisOwnPathsAreNotTaken() throws Exception {
+        byte[] png = FashionMnist.loadSubset().test().png(7);
+        String id = "site-3/cam-1/0001";
+        given().multiPart("file", "bag.png", png, "image/png").multiPart("label", "Bag").multiPart("sampleId", id)
+                .post("/api/labels").then().statusCode(201).body("sampleId", equalTo(id));
+        given().get("/api/labels/" + id).then().statusCode(200).body("label", equalTo("Bag"));
+        given().delete("/api/labels/" + id).then().statusCode(204);
+        given().get("/api/labels/" + id).then().statusCode(404).body("code", equalTo("UNKNOWN_SAMPLE"));
+
+        for (String path : List.of("stats", "batch")) {
+            given().multiPart("file", "bag.png", png, "image/png").multiPart("label", "Bag").multiPart("sampleId", path)
+                    .post("/api/labels").then().statusCode(400).body("code", equalTo("RESERVED_SAMPLE_ID"));
+            TrainerKafka.classified(path, png);
+            label(path, "Bag").then().statusCode(400).body("code", equalTo("RESERVED_SAMPLE_ID"));
+        }
+        given().get("/api/labels/stats").then().statusCode(200).body("samples", greaterThanOrEqualTo(0));
+    }
+
+    @Test
     void aRequestBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
         byte[] huge = new byte[25 * 1024 * 1024];
         // With Expect: 100-continue the server answers from the declared length, before any body is sent.

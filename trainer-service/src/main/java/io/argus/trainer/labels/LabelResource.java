@@ -92,8 +92,9 @@ public class LabelResource {
         return Response.status(201).entity(labels.upload(upload, who(labeler != null ? labeler : formLabeler))).build();
     }
 
+    // Sample ids may hold slashes (site-3/cam-1/0001, as image ids may): the template takes them all.
     @DELETE
-    @Path("/{sampleId}")
+    @Path("/{sampleId: .+}")
     public void delete(@PathParam("sampleId") String sampleId) {
         labels.delete(sampleId);
     }
@@ -105,7 +106,7 @@ public class LabelResource {
     }
 
     @GET
-    @Path("/{sampleId}")
+    @Path("/{sampleId: .+}")
     public LabelIndex.Entry get(@PathParam("sampleId") String sampleId) {
         return labels.sample(sampleId);
     }

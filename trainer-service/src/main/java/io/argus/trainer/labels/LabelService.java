@@ -70,14 +70,21 @@ public class LabelService {
     /**
      * What the training set holds, and how much of it is new since the champion was trained.
      *
-     * @param perSource   {@code person} and the base data ({@code dataset:...})
-     * @param newSinceChampion labels people gave after the champion's newest label: what starts runs
+     * @param perSource         {@code person} and the base data ({@code dataset:...})
+     * @param lastModelVersion  the newest stored version, whatever its status
+     * @param lastModelLabelsUpTo the champion's newest label
+     * @param newSinceLastModel labels people gave after the champion's newest label: what starts runs
      */
     public record Stats(int samples, Map<String, Integer> perClass, Map<String, Integer> perSensor,
                         Map<String, Integer> perSource, Integer lastModelVersion, Instant lastModelLabelsUpTo,
                         int newSinceLastModel, Map<String, Integer> newPerClass, Map<String, Integer> newPerSensor) {
     }
 
+    /**
+     * Paths of the label API beside {@code /api/labels/{sampleId}}: a sample of such an id could be
+     * stored but never read or deleted, so none is given one.
+     */
+    static final Set<String> RESERVED_SAMPLE_IDS = Set.of("stats", "batch");
     private static final long LOCATE_WAIT_MS = 3000;
     private static final long READ_BACK_MS = 10_000;
 
@@ -119,6 +126,11 @@ public class LabelService {
             if (item == null || item.imageId() == null || item.imageId().isBlank()) {
                 throw ArgusException.invalid("INVALID_REQUEST", "every label needs an imageId");
             }
+            if (RESERVED_SAMPLE_IDS.contains(item.imageId())) {
+                throw ArgusException.invalid("RESERVED_SAMPLE_ID", "image '" + item.imageId() + "' cannot be labeled by "
+                        + "its id: the sample would be named after /api/labels/" + item.imageId() + "; upload it "
+                        + "with a sampleId of its own");
+            }
             if (!ids.add(item.imageId())) {
                 throw ArgusException.invalid("DUPLICATE_IMAGE", "image " + item.imageId() + " is labeled twice in one "
                         + "request");
@@ -151,6 +163,10 @@ public class LabelService {
         decoder.decode(upload.bytes());
         String id = upload.sampleId() == null || upload.sampleId().isBlank()
                 ? "upload-" + Identifiers.newImageId() : Identifiers.require("sample id", upload.sampleId().trim());
+        if (RESERVED_SAMPLE_IDS.contains(id)) {
+            throw ArgusException.invalid("RESERVED_SAMPLE_ID", "sample id '" + id + "' names /api/labels/" + id
+                    + "; give the sample another id");
+        }
         String sensor = upload.sensorId() == null || upload.sensorId().isBlank() ? null
                 : Identifiers.require("sensor id", upload.sensorId().trim());
         rateLimiter.take(labeler, 1);
