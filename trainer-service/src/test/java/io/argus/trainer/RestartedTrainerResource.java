@@ -17,6 +17,7 @@ import io.argus.common.model.ModelStore;
 import io.argus.common.model.StoredModel;
 import io.argus.common.topics.Topics;
 import io.argus.local.testing.KafkaBrokerResource;
+import io.argus.trainer.runs.EarlierRuns;
 
 /**
  * A trainer restarted while Kafka is away: the store holds v1, {@code argus.models} holds what an
@@ -27,10 +28,13 @@ public class RestartedTrainerResource extends TrainerTestResource {
 
     /** The reason the earlier trainer gave; the first-champion bootstrap would give another. */
     static final String EARLIER_DECISION = "promoted by hand before the restart";
+    /** The run the earlier trainer was in the middle of when it stopped. */
+    static final String CUT_RUN = "run-cut-by-the-restart";
 
     @Override
     protected void fill(Path store) throws IOException {
         super.fill(store);
+        EarlierRuns.cutMidway(store, CUT_RUN);
         leftByTheEarlierTrainer(store);
         KafkaBrokerResource.broker().stop();
     }

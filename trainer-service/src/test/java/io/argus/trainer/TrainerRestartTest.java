@@ -28,7 +28,8 @@ import io.restassured.response.Response;
  * again. Until then it does not answer as if there were none: whatever needs that history is
  * {@code 503 MODEL_HISTORY_NOT_READ} with {@code Retry-After}, and the trainer is not ready. Here
  * Kafka is away when the trainer starts, the longest such wait; once it is back, the answers come
- * from the history the earlier trainer left.
+ * from the history the earlier trainer left. The run the earlier trainer was in the middle of comes
+ * back FAILED, and as any ended run it cannot be cancelled.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RestartedTrainerResource.class, restrictToAnnotatedClass = true)
@@ -67,6 +68,16 @@ class TrainerRestartTest {
         given().get("/api/review/queue").then().statusCode(200).body("classes", hasItems("Ankle boot", "Sneaker"));
         given().multiPart("file", "a.png", png, "image/png").multiPart("label", "ankle-boot").post("/api/labels")
                 .then().statusCode(409).body("code", equalTo("LOOKS_LIKE_A_CLASS"));
+    }
+
+    @Test
+    void theRunTheEarlierTrainerWasInTheMiddleOfHasFailedAndCannotBeCancelled() {
+        String cut = "/api/training-runs/" + RestartedTrainerResource.CUT_RUN;
+        given().get(cut).then().statusCode(200).body("phase", equalTo("FAILED"))
+                .body("error", containsString("trainer stopped during this run"));
+        given().delete(cut).then().statusCode(409).body("code", equalTo("RUN_FINISHED"));
+        given().get(cut).then().statusCode(200).body("phase", equalTo("FAILED"));
+        given().delete("/api/training-runs/run-never-started").then().statusCode(404).body("code", equalTo("UNKNOWN_RUN"));
     }
 
     /** The one error body, 503 with when to retry, saying the history is still being read. */

@@ -130,14 +130,16 @@ public class TrainingRunner {
         return run;
     }
 
-    /** Asks a running run to stop at its next step; it ends CANCELLED and stores nothing. */
+    /**
+     * Asks a running run to stop at its next step; it ends CANCELLED and stores nothing. A run that
+     * has ended, in this process or an earlier one (whose runs have all ended), is refused as such.
+     */
     public synchronized TrainingRun.View cancel(String id) {
         TrainingRun run = runs.get(id);
-        if (run == null) {
-            throw ArgusException.notFound("UNKNOWN_RUN", "there is no training run " + id + " of this trainer");
-        }
-        if (run.phase().finished()) {
-            throw ArgusException.conflict("RUN_FINISHED", "training run " + id + " already ended " + run.phase());
+        if (run == null || run.phase().finished()) {
+            TrainingRun.View ended = get(id).orElseThrow(() -> ArgusException.notFound("UNKNOWN_RUN",
+                    "there is no training run " + id));
+            throw ArgusException.conflict("RUN_FINISHED", "training run " + id + " already ended " + ended.phase());
         }
         run.cancel();
         return run.view();
