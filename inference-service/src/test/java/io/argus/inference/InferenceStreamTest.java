@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,11 +38,13 @@ import io.argus.common.contract.Classification;
 import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.ImageHeaders;
 import io.argus.common.contract.RawImage;
+import io.argus.common.image.DecodeMemory;
 import io.argus.common.image.HostileImages;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.Sha256;
 import io.argus.common.topics.Topics;
+import io.argus.inference.classify.ClassifyResource;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -253,6 +258,24 @@ class InferenceStreamTest {
                 .body("modelVersion", equalTo(1));
         given().contentType("image/png").body("garbage".getBytes(StandardCharsets.UTF_8)).post("/api/classify")
                 .then().statusCode(415).body("code", equalTo("UNSUPPORTED_FORMAT"));
+    }
+
+    @Inject
+    ClassifyResource classify;
+
+    @Test
+    void whileTheSynchronousEndpointsDecodersHaveNoRoomItAnswers503AndTheImageIsClassifiedWhenSentAgain()
+            throws Exception {
+        byte[] image = png(Color.WHITE);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().contentType("image/png").body(image)
+                .post("/api/classify").then().statusCode(200));
+        DecodeMemory memory = classify.decodeMemory();
+        try (DecodeMemory.Claim everything = memory.claim(memory.budgetBytes())) {
+            given().contentType("image/png").body(image).post("/api/classify")
+                    .then().statusCode(503).header("Retry-After", notNullValue()).body("code", equalTo("DECODER_BUSY"));
+        }
+        given().contentType("image/png").body(image).post("/api/classify").then().statusCode(200)
+                .body("label", equalTo("bright"));
     }
 
     @Test

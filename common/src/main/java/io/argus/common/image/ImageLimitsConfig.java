@@ -21,7 +21,9 @@ public interface ImageLimitsConfig {
      * Memory all image decodes of a service may hold at once, in bytes (default 128 MiB), estimated
      * per image from its header. A decode that finds no room within {@link #decodeWait()} is
      * answered 503 {@code DECODER_BUSY} with a Retry-After; an image whose decode alone needs more
-     * is refused {@code TOO_MANY_PIXELS}. Applied by ingest (see {@link DecodeMemory}).
+     * is refused {@code TOO_MANY_PIXELS}. Each decoding path has a budget of this size (see
+     * {@link DecodeMemory}): ingest's, inference's stream (which waits 30 s for room, then decodes the
+     * batch again later) and inference's {@code /api/classify}.
      */
     @WithDefault("134217728")
     long decodeMemory();

@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 
 import io.argus.common.contract.Classification;
 import io.argus.common.error.ArgusException;
+import io.argus.common.image.DecodeMemory;
 import io.argus.common.image.ImageLimitsConfig;
 import io.argus.common.image.ImagePreprocessor;
 import io.argus.common.engine.ImageClassifier;
@@ -38,12 +39,24 @@ public class ClassifyResource {
 
     private final CurrentModel current;
     private final ImageLimitsConfig limits;
+    /**
+     * This endpoint's own budget of {@code argus.images.decode-memory}: a burst of large images here
+     * waits {@code decode-wait} for room, then is answered 503 DECODER_BUSY, and never takes the
+     * stream's budget (the stream waits out a busy decoder; a request can be sent again).
+     */
+    private final DecodeMemory memory;
     private final int topK;
 
     public ClassifyResource(CurrentModel current, ImageLimitsConfig limits, InferenceConfig config) {
         this.current = current;
         this.limits = limits;
+        this.memory = DecodeMemory.of(limits, DecodeMemory.DEFAULT_RETRY_AFTER);
         this.topK = config.topK();
+    }
+
+    /** The budget this endpoint's decodes claim their memory from. */
+    public DecodeMemory decodeMemory() {
+        return memory;
     }
 
     @RolesAllowed(Roles.SENSOR)
@@ -60,7 +73,7 @@ public class ClassifyResource {
             ImageClassifier classifier = model.classifier();
             long start = System.nanoTime();
             // The sensor's calibration of this model version, as the stream applies it.
-            float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits()).prepare(body,
+            float[] input = new ImagePreprocessor(classifier.inputSpec(), limits.limits(), memory).prepare(body,
                     classifier.calibrationFor(sensorId));
             double decodeMs = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
