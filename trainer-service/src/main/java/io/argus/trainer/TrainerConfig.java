@@ -29,8 +29,10 @@ public interface TrainerConfig {
     int imageIndexSize();
 
     /**
-     * How long a request that needs the model history (which version is champion) waits for it to
-     * be read after a start before it is refused with 503: reading it takes about a second.
+     * How long a request that needs state the trainer reads from a whole topic at start waits for it
+     * before it is refused with 503: the model history (which version is champion,
+     * {@code MODEL_HISTORY_NOT_READ}) and the label index ({@code LABELS_NOT_READ}). Reading each takes
+     * about a second.
      */
     @WithDefault("5s")
     Duration historyWait();

@@ -23,7 +23,11 @@ public interface DriftConfig {
     @WithDefault("150")
     int minSamples();
 
-    /** A score (the larger PSI, of confidence and of predicted classes) at or above this flags a sensor. */
+    /**
+     * A score at or above this flags a sensor: the largest of the PSI of confidence, the PSI of
+     * predicted classes and, with an embedding reference, the embedding part on the PSI's scale
+     * (see {@code DriftDetector}).
+     */
     @WithDefault("0.25")
     double threshold();
 
