@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -28,9 +27,7 @@ import io.argus.common.image.ImageRejected;
 import io.argus.common.image.InputSpec;
 import io.argus.common.image.SensorCalibration;
 import io.argus.common.model.Sha256;
-import io.argus.common.engine.Forward;
 import io.argus.common.engine.ImageClassifier;
-import io.argus.common.engine.OodScorer;
 import io.argus.common.engine.TopK;
 import io.argus.inference.InferenceConfig;
 import io.argus.inference.metrics.LoopTime;
@@ -110,33 +107,17 @@ public class BatchClassifier {
                 System.arraycopy(batch, good[k] * size, batch, k * size, size);
             }
         }
-        float[][] probabilities = new float[0][];
-        float[][] features = null;
-        double[] ood = null;
+        ModelPass.Result pass = null;
         double inferenceMs = 0;
-        String modelError = null;
         if (good.length > 0) {
             long start = System.nanoTime();
-            try {
-                Optional<OodScorer> scorer = model.ood();
-                if (scorer.isPresent() || embeddings) {
-                    // One pass gives both: the embedding is computed on the way to the probabilities.
-                    Forward forward = model.forward(batch, good.length);
-                    probabilities = forward.probabilities();
-                    features = embeddings ? forward.embeddings() : null;
-                    if (scorer.isPresent()) {
-                        ood = scorer.get().scores(batch, forward.embeddings());
-                    }
-                } else {
-                    probabilities = model.classify(batch, good.length);
-                }
-                if (faultDelayMs > 0) {
+            pass = ModelPass.run(model, batch, good.length, size, embeddings);
+            if (faultDelayMs > 0) {
+                try {
                     Thread.sleep(faultDelayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                modelError = e.toString();
             }
             inferenceMs = (System.nanoTime() - start) / 1e6;
         }
@@ -150,16 +131,16 @@ public class BatchClassifier {
             Prepared p = prepared.get(i);
             if (p.failure() != null) {
                 outcomes.add(p.failure());
-            } else if (modelError != null) {
+            } else if (pass.failed(k)) {
                 outcomes.add(new Outcome.Failed(records.get(i), p.image().imageId(), "inference", "MODEL_ERROR",
-                        model.id() + " failed on this batch: " + modelError));
+                        model.id() + " failed on this image: " + pass.errors()[k]));
                 k++;
             } else {
-                Classification.Ood score = ood == null ? null
-                        : new Classification.Ood(ood[k], model.ood().orElseThrow().threshold());
+                Classification.Ood score = pass.ood() == null ? null
+                        : new Classification.Ood(pass.ood()[k], model.ood().orElseThrow().threshold());
                 outcomes.add(new Outcome.Classified(records.get(i),
-                        result(records.get(i), p, probabilities[k], score, model, inferenceMs, good.length, now),
-                        features == null ? null : features[k]));
+                        result(records.get(i), p, pass.probabilities()[k], score, model, inferenceMs, good.length, now),
+                        pass.embeddings() == null ? null : pass.embeddings()[k]));
                 if (keepInput.test(p.image().imageId())) {
                     inputs[i] = Arrays.copyOfRange(batch, k * size, (k + 1) * size);
                 }
