@@ -39,7 +39,9 @@ import io.argus.common.contract.DeadLetter;
 import io.argus.common.contract.ImageHeaders;
 import io.argus.common.contract.RawImage;
 import io.argus.common.image.DecodeMemory;
+import io.argus.common.image.FailingPngReaders;
 import io.argus.common.image.HostileImages;
+import io.argus.common.image.TestImages;
 import io.argus.common.json.Json;
 import io.argus.common.kafka.KafkaClients;
 import io.argus.common.model.Sha256;
@@ -47,6 +49,8 @@ import io.argus.common.topics.Topics;
 import io.argus.inference.classify.ClassifyResource;
 import io.argus.local.testing.KafkaBrokerResource;
 import io.argus.local.testing.TopicReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -262,6 +266,36 @@ class InferenceStreamTest {
 
     @Inject
     ClassifyResource classify;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Test
+    void aBatchWhoseDecoderRunsOutOfMemoryIsReadAgainAfterAPauseAndClassifiedOnceThereIsMemory() throws Exception {
+        // RGBA, so ImageIO's reader decodes it (not the plain-PNG path), and the failing reader's width.
+        byte[] rgba = TestImages.encode(
+                TestImages.solid(FailingPngReaders.WIDTH, 3, BufferedImage.TYPE_4BYTE_ABGR, Color.WHITE), "png");
+        double before = decoderBusy();
+        try (TopicReader classified = TopicReader.fromNow(bootstrap(), Topics.CLASSIFIED)) {
+            try (FailingPngReaders outOfMemory = FailingPngReaders.install(FailingPngReaders::pngOutOfMemory)) {
+                send("oom-1", "oom-cam", rgba);
+                await().atMost(WAIT).until(() -> decoderBusy() > before);
+                double first = decoderBusy();
+                Thread.sleep(4000);
+                // At most one try a second (ClassificationLoop.DECODER_BUSY_PAUSE_MS). Without the pause,
+                // only the consumer's fetch wait paced it here (eight in 4 s on this idle topic; on a
+                // busy one, as fast as the loop runs).
+                assertThat(decoderBusy() - first).as("tries in 4 s").isBetween(2.0, 4.0);
+            }
+            Classification c = results(classified.read(1, WAIT)).get(0);
+            assertThat(c.imageId()).isEqualTo("oom-1");
+            assertThat(c.label()).isEqualTo("bright");
+        }
+    }
+
+    private double decoderBusy() {
+        return meters.find("argus.inference.decoder.busy").counters().stream().mapToDouble(Counter::count).sum();
+    }
 
     @Test
     void whileTheSynchronousEndpointsDecodersHaveNoRoomItAnswers503AndTheImageIsClassifiedWhenSentAgain()

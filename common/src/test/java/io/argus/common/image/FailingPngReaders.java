@@ -21,13 +21,13 @@ import javax.imageio.stream.ImageInputStream;
  * only for images exactly {@link #WIDTH} pixels wide: every other PNG is read by the JDK's reader,
  * so other tests of the same JVM are not disturbed while it is installed.
  */
-final class FailingPngReaders implements AutoCloseable {
+public final class FailingPngReaders implements AutoCloseable {
 
     /** The width of the images whose reading fails. */
-    static final int WIDTH = 1009;
+    public static final int WIDTH = 1009;
 
     /** How the JDK's PNG reader reports an OutOfMemoryError: wrapped, with an empty message. */
-    static IOException pngOutOfMemory() {
+    public static IOException pngOutOfMemory() {
         return new IIOException("Caught exception during read: ", new OutOfMemoryError("Java heap space"));
     }
 
@@ -43,7 +43,7 @@ final class FailingPngReaders implements AutoCloseable {
     }
 
     /** Installs a reader whose {@code read} throws what {@code failure} gives for {@link #WIDTH}-wide images. */
-    static FailingPngReaders install(Supplier<Throwable> failure) {
+    public static FailingPngReaders install(Supplier<Throwable> failure) {
         new ImageDecoder(ImageLimits.DEFAULT); // ImageIO's plugin scan runs first, so ours stays in front
         IIORegistry registry = IIORegistry.getDefaultInstance();
         ImageReaderSpi jdk = null;

@@ -56,6 +56,12 @@ public class ClassificationLoop {
     private static final Logger LOG = Logger.getLogger(ClassificationLoop.class);
     /** How often a loop without images looks whether the commit in flight has finished. */
     private static final long SETTLE_CHECK_NANOS = 5_000_000;
+    /**
+     * How long the loop waits before it reads a batch again whose decoders ran out of memory: the
+     * decoders have waited for their budget already, so what is short is the heap itself, and a
+     * retry at once would only spin on it.
+     */
+    static final long DECODER_BUSY_PAUSE_MS = 1000;
 
     private final KafkaClients kafka;
     private final InferenceConfig config;
@@ -242,7 +248,10 @@ public class ClassificationLoop {
             }
         } catch (DecoderBusy e) {
             // Out of decode memory is not the images' fault: process the batch again once there is room.
-            LOG.warnf("Batch of %d images waits for decode memory: %s", batch.size(), e.getMessage());
+            LOG.warnf("Batch of %d images waits %d ms for decode memory: %s", batch.size(), DECODER_BUSY_PAUSE_MS,
+                    e.getMessage());
+            metrics.decoderBusy();
+            pause(DECODER_BUSY_PAUSE_MS);
             return false;
         }
         time.lap(LoopTime.Phase.RESULTS);
@@ -400,6 +409,14 @@ public class ClassificationLoop {
                     "argus-inference-" + config.replicaId(), Duration.ofSeconds(60));
         }
         return kafka.reliableProducer("argus-inference", KafkaClients.Payload.JSON);
+    }
+
+    /** Sleeps {@code ms}, or less if the service is stopping. */
+    private void pause(long ms) {
+        long until = System.nanoTime() + ms * 1_000_000;
+        while (running && System.nanoTime() < until) {
+            sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+        }
     }
 
     private static void sleep(long ms) {

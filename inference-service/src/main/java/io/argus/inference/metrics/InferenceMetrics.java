@@ -118,6 +118,12 @@ public class InferenceMetrics {
                 .increment();
     }
 
+    /** Records a batch put back because its decoders had no memory; it is read again after a pause. */
+    public void decoderBusy() {
+        counter("argus.inference.decoder.busy", "Batches put back to be decoded again: the decoders had no memory")
+                .increment();
+    }
+
     /** Records a result routed to review. */
     public void reviewed(String reason) {
         counter("argus.images.review", "Results sent to review, by reason", "reason", reason).increment();
